@@ -1,0 +1,240 @@
+"""The article body: trafilatura's precise mode, checked against the page's own structure.
+
+Order of work (docs/fields.md, articleBody):
+1. a per-site CSS selector from the site registry, when it matches;
+2. trafilatura with ``favor_precision`` (comments excluded), falling back to its default
+   mode when the precise mode finds next to nothing;
+3. when the page's JSON-LD carries a full ``articleBody`` that the text above misses
+   much of, trafilatura's recall mode, kept to the paragraphs that JSON-LD confirms;
+4. a paragraph filter for chrome that survives all of the above (repeated headline,
+   byline and dateline lines, "Related", "Read more", share and subscribe prompts...).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from copy import deepcopy
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from newscrawler.extraction.metric import shingles
+
+# Below this many characters, precise mode probably missed the article.
+MIN_PRECISE_CHARS = 250
+# JSON-LD bodies shorter than this are teasers, not the article.
+MIN_LD_BODY_CHARS = 400
+
+_CHROME_LINE = re.compile(
+    r"^\W*(?:"
+    r"related(?: articles?| posts?| stories| news| content| coverage| reading)?|"
+    r"read (?:more|also|next|this)|see (?:more|also)|more (?:on|from|about) (?:this|the)\b.*|don'?t miss|"
+    r"recommended(?: for you)?|you (?:may|might) (?:also )?like|also read|popular(?: categories| posts| now)?|"
+    r"hot this week|trending(?: now)?|most (?:read|popular|viewed)|topics|tags?|categories|"
+    r"share(?: this(?: article| story| post)?)?(?: on \w+)?|follow us.*|sign up.*|subscribe.*|newsletter.*|"
+    r"advertisement|advertising|sponsored|anzeige|werbung|publicidad|publicité|"
+    r"click to tweet|tweet|email|print|comments?|\d+ comments?|leave a (?:comment|reply)|comments are closed\.?|"
+    r"lesen sie auch|mehr zum thema|auch interessant|weitere artikel|lire aussi|à lire aussi|lee también|"
+    r"leer más|leia também|leggi anche|les også|läs också|czytaj też|ayrıca okuyun|"
+    r"spot_img(?:spot_img)*|skip to (?:main )?content|back to top|loading\.*|"
+    r"we use cookies.*|this site uses cookies.*|accept(?: all)? cookies"
+    r")\W*$",
+    re.I,
+)
+# Prompts that open a line and end the article text ("Related: <headline>").
+_CHROME_PREFIX = re.compile(
+    r"^\W*(?:related|read more|read also|see more|see also|also read|also see|more|watch|listen|"
+    r"lesen sie auch|mehr zum thema|lire aussi|leer más|leia também|leggi anche)\s*:",
+    re.I,
+)
+_CALL_TO_ACTION = re.compile(
+    r"\b(?:sign up|subscribe|newsletter|follow (?:us|him|her|them)|click here|download (?:our|the) app|"
+    r"by submitting this form|all rights reserved|copyright ©|©\s*\d{4}|share this (?:article|story)|"
+    r"get (?:our|the) \w+ newsletter|support (?:our|independent) journalism|already a subscriber)\b",
+    re.I,
+)
+_BYLINE = re.compile(
+    r"^(?:by|von|par|por|di|av|door|from)\s+[\w.'’ -]{2,60}(?:,|\||$)|^(?:published|updated|posted|veröffentlicht|"
+    r"aktualisiert|publié|publicado|pubblicato)\b",
+    re.I,
+)
+_DATE_ONLY = re.compile(r"^[\W\d]*(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2})[\W\w]{0,40}$")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+
+_TRAFILATURA_ARGS = {
+    "include_comments": False,
+    "include_tables": True,
+    "output_format": "txt",
+    "with_metadata": False,
+}
+
+
+def _traf(tree: lxml.html.HtmlElement, url: str, **mode: bool) -> str:
+    # trafilatura copies a tree it is given, so ours stays intact for the other extractors.
+    try:
+        text = trafilatura.extract(tree, url=url, **_TRAFILATURA_ARGS, **mode)  # type: ignore[arg-type]
+    except (ValueError, TypeError, etree.LxmlError, RecursionError):
+        return ""
+    return text or ""
+
+
+def norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def paragraphs(text: str) -> list[str]:
+    out = []
+    for line in text.splitlines():
+        line = _SPACES.sub(" ", _ZERO_WIDTH.sub("", line)).strip()
+        if line:
+            out.append(line)
+    return out
+
+
+def from_selector(tree: lxml.html.HtmlElement, selector: str) -> list[str]:
+    """Paragraph texts under a site's own body selector (from the site registry)."""
+    try:
+        nodes = tree.cssselect(selector)
+    except Exception:  # a bad selector in the registry must not break extraction
+        return []
+    out: list[str] = []
+    for node in nodes:
+        node = deepcopy(node)
+        for junk in node.xpath(".//script|.//style|.//noscript|.//figure|.//aside|.//form|.//button"):
+            junk.drop_tree()
+        blocks = node.xpath(_BLOCKS)
+        texts = [" ".join(b.text_content().split()) for b in blocks] if blocks else [node.text_content()]
+        out.extend(t for t in texts if t)
+    return out
+
+
+_ARTICLE_CLASS = re.compile(r"article|story|body|entry|post", re.I)
+_BLOCKS = ".//p|.//h2|.//h3|.//h4|.//li|.//blockquote"
+
+
+def split_containers(tree: lxml.html.HtmlElement) -> list[str]:
+    """Paragraphs of an article split over several same-class containers (ads between parts).
+
+    The container with the most paragraph text names a class; when several disjoint elements
+    share that tag and class, their paragraphs in document order are the article.
+    """
+    weight: dict[lxml.html.HtmlElement, int] = {}
+    for p in tree.iter("p"):
+        parent = p.getparent()
+        if parent is not None:
+            weight[parent] = weight.get(parent, 0) + len(p.text_content())
+    if not weight:
+        return []
+    best = max(weight, key=lambda el: weight[el])
+    cls = best.get("class")
+    # Generic layout classes ("row", "content") repeat all over a page; article ones don't.
+    if not cls or not _ARTICLE_CLASS.search(cls):
+        return []
+    same = [el for el in tree.iter(best.tag) if el.get("class") == cls]
+    same = [el for el in same if not any(a in same for a in el.iterancestors())]
+    if not 2 <= len(same) <= 6 or not all(el.find(".//p") is not None for el in same):
+        return []
+    out: list[str] = []
+    for el in same:
+        for block in el.xpath(_BLOCKS):
+            if block.xpath("ancestor::li|ancestor::blockquote|ancestor::figure|ancestor::aside"):
+                continue  # nested blocks are read with their parent; figures and asides are chrome
+            text = " ".join(block.text_content().split())
+            if text:
+                out.append(text)
+    return out
+
+
+def _overlap(part: str, whole_shingles: set[tuple[str, ...]]) -> float:
+    mine = set(shingles(part, 3))
+    return len(mine & whole_shingles) / len(mine) if mine else 0.0
+
+
+def _confirmed_by(lines: list[str], ld_body: str) -> list[str]:
+    ref = set(shingles(ld_body, 3))
+    return [line for line in lines if _overlap(line, ref) >= 0.6]
+
+
+def reconcile_with_jsonld(lines: list[str], tree: lxml.html.HtmlElement, url: str, ld_body: str) -> list[str]:
+    """Use JSON-LD's articleBody to recover paragraphs that the precise mode dropped."""
+    ld_body = " ".join(ld_body.split())
+    if len(ld_body) < MIN_LD_BODY_CHARS or ld_body.endswith(("...", "…")):
+        return lines
+    ld = set(shingles(ld_body, 3))
+    have = set(shingles("\n".join(lines), 3))
+    if not ld or len(have & ld) / len(ld) >= 0.8:
+        return lines  # precise mode already has (nearly) all of it
+    wide = paragraphs(_traf(tree, url, favor_recall=True))
+    confirmed = _confirmed_by(wide, ld_body)
+    got = set(shingles("\n".join(confirmed), 3))
+    if len(got & ld) > len(have & ld):
+        return confirmed
+    return lines
+
+
+def _widen_split_article(lines: list[str], tree: lxml.html.HtmlElement) -> list[str]:
+    parts = split_containers(tree)
+    if not parts:
+        return lines
+    have = set(shingles("\n".join(lines), 4))
+    union = set(shingles("\n".join(parts), 4))
+    # Only when the split parts contain what we have and clearly more of it.
+    if have and len(have & union) >= 0.9 * len(have) and len(union) >= 1.3 * len(have):
+        return parts
+    return lines
+
+
+def drop_chrome(lines: list[str], headline: str | None, authors: list[str]) -> list[str]:
+    """Paragraph-level cleanup of what generic extraction lets through."""
+    head = norm(headline) if headline else ""
+    names = [norm(a) for a in authors]
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        n = norm(line)
+        words = len(n.split())
+        if not n or "spot_img" in n:
+            continue
+        if head and (n == head or (i < 3 and words <= 40 and n.rstrip(".") == head.rstrip("."))):
+            continue  # the headline printed again
+        if words <= 12 and _CHROME_LINE.match(line):
+            continue
+        if words <= 25 and _CHROME_PREFIX.match(line):
+            continue
+        if words <= 30 and _CALL_TO_ACTION.search(line) and i >= len(lines) - 3:
+            continue
+        if i < 4 and words <= 15 and (_BYLINE.match(line) or _DATE_ONLY.match(line)):
+            continue  # byline or dateline repeated as a paragraph
+        if names and words <= 8 and any(name and name in n for name in names) and i < 4:
+            continue
+        kept.append(line)
+    return kept
+
+
+def extract_body(
+    tree: lxml.html.HtmlElement | None,
+    url: str,
+    *,
+    headline: str | None = None,
+    authors: list[str] | None = None,
+    ld_body: str | None = None,
+    selector: str | None = None,
+) -> str:
+    if tree is None:
+        return ""
+    lines: list[str] = []
+    if selector:
+        lines = from_selector(tree, selector)
+    if not lines:
+        lines = paragraphs(_traf(tree, url, favor_precision=True))
+        if sum(len(x) for x in lines) < MIN_PRECISE_CHARS:
+            wider = paragraphs(_traf(tree, url))
+            if sum(len(x) for x in wider) > sum(len(x) for x in lines):
+                lines = wider
+        if ld_body:
+            lines = reconcile_with_jsonld(lines, tree, url, ld_body)
+        lines = _widen_split_article(lines, tree)
+    lines = drop_chrome(lines, headline, authors or [])
+    return "\n\n".join(lines)

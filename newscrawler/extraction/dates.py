@@ -1,0 +1,163 @@
+"""Date parsing and normalisation: ISO 8601 with the page's own offset, or a bare day.
+
+A ``Stamp`` remembers whether the source gave a time and an offset, because the rules
+that choose between sources (see docs/fields.md) prefer the more precise of two
+candidates that agree on the day.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+_ISO_LIKE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}")
+_TIME_IN_TEXT = re.compile(r"\d{1,2}\s*[:h時시]\s*\d{2}|\d{1,2}\s*[ap]\.?m\b|\d{1,2}時|\d{1,2}시", re.I)
+_RELATIVE = re.compile(r"\b(ago|vor|il y a|hace|fa|geleden|sedan|siden|temu|назад|önce|önce)\b|前|전", re.I)
+_RELATIVE_HOURS = re.compile(
+    r"(minute|hour|min|std|stunde|heure|hora|ora|uur|timme|time|godzin|час|saat|dakika|分|時間|시간|분)", re.I
+)
+_DIGIT = re.compile(r"\d")
+_TZ_SUFFIX = re.compile(r"([+-]\d{2})(\d{2})$")
+_EPOCH = re.compile(r"^\d{10}(\d{3})?$")
+
+# Dates before this are parse errors or archive stubs, not news.
+EARLIEST = datetime(1995, 1, 1)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    when: datetime
+    has_time: bool
+    has_tz: bool
+
+    def iso(self) -> str:
+        if not self.has_time:
+            return self.when.date().isoformat()
+        return self.when.replace(microsecond=0).isoformat()
+
+    def utc(self) -> datetime:
+        """For ordering: naive times are taken as UTC."""
+        w = self.when if self.has_time else self.when.replace(hour=0, minute=0, second=0, microsecond=0)
+        return w.astimezone(UTC) if w.tzinfo else w.replace(tzinfo=UTC)
+
+    def day(self) -> str:
+        return self.when.date().isoformat()
+
+
+def parse_iso(value: str) -> Stamp | None:
+    """Strict ISO 8601 (and the common near-misses: space separator, +0000, trailing Z)."""
+    s = value.strip()
+    if _EPOCH.match(s):
+        try:
+            ts = int(s[:10])
+            return _checked(Stamp(datetime.fromtimestamp(ts, UTC), True, True))
+        except (OverflowError, ValueError, OSError):
+            return None
+    if not _ISO_LIKE.match(s):
+        return None
+    s = s.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", s) else s
+    s = re.sub(r"\s+", "", s)
+    s = _TZ_SUFFIX.sub(r"\1:\2", s)
+    try:
+        dt = datetime.fromisoformat(s.replace("z", "Z"))
+    except ValueError:
+        m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})", s)
+        if not m:
+            return None
+        try:
+            dt = datetime(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+        return _checked(Stamp(dt, False, False))
+    has_time = "T" in s and not re.search(r"T00:00(:00(\.0+)?)?$", s)
+    return _checked(Stamp(dt, has_time, dt.tzinfo is not None))
+
+
+def parse_text(value: str, now: datetime, languages: list[str] | None = None) -> Stamp | None:
+    """A date written for people: "3. Mai 2024, 17:47 Uhr", "2 hours ago", "2024年5月3日"."""
+    s = " ".join(value.split())
+    if not s or len(s) > 120:
+        return None
+    iso = parse_iso(s)
+    if iso:
+        return iso
+    relative = bool(_RELATIVE.search(s))
+    if not _DIGIT.search(s) and not relative:
+        return None
+    import dateparser  # imported late: its language data takes a while to load
+
+    base = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
+    settings = {
+        "RELATIVE_BASE": base,
+        "PREFER_DATES_FROM": "past",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "PREFER_DAY_OF_MONTH": "first",
+    }
+    if not relative:
+        settings["REQUIRE_PARTS"] = ["day", "month", "year"]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            dt = dateparser.parse(s, languages=languages or None, settings=settings)  # type: ignore[arg-type]
+            if dt is None and languages:
+                dt = dateparser.parse(s, settings=settings)  # type: ignore[arg-type]
+    except Exception:  # dateparser raises assorted errors on odd input
+        return None
+    if dt is None:
+        return None
+    if relative:
+        has_time = bool(_RELATIVE_HOURS.search(s))
+        if has_time and now.tzinfo:
+            dt = dt.replace(tzinfo=UTC)
+        return _checked(Stamp(dt, has_time, has_time and now.tzinfo is not None), now)
+    has_time = bool(_TIME_IN_TEXT.search(s))
+    return _checked(Stamp(dt, has_time, dt.tzinfo is not None), now)
+
+
+def parse_any(value: object, now: datetime, languages: list[str] | None = None) -> Stamp | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(int(value))
+    if not isinstance(value, str):
+        return None
+    return parse_iso(value) or parse_text(value, now, languages)
+
+
+def _checked(stamp: Stamp, now: datetime | None = None) -> Stamp | None:
+    naive = stamp.when.replace(tzinfo=None)
+    if naive < EARLIEST:
+        return None
+    if now is not None:
+        limit = (now.replace(tzinfo=None) if now.tzinfo else now) + timedelta(days=2)
+        if naive > limit:
+            return None
+    return stamp
+
+
+def same_day(a: Stamp, b: Stamp) -> bool:
+    if a.has_tz and b.has_tz:
+        return a.when.astimezone(b.when.tzinfo).date() == b.when.date()
+    return a.when.date() == b.when.date()
+
+
+def choose(candidates: list[Stamp]) -> Stamp | None:
+    """The first candidate (sources come in preference order), made as precise as agreement allows.
+
+    A later source may add a time to a bare day, or an offset to a naive time, only when
+    it agrees with the chosen one: on the day, or on the wall-clock minute.
+    """
+    if not candidates:
+        return None
+    best = candidates[0]
+    for other in candidates[1:]:
+        if (not best.has_time and other.has_time and same_day(other, best)) or (
+            best.has_time
+            and not best.has_tz
+            and other.has_tz
+            and other.has_time
+            and other.when.replace(tzinfo=None, second=0, microsecond=0)
+            == best.when.replace(second=0, microsecond=0)
+        ):
+            best = other
+    return best

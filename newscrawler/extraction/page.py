@@ -1,0 +1,194 @@
+"""Decode and parse one page once; every extractor reads the same tree."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import lxml.html
+from lxml import etree
+from w3lib.encoding import html_body_declared_encoding, resolve_encoding
+
+# Past this, a page is not an article page but a dump; the tail is never article text.
+MAX_HTML_CHARS = 2_000_000
+
+# schema.org types that describe one article (and its common subtypes).
+ARTICLE_TYPES = frozenset(
+    {
+        "Article",
+        "NewsArticle",
+        "ReportageNews",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "AskPublicNewsArticle",
+        "BlogPosting",
+        "LiveBlogPosting",
+        "SocialMediaPosting",
+        "Report",
+        "ScholarlyArticle",
+        "TechArticle",
+        "SatiricalArticle",
+        "AdvertiserContentArticle",
+        "Review",
+        "VideoObject",  # only used when nothing else describes the page
+    }
+)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def decode(html: str | bytes) -> str:
+    """Bytes to text: BOM, then valid UTF-8, then the declared charset, then detection.
+
+    Valid UTF-8 wins over a declared charset because a wrong declaration ("iso-8859-1" on
+    a UTF-8 page) is common and the reverse mistake essentially never yields valid UTF-8.
+    """
+    if isinstance(html, str):
+        return _CONTROL.sub("", html)
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if html.startswith(bom):
+            return _CONTROL.sub("", html.decode(enc, errors="replace"))
+    try:
+        return _CONTROL.sub("", html.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    # Not UTF-8, so a UTF-8 declaration is wrong; any other declaration is worth a strict try.
+    declared = html_body_declared_encoding(html)
+    candidates: list[str | None] = [declared if declared != "utf-8" else None, _detect(html), "cp1252"]
+    for candidate in candidates:
+        if candidate:
+            try:
+                return _CONTROL.sub("", html.decode(candidate))
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return _CONTROL.sub("", html.decode("cp1252", errors="replace"))
+
+
+def _detect(data: bytes) -> str | None:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - charset_normalizer comes with requests
+        return None
+    best = from_bytes(data[:200_000]).best()
+    return resolve_encoding(best.encoding) if best else None
+
+
+def parse(text: str) -> lxml.html.HtmlElement | None:
+    if len(text) > MAX_HTML_CHARS:
+        text = text[:MAX_HTML_CHARS]
+    if not text.strip():
+        return None
+    # XML declarations with an encoding are refused by lxml for str input.
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
+    try:
+        parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False)
+        root = lxml.html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError, etree.XMLSyntaxError):
+        return None
+    return root if root is not None and len(root) else None
+
+
+@dataclass
+class Page:
+    """One parsed page: its tree, its JSON-LD objects and its meta tags."""
+
+    url: str
+    tree: lxml.html.HtmlElement | None
+    jsonld: list[dict[str, Any]] = field(default_factory=list)
+    meta: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, html: str | bytes, url: str) -> Page:
+        tree = parse(decode(html))
+        page = cls(url=url, tree=tree)
+        if tree is not None:
+            page.jsonld = list(_jsonld_objects(tree))
+            page.meta = _meta_tags(tree)
+        return page
+
+    def meta_first(self, *names: str) -> str | None:
+        for name in names:
+            for value in self.meta.get(name.lower(), ()):
+                if value.strip():
+                    return value.strip()
+        return None
+
+    def xpath(self, query: str) -> list[Any]:
+        if self.tree is None:
+            return []
+        try:
+            return list(self.tree.xpath(query))
+        except (etree.XPathError, ValueError):
+            return []
+
+    def articles(self) -> list[dict[str, Any]]:
+        """JSON-LD article objects, the most article-like first."""
+        found = [o for o in self.jsonld if is_article_type(o)]
+        # A real article type beats VideoObject; a node with a body or headline beats a stub.
+        found.sort(
+            key=lambda o: ("VideoObject" in _types(o), not o.get("articleBody"), not o.get("headline"))
+        )
+        return found
+
+
+def is_article_type(obj: dict[str, Any]) -> bool:
+    # Publishers invent subtypes ("ReportageNewsArticle", "LiveBlogPosting"); the suffix tells.
+    return any(t in ARTICLE_TYPES or t.endswith(("Article", "Posting")) for t in _types(obj))
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    t = obj.get("@type")
+    values = t if isinstance(t, list) else [t]
+    return {v.rsplit("/", 1)[-1] for v in values if isinstance(v, str)}
+
+
+def _jsonld_objects(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+    for script in tree.xpath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+json")]'):
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            # Common breakage: raw newlines or tabs inside strings, trailing semicolons.
+            try:
+                data = json.loads(re.sub(r"[\r\n\t]+", " ", raw).rstrip(";"), strict=False)
+            except ValueError:
+                continue
+        yield from _walk(data, 0)
+
+
+def _walk(data: Any, depth: int) -> Iterator[dict[str, Any]]:
+    if depth > 6:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement", "hasPart"):
+            if key in data:
+                yield from _walk(data[key], depth + 1)
+
+
+def _meta_tags(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
+    meta: dict[str, list[str]] = {}
+    for el in tree.iter("meta"):
+        content = el.get("content")
+        if content is None:
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = el.get(attr)
+            if key:
+                meta.setdefault(key.strip().lower(), []).append(content)
+    return meta

@@ -1,0 +1,297 @@
+"""extract_article: the fields a user reads, on built pages and on bad input."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newscrawler.extraction import extract_article
+from newscrawler.extraction.authors import clean_authors
+from newscrawler.extraction.dates import parse_text
+from newscrawler.extraction.metric import body_scores, page_f1
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NOW = datetime(2024, 5, 3, 18, 0, tzinfo=UTC)
+CHROME = (
+    "Hot this week",
+    "Topics",
+    "Related Articles",
+    "Popular Categories",
+    "spot_img",
+    "Facebook",
+    "Twitter",
+    "Leave a Reply",
+    "Follow us",
+    "Market day moves",
+    "Staff Reporter",
+    "September 3, 2024",
+)
+
+
+def page(head: str = "", body: str = "", lang: str = "en") -> str:
+    return f'<html lang="{lang}"><head><meta charset="utf-8">{head}</head><body>{body}</body></html>'
+
+
+ARTICLE_TEXT = "".join(
+    f"<p>Paragraph {i} of the article explains in plain words what the council decided about the "
+    f"new bridge, who voted for it and why the works will take until next spring to finish.</p>"
+    for i in range(6)
+)
+
+
+# --- the naive-crawl page: headline, dateline, paragraphs and nothing else ---
+
+
+def test_wordpress_theme_page_gives_exactly_headline_dateline_and_paragraphs() -> None:
+    html = (FIXTURES / "wordpress_chrome.html").read_bytes()
+    a = extract_article(html, "https://coastline.example/2024/09/03/night-ferry-trial/?utm_source=x")
+    assert a.headline == "Harbour board approves night ferry trial for the eastern islands"
+    assert a.canonicalUrl == "https://coastline.example/2024/09/03/night-ferry-trial/"
+    assert a.publisher == "The Coastline Courier"
+    assert a.datePublished == "2024-09-03T08:15:00+05:00"
+    assert a.dateModified == "2024-09-03T09:40:00+05:00"
+    paragraphs = (a.articleBody or "").split("\n\n")
+    assert paragraphs[0].startswith("PORT SALEH – The harbour board on Monday approved")
+    assert paragraphs[3] == "Fares and timetable"  # the article's own subheading stays
+    assert paragraphs[-1].startswith("The board expects to publish the full timetable")
+    assert len(paragraphs) == 6
+    for chrome in CHROME:
+        assert chrome not in (a.articleBody or "")
+
+
+# --- metadata sources and the rules between them ---
+
+
+def test_jsonld_inside_graph_wins_over_meta_tags() -> None:
+    ld = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "name": "Daily Example"},
+            {
+                "@type": ["NewsArticle"],
+                "headline": "Council approves the new bridge",
+                "datePublished": "2024-05-03T17:47:42+02:00",
+                "dateModified": "2024-05-03T18:02:00+02:00",
+                "author": [
+                    {"@type": "Person", "name": "Anna Müller"},
+                    {"@type": "Organization", "name": "dpa"},
+                ],
+                "publisher": {"@type": "Organization", "name": "Daily Example"},
+                "inLanguage": "de-DE",
+                "isAccessibleForFree": "False",
+                "keywords": "Bridge, Council",
+                "image": [{"@type": "ImageObject", "url": "/img/bridge.jpg"}],
+            },
+        ],
+    }
+    head = (
+        f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+        '<meta property="og:title" content="Bridge vote | Daily Example">'
+        '<meta property="article:published_time" content="2024-05-01T10:00:00+00:00">'
+    )
+    a = extract_article(page(head, ARTICLE_TEXT), "https://daily.example/bridge", downloaded=NOW)
+    assert a.headline == "Council approves the new bridge"
+    assert a.datePublished == "2024-05-03T17:47:42+02:00"
+    assert a.dateModified == "2024-05-03T18:02:00+02:00"
+    assert a.authors == [{"name": "Anna Müller"}]
+    assert a.inLanguage == "de"
+    assert a.isAccessibleForFree is False
+    assert a.keywords == ["Bridge", "Council"]
+    assert a.mainImage == {"url": "https://daily.example/img/bridge.jpg"}
+    assert a.publisher == "Daily Example"
+
+
+def test_meta_tags_when_there_is_no_jsonld_and_site_name_is_stripped() -> None:
+    head = (
+        '<meta property="og:title" content="Bridge vote passes narrowly | Daily Example">'
+        '<meta property="og:site_name" content="Daily Example">'
+        '<meta property="article:published_time" content="2024-05-03T09:30:00Z">'
+        '<meta name="author" content="By Jane Doe and John Smith">'
+    )
+    a = extract_article(page(head, ARTICLE_TEXT), "https://daily.example/bridge", downloaded=NOW)
+    assert a.headline == "Bridge vote passes narrowly"
+    assert a.datePublished == "2024-05-03T09:30:00+00:00"
+    assert a.authors == [{"name": "Jane Doe"}, {"name": "John Smith"}]
+
+
+def test_visible_byline_and_time_element_when_no_metadata() -> None:
+    body = (
+        '<article><h1>Bridge vote passes</h1><p class="byline">By Maria Lopez</p>'
+        '<time datetime="2024-05-02">2 May 2024</time>' + ARTICLE_TEXT + "</article>"
+    )
+    a = extract_article(page("", body), "https://daily.example/bridge", downloaded=NOW)
+    assert a.headline == "Bridge vote passes"
+    assert a.authors == [{"name": "Maria Lopez"}]
+    assert a.datePublished == "2024-05-02"
+    assert "Maria Lopez" not in (a.articleBody or "")
+
+
+def test_publish_date_never_after_modified_and_modified_never_the_crawl_time() -> None:
+    head = (
+        '<meta property="article:published_time" content="2024-05-03T12:00:00+00:00">'
+        '<meta property="article:modified_time" content="2024-05-01T12:00:00+00:00">'
+    )
+    a = extract_article(page(head, ARTICLE_TEXT), "https://daily.example/a", downloaded=NOW)
+    assert a.datePublished == "2024-05-03T12:00:00+00:00"
+    assert a.dateModified is None
+    head = (
+        '<meta property="article:published_time" content="2024-05-03T12:00:00+00:00">'
+        f'<meta property="article:modified_time" content="{NOW.isoformat()}">'
+    )
+    a = extract_article(page(head, ARTICLE_TEXT), "https://daily.example/a", downloaded=NOW)
+    assert a.dateModified is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("3. Mai 2024, 17:47 Uhr", "de", "2024-05-03T17:47:00"),
+        ("3 mai 2024 à 17h47", "fr", "2024-05-03T17:47:00"),
+        ("3 de mayo de 2024", "es", "2024-05-03"),
+        ("3 Mayıs 2024 17:47", "tr", "2024-05-03T17:47:00"),
+        ("2024年5月3日 17時47分", "ja", "2024-05-03T17:47:00"),
+        ("vor 2 Stunden", "de", "2024-05-03T16:00:00+00:00"),
+        ("2 hours ago", "en", "2024-05-03T16:00:00+00:00"),
+        ("Friday, May 3, 2024", "en", "2024-05-03"),
+        ("2024-05-03T17:47:42+0200", None, "2024-05-03T17:47:42+02:00"),
+    ],
+)
+def test_dates_in_many_languages_and_relative_dates(text: str, lang: str | None, expected: str) -> None:
+    stamp = parse_text(text, NOW, [lang] if lang else None)
+    assert stamp is not None and stamp.iso() == expected
+
+
+def test_nonsense_is_not_a_date() -> None:
+    assert parse_text("Weather: 21 degrees and sunny", NOW, ["en"]) is None
+    assert parse_text("", NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (["By John Smith and Jane Doe"], ["John Smith", "Jane Doe"]),
+        (["Von Anna Müller, dpa"], ["Anna Müller"]),
+        (["Par Jean Dupont et Marie Curie"], ["Jean Dupont", "Marie Curie"]),
+        (["John Smith, Senior Correspondent"], ["John Smith"]),
+        (["john.smith@example.com", "John Smith"], ["John Smith"]),
+        (["John Smith", "JOHN SMITH", "John Smith"], ["John Smith"]),
+        (["Reuters"], ["Reuters"]),
+        (["Associated Press", "Maria Lopez"], ["Maria Lopez"]),
+        (["Daily Example", "Maria Lopez"], ["Maria Lopez"]),
+    ],
+)
+def test_authors_are_people_only(raw: list[str], expected: list[str]) -> None:
+    assert clean_authors(raw, ["Daily Example"]) == expected
+
+
+def test_language_identified_from_text_when_page_declares_none() -> None:
+    text = "".join(
+        f"<p>Der Stadtrat hat am Montag den Bau der neuen Brücke beschlossen, nachdem die Anwohner "
+        f"monatelang über die Pläne gestritten hatten. Absatz {i}.</p>"
+        for i in range(4)
+    )
+    html = f"<html><head><title>Brücke</title></head><body><article>{text}</article></body></html>"
+    assert extract_article(html, "https://x.example/a").inLanguage == "de"
+
+
+# --- bad input: a record or an empty one, never an exception, within a time bound ---
+
+
+def _garbage() -> bytes:
+    rng = random.Random(7)
+    return bytes(rng.getrandbits(8) for _ in range(200_000))
+
+
+def _truncated() -> bytes:
+    html = (FIXTURES / "wordpress_chrome.html").read_bytes()
+    return html[: len(html) // 2]
+
+
+def _huge() -> bytes:
+    para = "<p>" + "Filler sentence about nothing in particular that repeats. " * 20 + "</p>\n"
+    return (
+        "<html><body><article><h1>Big</h1>" + para * (5_000_000 // len(para)) + "</article></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: b"",
+        lambda: b"   ",
+        _garbage,
+        _truncated,
+        _huge,
+        lambda: "<html><body>\x00\x01</body>",
+        lambda: b"<p>",
+    ],
+    ids=["empty", "blank", "binary", "truncated", "5MB", "control-chars", "fragment"],
+)
+def test_bad_input_never_raises(make) -> None:  # type: ignore[no-untyped-def]
+    data = make()
+    start = time.monotonic()
+    a = extract_article(data, "https://x.example/a")
+    assert time.monotonic() - start < 20
+    assert a.url == "https://x.example/a"
+    assert "dateDownloaded" in a.metadata
+
+
+def test_truncated_page_still_gives_what_it_has() -> None:
+    a = extract_article(_truncated(), "https://coastline.example/x")
+    assert a.headline == "Harbour board approves night ferry trial for the eastern islands"
+
+
+def test_wrong_declared_charset_is_decoded_correctly() -> None:
+    html = page('<meta charset="iso-8859-1"><title>Kälte in München</title>', ARTICLE_TEXT).encode("utf-8")
+    assert extract_article(html, "https://x.example/a").headline == "Kälte in München"
+    latin = page('<meta charset="iso-8859-1"><title>Kälte in München</title>', ARTICLE_TEXT).encode("latin-1")
+    assert extract_article(latin, "https://x.example/a").headline == "Kälte in München"
+
+
+# --- the command line and the metric ---
+
+
+def test_cli_prints_one_utf8_json_line(tmp_path: Path) -> None:
+    f = tmp_path / "page.html"
+    f.write_text(page("<title>Kälte in München</title>", ARTICLE_TEXT), encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "newscrawler.extraction", str(f), "--url", "https://x.example/a"],
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8")
+    assert out.count("\n") == 1 and "Kälte" in out and "\\u" not in out
+    assert json.loads(out)["headline"] == "Kälte in München"
+
+
+def test_cli_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newscrawler.extraction",
+            str(tmp_path / "nope.html"),
+            "--url",
+            "https://x.example/",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 2
+    assert (
+        res.stderr.strip().count("\n") == 0 and "cannot read" in res.stderr and "Traceback" not in res.stderr
+    )
+
+
+def test_shingle_metric() -> None:
+    text = "one two three four five six seven"
+    assert page_f1(text, text) == 1.0
+    assert page_f1(text, "entirely different words in this other text") == 0.0
+    scores = body_scores([(text, text), (text, "")])
+    assert scores["precision"] == 1.0 and scores["recall"] == 0.5
