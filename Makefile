@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 lint: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check newscrawler tests benchmarks
+	$(BIN)/ruff format --check newscrawler tests benchmarks
 	$(BIN)/mypy newscrawler
 
 test: lint
