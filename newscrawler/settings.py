@@ -1,15 +1,48 @@
 """Every default of newscrawler, each with the reason for it."""
 
+import os
+
+from newscrawler.items import FIELD_NAMES
+
 BOT_NAME = "newscrawler"  # names the project in logs, stats and the User-Agent
 SPIDER_MODULES = ["newscrawler.spiders"]  # where `scrapy list` and scrapyd find spiders
 NEWSPIDER_MODULE = "newscrawler.spiders"  # where `scrapy genspider` puts new ones
 
-# Politeness: a news crawler runs often and against the same sites; be a good guest.
+# --- politeness: a news crawler comes back to the same sites every hour ---
 ROBOTSTXT_OBEY = True  # publishers say what may be crawled; we obey
 USER_AGENT = (
     "newscrawler/0.1 (+https://github.com/newscrawler/newscrawler)"  # say who we are and where to read why
 )
+CONCURRENT_REQUESTS = 16  # many sites at once is fine...
+CONCURRENT_REQUESTS_PER_DOMAIN = 2  # ...but never hammer one of them
+AUTOTHROTTLE_ENABLED = True  # slow down when a site slows down
+AUTOTHROTTLE_START_DELAY = 1.0  # a polite first guess before latency is known
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0  # one request in flight per site on average
+DOWNLOAD_TIMEOUT = 30  # a news page that takes longer is not coming
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # the largest news sitemaps run to ~10 MB; anything bigger is not news
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024  # article pages are well under this; log the odd one out
+RETRY_TIMES = 2  # transient errors deserve a second chance, not a siege
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's remote-control endpoint stays off unless asked for
+TELNETCONSOLE_ENABLED = False  # no listening debug port on scheduled jobs
 
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"  # the current fingerprinter; silences the legacy warning
-TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"  # needed for async def callbacks
-FEED_EXPORT_ENCODING = "utf-8"  # JSON as UTF-8 text, not \\u escapes
+# --- runtime ---
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"  # async def start() and callbacks
+LOG_LEVEL = "INFO"  # the summary and drop reasons are INFO; DEBUG lists every request
+
+# --- output: one JSONL file per run; -o/-O replace it as Scrapy users expect ---
+NEWSCRAWLER_FEED_URI = os.environ.get(
+    "NEWSCRAWLER_FEED_URI", "output/%(name)s/%(time)s.jsonl"
+)  # a feed URI template, absolute path or s3://...; scrapyd jobs run from elsewhere
+FEED_EXPORTERS = {
+    "jsonlines": "newscrawler.exporters.ArticleJsonLinesExporter",  # empty fields left out
+    "jsonl": "newscrawler.exporters.ArticleJsonLinesExporter",  # so -O x.jsonl gets the same
+}
+FEED_EXPORT_ENCODING = "utf-8"  # UTF-8 text, not \u escapes
+FEED_EXPORT_FIELDS = list(FIELD_NAMES)  # schema order in every line
+ADDONS = {"newscrawler.extensions.FeedLocation": 0}  # FEEDS from NEWSCRAWLER_FEED_URI unless -o/-O
+EXTENSIONS = {"newscrawler.extensions.CrawlSummary": 0}  # one summary line at the end of a crawl
+COMMANDS_MODULE = "newscrawler.commands"  # `scrapy crawl` checks the news spider's arguments first
+NEWSCRAWLER_SITES_FILE = os.environ.get(
+    "NEWSCRAWLER_SITES_FILE"
+)  # your own sites, merged over the bundled registry
+NEWSCRAWLER_STATS_FILE = None  # set a path to get each crawl's stats as JSON (monitoring, `make demo`)

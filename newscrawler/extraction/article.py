@@ -75,12 +75,38 @@ def extract_article(
     body_selector: str | None = None,
 ) -> Article:
     """Extract one article. On any failure, return what was found (possibly an empty record)."""
+    try:
+        page = Page.load(html, url)
+    except Exception:  # the contract: a bad page never raises
+        logger.exception("could not parse %s", url)
+        page = Page(url=url, tree=None)
+    return extract_from_page(page, downloaded=downloaded, body_selector=body_selector)
+
+
+def extract_from_page(
+    page: Page, *, downloaded: datetime | None = None, body_selector: str | None = None
+) -> Article:
+    """As extract_article, for a page already loaded (the spider also asks is_article_page)."""
     now = downloaded or datetime.now(UTC)
     try:
-        return _extract(Page.load(html, url), now, body_selector)
+        return _extract(page, now, body_selector)
     except Exception:  # the contract: a bad page never raises
-        logger.exception("extraction failed for %s", url)
-        return Article(url=url or None, metadata={"dateDownloaded": _iso_now(now)})
+        logger.exception("extraction failed for %s", page.url)
+        return Article(url=page.url or None, metadata={"dateDownloaded": _iso_now(now)})
+
+
+def is_article_page(page: Page, article: Article) -> bool:
+    """An article page, not a home, section, tag or author page.
+
+    Pages that declare a type are taken at their word (og:type, JSON-LD article objects);
+    undeclared pages need a headline, a date and enough running text.
+    """
+    og_type = (page.meta_first("og:type") or "").lower()
+    if og_type and og_type not in ("article", "news", "newsarticle"):
+        return False
+    if og_type == "article" or page.articles():
+        return bool(article.headline)
+    return bool(article.headline and article.datePublished and (article.wordCount or 0) >= 80)
 
 
 def _iso_now(now: datetime) -> str:
@@ -118,15 +144,22 @@ def _extract(page: Page, now: datetime, body_selector: str | None) -> Article:
     loader.add_value("dateModified", modified)
 
     ld_body = ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None
+    sections = _strs(ld.get("articleSection")) + page.meta.get("article:section", [])
     body = extract_body(
-        page.tree, page.url, headline=headline, authors=authors, ld_body=ld_body, selector=body_selector
+        page.tree,
+        page.url,
+        headline=headline,
+        authors=authors,
+        ld_body=ld_body,
+        selector=body_selector,
+        labels=(*sections, *sites),
     )
     loader.add_value("articleBody", body)
     if not lang and body:
         lang = detect_language(body)
     loader.add_value("inLanguage", lang)
 
-    loader.add_value("articleSection", _strs(ld.get("articleSection")) + page.meta.get("article:section", []))
+    loader.add_value("articleSection", sections)
     loader.add_value("keywords", keywords(page, ld))
     loader.add_value("mainImage", main_image(page, ld))
     loader.add_value("isAccessibleForFree", accessible_for_free(page, ld))

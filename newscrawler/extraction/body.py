@@ -187,15 +187,24 @@ def _widen_split_article(lines: list[str], tree: lxml.html.HtmlElement) -> list[
     return lines
 
 
-def drop_chrome(lines: list[str], headline: str | None, authors: list[str]) -> list[str]:
-    """Paragraph-level cleanup of what generic extraction lets through."""
+def drop_chrome(
+    lines: list[str], headline: str | None, authors: list[str], labels: tuple[str, ...] = ()
+) -> list[str]:
+    """Paragraph-level cleanup of what generic extraction lets through.
+
+    ``labels`` are the page's section and site names: printed alone above the headline they
+    are a kicker or a logo, not article text.
+    """
     head = norm(headline) if headline else ""
+    label_keys = {norm(x) for x in labels if x}
     names = [norm(a) for a in authors]
     kept: list[str] = []
     for i, line in enumerate(lines):
         n = norm(line)
         words = len(n.split())
         if not n or "spot_img" in n:
+            continue
+        if i < 3 and n in label_keys:
             continue
         if head and (n == head or (i < 3 and words <= 40 and n.rstrip(".") == head.rstrip("."))):
             continue  # the headline printed again
@@ -210,6 +219,9 @@ def drop_chrome(lines: list[str], headline: str | None, authors: list[str]) -> l
         if names and words <= 8 and any(name and name in n for name in names) and i < 4:
             continue
         kept.append(line)
+    # A one- or two-word label above the first paragraph is a kicker, not a subheading.
+    if len(kept) > 1 and len(kept[0].split()) <= 2 and len(kept[1].split()) >= 20:
+        kept.pop(0)
     return kept
 
 
@@ -221,6 +233,7 @@ def extract_body(
     authors: list[str] | None = None,
     ld_body: str | None = None,
     selector: str | None = None,
+    labels: tuple[str, ...] = (),
 ) -> str:
     if tree is None:
         return ""
@@ -236,5 +249,5 @@ def extract_body(
         if ld_body:
             lines = reconcile_with_jsonld(lines, tree, url, ld_body)
         lines = _widen_split_article(lines, tree)
-    lines = drop_chrome(lines, headline, authors or [])
+    lines = drop_chrome(lines, headline, authors or [], labels)
     return "\n\n".join(lines)

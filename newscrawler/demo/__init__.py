@@ -1,0 +1,1 @@
+"""The bundled sample news site: `make demo` serves and crawls it; the tests crawl it too."""

@@ -1,0 +1,133 @@
+"""The sample site's articles: original text written for this project, generated from small parts.
+
+Dates are relative to the moment the site starts, so `since=2d` always has old and new articles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+SECTIONS = ("national", "business", "world", "sports", "science")
+AUTHORS = ("Ayesha Raza", "Tom Whitfield", "Nadia Karim", "Luis Moreno", "Hannah Becker", "Imran Siddiqui")
+PLACES = ("Port Saleh", "Karimabad", "Lakeview", "North Ridge", "Old Harbour", "Greenfield", "Stonebridge")
+SUBJECTS = {
+    "national": (
+        "the provincial assembly",
+        "a new water scheme",
+        "the teachers' union",
+        "the rail link",
+        "the flood commission",
+        "a school meals plan",
+        "the census office",
+    ),
+    "business": (
+        "the textile exporters",
+        "the central bank",
+        "a solar start-up",
+        "the port authority",
+        "the stock exchange",
+        "a dairy cooperative",
+        "the airline",
+    ),
+    "world": (
+        "the regional summit",
+        "the border talks",
+        "a relief convoy",
+        "the trade envoys",
+        "the climate negotiators",
+        "a cross-border railway",
+        "the peace monitors",
+    ),
+    "sports": (
+        "the national cricket side",
+        "the hockey federation",
+        "a young sprinter",
+        "the football league",
+        "the squash champion",
+        "the women's relay team",
+        "the chess olympiad squad",
+    ),
+    "science": (
+        "a university research team",
+        "the space agency",
+        "the seed bank",
+        "a glacier survey",
+        "the weather service",
+        "a vaccine trial",
+        "the marine biologists",
+    ),
+}
+VERBS = ("approved", "unveiled", "postponed", "expanded", "questioned", "completed", "announced")
+OBJECTS = (
+    "a five-year plan",
+    "its annual report",
+    "a pilot project",
+    "new safety rules",
+    "a funding round",
+    "a joint study",
+    "a revised timetable",
+)
+
+
+@dataclass
+class Article:
+    index: int
+    section: str
+    slug: str
+    headline: str
+    author: str
+    published: datetime
+    paragraphs: list[str]
+    template: str  # "wordpress" (chrome-heavy theme), "modern" (JSON-LD) or "plain" (neither)
+    listed: bool = True  # in the sitemap and feed; False: reachable only by links
+    modified: datetime | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return f"/{self.published:%Y/%m/%d}/{self.slug}/"
+
+
+def _paragraphs(i: int, section: str, subject: str, verb: str, obj: str, place: str) -> list[str]:
+    other = PLACES[(i + 3) % len(PLACES)]
+    n = 12 + (i * 7) % 40
+    return [
+        f"{place.upper()} – {subject.capitalize()} on {('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday')[i % 5]} "
+        f"{verb} {obj}, a step that officials said had been under discussion for {n} months.",
+        f"Speaking to reporters in {place}, a spokesperson said the decision followed a review of {n + 3} "
+        f"submissions from residents, businesses and local councils, most of which asked for a faster timetable.",
+        f"Critics in {other} argued that the plan left too many questions open, in particular how the "
+        f"first phase would be paid for and who would oversee the work once contracts were signed.",
+        f"The {section} desk understands that a second meeting is planned for later this month, when "
+        f"{subject} is expected to publish the figures behind its estimate of {n * 11} new jobs.",
+        f"Until then, residents of {place} and {other} have been asked to send comments through the "
+        f"public consultation, which stays open for {n % 9 + 5} more weeks.",
+    ]
+
+
+def build_articles(now: datetime, count: int = 32) -> list[Article]:
+    articles = []
+    for i in range(count):
+        section = SECTIONS[i % len(SECTIONS)]
+        subject = SUBJECTS[section][(i // len(SECTIONS)) % 7]
+        verb, obj = VERBS[i % 7], OBJECTS[(i * 3) % 7]
+        place = PLACES[i % len(PLACES)]
+        headline = f"{subject.capitalize()} {verb} {obj} in {place}"
+        slug = "-".join(headline.lower().replace("'", "").split())[:70].strip("-") + f"-{1000 + i}"
+        published = (now - timedelta(hours=7 + i * 14)).replace(microsecond=0)
+        template = ("wordpress", "modern", "plain")[i % 3]
+        articles.append(
+            Article(
+                index=i,
+                section=section,
+                slug=slug,
+                headline=headline,
+                author=AUTHORS[i % len(AUTHORS)],
+                published=published,
+                paragraphs=_paragraphs(i, section, subject, verb, obj, place),
+                template=template,
+                listed=i not in (4, 11, 19),  # three articles only reachable through section pages
+            )
+        )
+    return articles

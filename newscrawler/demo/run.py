@@ -1,0 +1,70 @@
+"""`make demo`: serve the sample site, crawl it with the real `scrapy crawl news`, show the result."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from newscrawler.extensions import summary_line
+
+OUTPUT = Path("output/demo.jsonl")
+
+
+def start_site(*args: str) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newscrawler.demo.server", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline().strip()
+    if not line.startswith("READY "):
+        proc.kill()
+        raise SystemExit(f"error: the sample site did not start ({line or 'no output'})")
+    return proc, line.split(" ", 1)[1]
+
+
+def main() -> int:
+    site, url = start_site()
+    print(f"Sample news site: {url}/")
+    try:
+        OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+        stats_file = OUTPUT.with_suffix(".stats.json")
+        cmd = [
+            sys.executable, "-m", "scrapy", "crawl", "news",
+            "-a", f"url={url}/", "-O", str(OUTPUT),
+            "-s", "AUTOTHROTTLE_ENABLED=False",  # it is our own local site: no need to wait
+            "-s", "LOG_LEVEL=WARNING",
+            "-s", f"NEWSCRAWLER_STATS_FILE={stats_file}",
+        ]  # fmt: skip
+        print("Crawling:", " ".join(["scrapy", *cmd[3:]]))
+        done = subprocess.run(cmd, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        if done.returncode != 0:
+            return done.returncode
+    finally:
+        site.terminate()
+        site.wait(timeout=10)
+    stats = json.loads(stats_file.read_text(encoding="utf-8")) if stats_file.exists() else {}
+    print()
+    print(summary_line(stats))
+    lines = OUTPUT.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0]) if lines else {}
+    print(f"\n{len(lines)} articles in {OUTPUT}. The first one:")
+    print(f"  headline:      {first.get('headline')}")
+    print(f"  datePublished: {first.get('datePublished')}")
+    print(f"  authors:       {', '.join(a['name'] for a in first.get('authors', []))}")
+    print(f"  articleBody:   {(first.get('articleBody') or '')[:160]}…")
+    print(
+        "\nCrawl real sites next:\n"
+        "  .venv/bin/scrapy crawl news -a sites=dawn,tribune -a since=1d -O dawn.jsonl\n"
+        "  .venv/bin/scrapy crawl news -a url=https://www.example-news.com/ -a limit=20\n"
+        "See README.md for every option."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""A small real HTTP server for the sample news site.
+
+    python -m newscrawler.demo.server [--port 0] [--discovery all|sitemap|feed|links]
+
+Prints ``READY http://127.0.0.1:PORT`` once it listens. ``--discovery`` limits how the site
+lists its articles, so each discovery path can be tested alone. ``GET /__requests`` returns how
+often each path was requested (robots.txt keeps crawlers out of ``/__``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+import threading
+from collections import Counter
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from newscrawler.demo import pages
+from newscrawler.demo.content import SECTIONS, Article, build_articles
+
+DISCOVERY = ("all", "sitemap", "feed", "links")
+
+
+class Site:
+    def __init__(self, discovery: str = "all", now: datetime | None = None) -> None:
+        self.discovery = discovery
+        self.articles = build_articles(now or datetime.now(UTC))
+        self.requests: Counter[str] = Counter()
+        self.lock = threading.Lock()
+
+    @property
+    def listed(self) -> list[Article]:
+        return [a for a in self.articles if a.listed]
+
+    @property
+    def tracked(self) -> Article:
+        """The article also served under ?utm_source= and /amp/ URLs."""
+        return self.articles[1]
+
+    def describe(self, a: Article) -> dict[str, object]:
+        return {
+            "path": a.path,
+            "headline": a.headline,
+            "author": a.author,
+            "published": a.published.isoformat(),
+            "modified": a.modified.isoformat() if a.modified else None,
+            "paragraphs": a.paragraphs,
+            "template": a.template,
+            "listed": a.listed,
+            "section": a.section,
+        }
+
+    def by_path(self, path: str) -> Article | None:
+        for a in self.articles:
+            if a.path == path:
+                return a
+        return None
+
+    def render(self, path: str, query: dict[str, list[str]], base: str) -> tuple[int, str, str]:
+        d = self.discovery
+        sitemaps, feeds, links = d in ("all", "sitemap"), d in ("all", "feed"), d in ("all", "links")
+        newest = max(a.modified or a.published for a in self.articles)
+        if path == "/robots.txt":
+            return 200, "text/plain", pages.robots(sitemaps, base)
+        if path == "/":
+            return 200, "text/html", pages.home(self.articles, feeds, links, self.tracked if links else None)
+        if sitemaps and path == "/sitemap_index.xml":
+            return 200, "application/xml", pages.sitemap_index(base, newest)
+        if sitemaps and path == "/sitemap-articles.xml":
+            return 200, "application/xml", pages.sitemap_articles(base, self.listed)
+        if sitemaps and path == "/news-sitemap.xml":
+            return 200, "application/xml", pages.news_sitemap(base, self.listed)
+        if feeds and path == "/feed.xml":
+            return 200, "application/rss+xml", pages.rss(base, self.listed, self.tracked)
+        if path == pages.ABOUT_PATH:
+            return 200, "text/html", pages.about()
+        if path.startswith("/section/") and path.count("/") == 3:
+            name = path.split("/")[2]
+            if name in SECTIONS and links:
+                raw = (query.get("page") or ["1"])[0]
+                page = int(raw) if raw.isdigit() else 1
+                return 200, "text/html", pages.section(name, self.articles, page)
+        amp = path.startswith("/amp/")
+        article = self.by_path(path[4:] if amp else path)
+        if article is not None and (not amp or article is self.tracked):
+            others = [a for a in self.articles if a is not article]
+            return 200, "text/html", pages.article_page(article, others, amp=amp)
+        return 404, "text/html", "<html><body><h1>Not found</h1></body></html>"
+
+
+def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            parts = urlsplit(self.path)
+            if parts.path == "/__requests":
+                with site.lock:
+                    body = json.dumps(dict(site.requests)).encode()
+                self._send(200, "application/json", body)
+                return
+            if parts.path == "/__articles":  # what each article page states, for the tests
+                with site.lock:
+                    body = json.dumps([site.describe(a) for a in site.articles]).encode()
+                self._send(200, "application/json", body)
+                return
+            with site.lock:
+                site.requests[parts.path] += 1
+            host = self.headers.get("Host") or "127.0.0.1"
+            status, ctype, text = site.render(parts.path, parse_qs(parts.query), f"http://{host}")
+            self._send(status, f"{ctype}; charset=utf-8", text.encode("utf-8"))
+
+        def _send(self, status: int, ctype: str, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # quiet: tests read /__requests
+            pass
+
+    return Handler
+
+
+def serve(port: int = 0, discovery: str = "all", host: str = "127.0.0.1") -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer((host, port), make_handler(Site(discovery)))
+    server.daemon_threads = True
+    return server
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m newscrawler.demo.server", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--discovery", choices=DISCOVERY, default="all")
+    args = parser.parse_args(argv)
+    try:
+        server = serve(args.port, args.discovery)
+    except OSError as exc:
+        parser.exit(2, f"error: cannot listen on port {args.port}: {exc.strerror}\n")
+    print(f"READY http://127.0.0.1:{server.server_address[1]}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

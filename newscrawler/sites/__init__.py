@@ -1,0 +1,129 @@
+"""The site registry: known news sites, read from sites.toml inside the package."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+class RegistryError(ValueError):
+    """A registry entry does not match the schema."""
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    home: str
+    sitemaps: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()
+    body_selector: str | None = None
+    download_delay: float | None = None
+    timezone: str | None = None
+    _allow_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
+    _deny_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def domain(self) -> str:
+        return urlsplit(self.home).netloc.lower().removeprefix("www.")
+
+    def wants(self, url: str) -> bool:
+        """Allow/deny patterns; an article URL passes when it matches some allow and no deny."""
+        if self._allow_re and not any(p.search(url) for p in self._allow_re):
+            return False
+        return not any(p.search(url) for p in self._deny_re)
+
+
+_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "home": str,
+    "sitemaps": list,
+    "feeds": list,
+    "allow": list,
+    "deny": list,
+    "body_selector": str,
+    "download_delay": (int, float),
+    "timezone": str,
+}
+
+
+def _http_url(value: Any, where: str) -> str:
+    if (
+        not isinstance(value, str)
+        or urlsplit(value).scheme not in ("http", "https")
+        or not urlsplit(value).hostname
+    ):
+        raise RegistryError(f"{where}: {value!r} is not an http(s) URL")
+    return value
+
+
+def make_site(name: str, entry: dict[str, Any]) -> Site:
+    """Validate one registry entry against the schema and build a Site."""
+    if not _NAME.match(name):
+        raise RegistryError(f"site name {name!r}: use lower-case letters, digits, '-' and '_'")
+    unknown = set(entry) - set(_FIELDS)
+    if unknown:
+        raise RegistryError(f"site {name!r}: unknown field(s) {', '.join(sorted(unknown))}")
+    if "home" not in entry:
+        raise RegistryError(f"site {name!r}: 'home' is required")
+    for key, value in entry.items():
+        if not isinstance(value, _FIELDS[key]):
+            raise RegistryError(f"site {name!r}: {key} has the wrong type ({type(value).__name__})")
+    home = _http_url(entry["home"], f"site {name!r} home")
+    lists = {}
+    for key in ("sitemaps", "feeds", "allow", "deny"):
+        values = entry.get(key, [])
+        if not all(isinstance(v, str) for v in values):
+            raise RegistryError(f"site {name!r}: {key} must be a list of strings")
+        lists[key] = tuple(values)
+    for key in ("sitemaps", "feeds"):
+        for url in lists[key]:
+            _http_url(url, f"site {name!r} {key}")
+    try:
+        allow_re = tuple(re.compile(p) for p in lists["allow"])
+        deny_re = tuple(re.compile(p) for p in lists["deny"])
+    except re.error as exc:
+        raise RegistryError(f"site {name!r}: bad pattern: {exc}") from None
+    tz = entry.get("timezone")
+    if tz is not None:
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise RegistryError(f"site {name!r}: unknown timezone {tz!r}") from None
+    return Site(
+        name=name,
+        home=home,
+        sitemaps=lists["sitemaps"],
+        feeds=lists["feeds"],
+        allow=lists["allow"],
+        deny=lists["deny"],
+        body_selector=entry.get("body_selector"),
+        download_delay=entry.get("download_delay"),
+        timezone=tz,
+        _allow_re=allow_re,
+        _deny_re=deny_re,
+    )
+
+
+def load_registry(text: str | None = None) -> dict[str, Site]:
+    """The bundled registry (read with importlib.resources, so it works from an egg)."""
+    if text is None:
+        text = resources.files("newscrawler.sites").joinpath("sites.toml").read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RegistryError(f"site registry is not valid TOML: {exc}") from None
+    return {name: make_site(name, entry) for name, entry in data.items()}
+
+
+def site_for_url(url: str) -> Site:
+    """An ad-hoc site for `-a url=...`: its home page and nothing else known."""
+    # host:port, so that two sites on one host (or two local test servers) stay apart
+    return Site(name=urlsplit(url).netloc.lower().removeprefix("www.") or "site", home=url)

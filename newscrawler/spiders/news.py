@@ -1,0 +1,337 @@
+"""The `news` spider: discover a site's articles (robots, sitemaps, feeds, sections) and extract them.
+
+scrapy crawl news -a url=https://site.example/          # any site, zero configuration
+scrapy crawl news -a sites=dawn,reuters -a since=2d     # sites from the registry
+scrapy crawl news -a limit=20 -O articles.jsonl
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from lxml import etree
+from scrapy.exceptions import UsageError
+from scrapy.http import Response, TextResponse
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.python.failure import Failure
+
+from newscrawler.extraction.article import extract_from_page, is_article_page
+from newscrawler.extraction.dates import parse_any
+from newscrawler.extraction.page import Page
+from newscrawler.sites import RegistryError, Site, load_registry, site_for_url
+from newscrawler.urls import url_key
+
+# Where sites usually keep sitemaps when robots.txt names none.
+USUAL_SITEMAPS = ("/sitemap.xml", "/sitemap_index.xml", "/news-sitemap.xml", "/sitemap-news.xml")
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+# Article URLs carry a date or a long slug; listings and sections don't.
+ARTICLE_URL = re.compile(
+    r"/20\d\d[/-]\d{1,2}[/-]\d{1,2}/|/20\d\d/\d{1,2}/|\d{5,}|/[a-z0-9]+(?:-[a-z0-9]+){4,}", re.I
+)
+NOT_ARTICLE = re.compile(
+    r"/(?:tag|tags|author|authors|category|topic|topics|search|login|subscribe|account|video|videos|"
+    r"gallery|live|page)/|\.(?:jpg|jpeg|png|gif|pdf|mp3|mp4|zip|xml|rss)$",
+    re.I,
+)
+SECTION_URL = re.compile(r"^/(?:section/|category/|news/)?[a-z][a-z0-9-]{1,30}/?$", re.I)
+MAX_LISTING_DEPTH = 3  # home -> section -> older pages
+
+
+def parse_since(value: str, now: datetime) -> datetime:
+    """`2d`, `12h`, `30m`, `1w` or an ISO date/time; a clear error for anything else."""
+    m = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", value, re.I)
+    if m:
+        n, unit = int(m[1]), m[2].lower()
+        return now - timedelta(**{{"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[unit]: n})
+    try:
+        when = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(
+            f"since={value!r}: use a duration like 2d, 12h, 30m or an ISO date like 2024-05-01"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def parse_arguments(
+    url: str | None = None,
+    sites: str | None = None,
+    since: str | None = None,
+    limit: str | int | None = None,
+    sites_file: str | None = None,
+    now: datetime | None = None,
+) -> tuple[list[Site], datetime | None, int | None]:
+    """Check the spider arguments; a UsageError with a one-line message for any mistake."""
+    now = now or datetime.now(UTC)
+    try:
+        registry = load_registry()
+        if sites_file:
+            try:
+                extra = Path(sites_file).read_text(encoding="utf-8")
+            except OSError as exc:
+                raise UsageError(f"sites_file={sites_file!r}: cannot read it ({exc.strerror})") from None
+            registry.update(load_registry(extra))
+    except RegistryError as exc:
+        raise UsageError(str(exc)) from None
+    chosen: list[Site] = []
+    for u in (x.strip() for x in (url or "").split(",") if x.strip()):
+        if urlsplit(u).scheme not in ("http", "https") or not urlsplit(u).hostname:
+            raise UsageError(f"url={u!r}: give an http(s) URL, e.g. url=https://www.dawn.com/")
+        chosen.append(site_for_url(u))
+    for n in (x.strip().lower() for x in (sites or "").split(",") if x.strip()):
+        if n not in registry:
+            raise UsageError(f"unknown site {n!r}; known sites: {', '.join(sorted(registry))}")
+        chosen.append(registry[n])
+    since_at = parse_since(since, now) if since else None
+    try:
+        max_items = int(limit) if limit is not None and str(limit).strip() else None
+    except ValueError:
+        raise UsageError(f"limit={limit!r}: use a whole number, e.g. limit=20") from None
+    if max_items is not None and max_items < 1:
+        raise UsageError(f"limit={limit!r}: must be at least 1")
+    return chosen or list(registry.values()), since_at, max_items
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(
+        self,
+        url: str | None = None,
+        sites: str | None = None,
+        since: str | None = None,
+        limit: str | None = None,
+        sites_file: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.started = datetime.now(UTC)
+        self.sites, self.since, self.limit = parse_arguments(
+            url, sites, since, limit, sites_file, self.started
+        )
+        self.scheduled: Counter[str] = Counter()  # article requests per site
+        self.written: Counter[str] = Counter()
+        self.seen_keys: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        kwargs.setdefault("sites_file", crawler.settings.get("NEWSCRAWLER_SITES_FILE"))
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        assert isinstance(spider, NewsSpider)
+        return spider
+
+    # --- discovery ---
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for site in self.sites:
+            meta: dict[str, Any] = {"site": site.name, "download_slot": site.domain}
+            if site.download_delay is not None:
+                meta["download_delay"] = site.download_delay
+            yield scrapy.Request(
+                urljoin(site.home, "/robots.txt"),
+                self.parse_robots,
+                errback=self.on_error,
+                meta={**meta, "dont_obey_robotstxt": True, "handle_httpstatus_all": True},
+            )
+            for url in site.sitemaps:
+                yield scrapy.Request(url, self.parse_sitemap, errback=self.on_error, meta=meta)
+            for url in site.feeds:
+                yield scrapy.Request(url, self.parse_feed, errback=self.on_error, meta=meta)
+            yield scrapy.Request(
+                site.home, self.parse_listing, errback=self.on_error, meta={**meta, "depth_": 0}
+            )
+
+    def _site(self, response: Response) -> Site:
+        name = response.meta["site"]
+        return next(s for s in self.sites if s.name == name)
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        site = self._site(response)
+        found = []
+        if response.status == 200 and isinstance(response, TextResponse):
+            found = list(sitemap_urls_from_robots(response.body, base_url=response.url))
+        urls = found or ([] if site.sitemaps else [urljoin(site.home, p) for p in USUAL_SITEMAPS])
+        for url in urls:
+            yield scrapy.Request(
+                url, self.parse_sitemap, errback=self.on_error, meta=self._meta(response, quiet_404=not found)
+            )
+
+    def _meta(self, response: Response, **extra: Any) -> dict[str, Any]:
+        keys: tuple[str, ...] = ("site", "download_slot", "download_delay")
+        keep: dict[str, Any] = {k: response.meta[k] for k in keys if k in response.meta}
+        return {**keep, **extra}
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            try:
+                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+            except OSError:
+                self._count_drop("bad_sitemap", response.url)
+                return
+        try:
+            sitemap = Sitemap(body)
+        except (etree.XMLSyntaxError, ValueError, AttributeError):
+            self._count_drop("bad_sitemap", response.url)
+            return
+        if sitemap.type == "sitemapindex":
+            for entry in sitemap:
+                when = parse_any(entry.get("lastmod", ""), self.started)
+                if self.since and when and when.has_time and when.utc() < self.since:
+                    continue  # nothing in that child sitemap changed since the window opened
+                yield scrapy.Request(
+                    entry["loc"], self.parse_sitemap, errback=self.on_error, meta=self._meta(response)
+                )
+            return
+        news_dates = _news_publication_dates(body)
+        for entry in sitemap:
+            loc = entry["loc"]
+            listed = news_dates.get(loc) or entry.get("lastmod")
+            yield from self._article_request(response, loc, listed, "sitemap")
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        if not isinstance(response, TextResponse):
+            return
+        response.selector.remove_namespaces()
+        for item in response.xpath("//item | //entry"):
+            link = (
+                item.xpath("link/@href").get()
+                or item.xpath("link/text()").get()
+                or item.xpath("guid/text()").get()
+            )
+            if not link:
+                continue
+            when = item.xpath("pubDate/text() | published/text() | updated/text() | date/text()").get()
+            yield from self._article_request(response, urljoin(response.url, link.strip()), when, "feed")
+
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        """Home and section pages: feeds they announce, article-like links, sections and pagination."""
+        if not isinstance(response, TextResponse):
+            return
+        site = self._site(response)
+        depth = response.meta.get("depth_", 0)
+        if depth == 0:
+            for href in response.xpath(
+                '//link[@rel="alternate"][contains(@type,"rss") or contains(@type,"atom")]/@href'
+            ).getall():
+                yield scrapy.Request(
+                    response.urljoin(href), self.parse_feed, errback=self.on_error, meta=self._meta(response)
+                )
+        home_host = urlsplit(site.home).netloc
+        for href in response.xpath("//a/@href").getall():
+            url = response.urljoin(href.strip())
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or parts.netloc.removeprefix(
+                "www."
+            ) != home_host.removeprefix("www."):
+                continue
+            if ARTICLE_URL.search(parts.path) and not NOT_ARTICLE.search(parts.path):
+                yield from self._article_request(response, url, None, "links")
+            elif depth < MAX_LISTING_DEPTH and (
+                SECTION_URL.match(parts.path) or "page=" in parts.query or "/page/" in parts.path
+            ):
+                yield scrapy.Request(
+                    url,
+                    self.parse_listing,
+                    errback=self.on_error,
+                    meta=self._meta(response, depth_=depth + 1),
+                )
+
+    def _article_request(
+        self, response: Response, url: str, listed: str | None, source: str
+    ) -> Iterator[scrapy.Request]:
+        site = self._site(response)
+        if not site.wants(url):
+            return
+        key = url_key(url)
+        if key in self.seen_keys:
+            return
+        when = parse_any(listed, self.started) if listed else None
+        if self.since and when and when.utc() < self.since:
+            self.seen_keys.add(key)
+            self._count_drop("too_old_listed", url)
+            return
+        if self.limit is not None and self.scheduled[site.name] >= self.limit:
+            return
+        self.seen_keys.add(key)
+        self.scheduled[site.name] += 1
+        yield scrapy.Request(
+            url,
+            self.parse_article,
+            errback=self.on_error,
+            meta=self._meta(response, source=source, listed=when.iso() if when else None),
+        )
+
+    # --- articles ---
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        site = self._site(response)
+        stats = self.crawler.stats
+        stats.inc_value(f"newscrawler/{site.name}/fetched")
+        if not isinstance(response, TextResponse):
+            self._count_drop("not_html", response.url)
+            return
+        page = Page.load(response.body, response.url)
+        article = extract_from_page(page, downloaded=self.started, body_selector=site.body_selector)
+        if not is_article_page(page, article):
+            self._count_drop("not_article", response.url)
+            return
+        if article.canonicalUrl and url_key(article.canonicalUrl) != url_key(response.url):
+            canonical = url_key(article.canonicalUrl)
+            if canonical in self.seen_keys and canonical != url_key(
+                response.request.url if response.request else ""
+            ):
+                self._count_drop("duplicate_url", response.url)
+                return
+            self.seen_keys.add(canonical)
+        if self.since and article.datePublished:
+            when = parse_any(article.datePublished, self.started)
+            if when and when.utc() < self.since:
+                self._count_drop("too_old", response.url)
+                return
+        if self.limit is not None and self.written[site.name] >= self.limit:
+            self._count_drop("over_limit", response.url)
+            return
+        article.metadata.update({"site": site.name, "source": response.meta.get("source")})
+        self.written[site.name] += 1
+        stats.inc_value(f"newscrawler/{site.name}/written")
+        yield article
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        if request.meta.get("quiet_404"):
+            return
+        reason = failure.type.__name__ if failure.type else "error"
+        self.crawler.stats.inc_value(f"newscrawler/{request.meta.get('site', '?')}/errors")
+        self._count_drop(f"fetch_failed_{reason}", request.url)
+
+    def _count_drop(self, reason: str, url: str) -> None:
+        stats = self.crawler.stats
+        if not stats.get_value(f"newscrawler/dropped/{reason}"):
+            self.logger.info("dropped (%s), e.g. %s", reason, url)
+        stats.inc_value(f"newscrawler/dropped/{reason}")
+
+
+def _news_publication_dates(body: bytes) -> dict[str, str]:
+    """Google News <news:publication_date> by <loc>; Scrapy's Sitemap drops the news: fields."""
+    out: dict[str, str] = {}
+    try:
+        parser = etree.XMLParser(recover=True, remove_comments=True, resolve_entities=False)
+        root = etree.fromstring(body, parser=parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return out
+    if root is None:
+        return out
+    for url in root:
+        loc = url.find("{*}loc")
+        date = url.find(f"{{{NEWS_NS}}}news/{{{NEWS_NS}}}publication_date")
+        if loc is not None and loc.text and date is not None and date.text:
+            out[loc.text.strip()] = date.text.strip()
+    return out

@@ -1,0 +1,30 @@
+"""One key per article URL: the same story under tracking, AMP or mobile URLs is one story."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url, url_query_cleaner
+
+# Query parameters that only say where a click came from.
+TRACKING_PARAMS = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ocid|cmpid|ito|ns_\w+|at_\w+|"
+    r"_ga|ref|ref_src|referrer|share|smid|spm|wt_\w+|xtor|maca|amp|outputType|output)$",
+    re.I,
+)
+
+
+def url_key(url: str) -> str:
+    """Canonical form for deduplication: no tracking parameters, no AMP or mobile variant."""
+    parts = urlsplit(url)
+    query_keys = [kv.split("=", 1)[0] for kv in parts.query.split("&") if kv]
+    keep = [k for k in query_keys if not TRACKING_PARAMS.match(k)]
+    url = url_query_cleaner(url, keep, unique=False) if keep else urlunsplit(parts._replace(query=""))
+    url = canonicalize_url(url)
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    host = re.sub(r"^(?:www|m|mobile|amp)\.", "", host)
+    path = re.sub(r"(?:^/amp(?=/)|/amp/?$|\.amp(?=\.html?$|$))", "", parts.path) or "/"
+    path = path.rstrip("/") or "/"
+    return urlunsplit(("https", host, path, parts.query, ""))

@@ -1,0 +1,236 @@
+"""End-to-end crawls of the sample news site on 127.0.0.1 (never the live web)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from scrapy.exceptions import UsageError
+from scrapy.utils.defer import deferred_f_from_coro_f
+
+from newscrawler.extraction.metric import page_f1
+from newscrawler.items import FIELD_NAMES
+from newscrawler.sites import RegistryError, load_registry, make_site
+from newscrawler.spiders.news import parse_arguments
+from newscrawler.urls import url_key
+from tests.conftest import crawl
+
+CHROME_LINES = ("Hot this week", "Topics", "Related Articles", "Popular Categories", "spot_img", "Read more",
+                "Facebook", "WhatsApp", "Sign up for our newsletter", "All rights reserved")  # fmt: skip
+
+
+def by_path(items: list) -> dict[str, object]:
+    return {urlsplit(i.url).path: i for i in items}
+
+
+@deferred_f_from_coro_f
+async def test_url_crawl_writes_every_article_once_as_the_page_states_it(demo_site) -> None:
+    site = demo_site()
+    items, stats = await crawl(url=site.url + "/")
+    expected = {a["path"]: a for a in site.articles()}
+    got = by_path(items)
+    assert len(items) == len(expected), "each article exactly once, no listing page"
+    assert set(got) == set(expected)
+    assert len({url_key(i.url) for i in items}) == len(items)
+    for path, article in got.items():
+        page = expected[path]
+        assert article.headline == page["headline"]
+        assert article.datePublished == page["published"]
+        assert [a["name"] for a in article.authors] == [page["author"]]
+        assert page_f1("\n\n".join(page["paragraphs"]), article.articleBody) >= 0.97
+        assert article.articleBody.split("\n\n")[0] == page["paragraphs"][0]  # starts at the dateline
+        for chrome in CHROME_LINES:
+            assert chrome not in article.articleBody, (path, chrome)
+    assert stats[f"newscrawler/{urlsplit(site.url).netloc}/written"] == len(items)
+    # an article-shaped URL that is not an article is fetched, recognised and not written
+    assert site.requests().get("/about-the-coastline-courier-newsroom-team/") == 1
+    assert stats["newscrawler/dropped/not_article"] == 1
+
+
+@deferred_f_from_coro_f
+async def test_tracking_and_amp_variants_are_written_once(demo_site) -> None:
+    site = demo_site()
+    items, _ = await crawl(url=site.url + "/")
+    tracked = site.articles()[1]["path"]
+    assert sum(urlsplit(i.url).path in (tracked, "/amp" + tracked) for i in items) == 1
+    hits = site.requests()
+    assert hits.get("/amp" + tracked, 0) == 0, "the AMP copy is recognised before it is fetched"
+
+
+@pytest.mark.parametrize(
+    ("discovery", "source"),
+    [("sitemap", "sitemap"), ("feed", "feed"), ("links", "links")],
+)
+@deferred_f_from_coro_f
+async def test_each_discovery_path_works_on_its_own(demo_site, discovery: str, source: str) -> None:
+    site = demo_site(discovery)
+    items, _ = await crawl(url=site.url + "/")
+    articles = site.articles()
+    reachable = [a for a in articles if a["listed"]] if discovery != "links" else articles
+    assert {urlsplit(i.url).path for i in items} == {a["path"] for a in reachable}
+    assert {i.metadata["source"] for i in items} == {source}
+
+
+@deferred_f_from_coro_f
+async def test_since_skips_old_articles_without_fetching_them(demo_site) -> None:
+    site = demo_site("sitemap")
+    items, stats = await crawl(url=site.url + "/", since="2d")
+    cutoff = datetime.now(UTC) - timedelta(days=2)
+    articles = site.articles()
+    new = {a["path"] for a in articles if a["listed"] and datetime.fromisoformat(a["published"]) >= cutoff}
+    old = {a["path"] for a in articles if a["listed"]} - new
+    assert new and old
+    assert {urlsplit(i.url).path for i in items} == new
+    hits = site.requests()
+    assert not [p for p in old if hits.get(p)], "old articles were fetched"
+    assert stats["newscrawler/dropped/too_old_listed"] >= len(old)
+
+
+@deferred_f_from_coro_f
+async def test_since_filters_unlisted_articles_on_their_extracted_date(demo_site) -> None:
+    site = demo_site("links")
+    items, stats = await crawl(url=site.url + "/", since="2d")
+    cutoff = datetime.now(UTC) - timedelta(days=2)
+    assert items
+    assert all(datetime.fromisoformat(i.datePublished) >= cutoff for i in items)
+    assert stats["newscrawler/dropped/too_old"] > 0
+
+
+@deferred_f_from_coro_f
+async def test_limit_caps_articles_per_site(demo_site) -> None:
+    site = demo_site()
+    items, _ = await crawl(url=site.url + "/", limit="3")
+    assert len(items) == 3
+
+
+@deferred_f_from_coro_f
+async def test_sites_argument_reads_the_registry_and_a_user_sites_file(demo_site, tmp_path: Path) -> None:
+    site = demo_site("feed")
+    extra = tmp_path / "sites.toml"
+    extra.write_text(f'[demo]\nhome = "{site.url}/"\n', encoding="utf-8")
+    items, stats = await crawl(sites="demo", sites_file=str(extra), limit="5")
+    assert len(items) == 5
+    assert stats["newscrawler/demo/written"] == 5
+    assert all(i.metadata["site"] == "demo" for i in items)
+
+
+@deferred_f_from_coro_f
+async def test_unreachable_host_is_logged_and_counted_and_the_crawl_ends(demo_site) -> None:
+    site = demo_site()
+    # Port 9 (discard) on 127.0.0.1 is closed here; the other site still gets crawled.
+    items, stats = await crawl(url=f"http://127.0.0.1:9/,{site.url}/", limit="2")
+    assert len(items) == 2
+    assert stats["finish_reason"] == "finished"
+    assert stats.get("newscrawler/127.0.0.1:9/errors", 0) >= 1
+    assert any(k.startswith("newscrawler/dropped/fetch_failed") for k in stats)
+
+
+# --- arguments and the registry ---
+
+
+def test_registry_has_the_promised_sites_and_every_entry_validates() -> None:
+    registry = load_registry()
+    assert len(registry) >= 20
+    assert {"dawn", "tribune", "thenews", "reuters"} <= set(registry)
+    for site in registry.values():
+        assert site.home.startswith("https://")
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [{}, {"home": "ftp://x"}, {"home": "https://x.example/", "colour": "red"}, {"home": "https://x/", "feeds": "x"},
+     {"home": "https://x.example/", "deny": ["("]}, {"home": "https://x.example/", "timezone": "Mars/Base"}],
+)  # fmt: skip
+def test_registry_schema_rejects_bad_entries(entry: dict) -> None:
+    with pytest.raises(RegistryError):
+        make_site("bad", entry)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"sites": "dawn,nosuchsite"}, "unknown site 'nosuchsite'; known sites: "),
+        ({"since": "yesterday"}, "since='yesterday'"),
+        ({"url": "ftp://example.com/"}, "give an http(s) URL"),
+        ({"limit": "ten"}, "whole number"),
+    ],
+)
+def test_argument_mistakes_are_clear_errors(args: dict, message: str) -> None:
+    with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_arguments(**args)
+
+
+def test_since_accepts_durations_and_dates() -> None:
+    now = datetime(2024, 5, 3, 12, tzinfo=UTC)
+    assert parse_arguments(sites="dawn", since="12h", now=now)[1] == now - timedelta(hours=12)
+    assert parse_arguments(sites="dawn", since="2d", now=now)[1] == now - timedelta(days=2)
+    assert parse_arguments(sites="dawn", since="2024-05-01", now=now)[1] == datetime(2024, 5, 1, tzinfo=UTC)
+    assert len(parse_arguments(now=now)[0]) == len(load_registry()), "no sites and no url: the whole registry"
+
+
+# --- the real command line ---
+
+
+def scrapy_cmd(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd or Path(__file__).parent.parent,
+        timeout=300,
+    )
+
+
+def test_cli_unknown_site_is_one_line_and_exit_2() -> None:
+    res = scrapy_cmd("crawl", "news", "-a", "sites=nosuchsite")
+    assert res.returncode == 2
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "known sites: " in errors[0] and "dawn" in errors[0]
+    assert "Traceback" not in res.stderr
+
+
+def test_cli_writes_jsonl_with_O_and_logs_one_summary_line(demo_site, tmp_path: Path) -> None:
+    site = demo_site()
+    out = tmp_path / "articles.jsonl"
+    res = scrapy_cmd("crawl", "news", "-a", f"url={site.url}/", "-a", "limit=4", "-O", str(out),
+                     "-s", "AUTOTHROTTLE_ENABLED=False")  # fmt: skip
+    assert res.returncode == 0, res.stderr[-2000:]
+    raw = out.read_bytes().decode("utf-8")
+    lines = raw.splitlines()
+    assert len(lines) == 4
+    for line in lines:
+        record = json.loads(line)
+        keys = list(record)
+        assert keys == [f for f in FIELD_NAMES if f in record], "fields in schema order"
+        assert None not in record.values() and "" not in record.values(), "empty fields left out"
+    assert "–" in raw and "\\u2013" not in raw, "UTF-8 text, not escapes"
+    summary = [line for line in res.stderr.splitlines() if "newscrawler summary" in line]
+    assert len(summary) == 1 and "4 articles written" in summary[0]
+
+
+def test_default_feed_location_follows_NEWSCRAWLER_FEED_URI(demo_site, tmp_path: Path) -> None:
+    site = demo_site()
+    target = tmp_path / "feeds" / "%(name)s-%(time)s.jsonl"
+    res = scrapy_cmd("crawl", "news", "-a", f"url={site.url}/", "-a", "limit=2", "-s", "AUTOTHROTTLE_ENABLED=False",
+                     env={"NEWSCRAWLER_FEED_URI": str(target)})  # fmt: skip
+    assert res.returncode == 0, res.stderr[-2000:]
+    files = list((tmp_path / "feeds").glob("news-*.jsonl"))
+    assert len(files) == 1 and len(files[0].read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_default_feed_goes_to_output_folder_per_run(demo_site, tmp_path: Path) -> None:
+    site = demo_site()
+    res = scrapy_cmd("crawl", "news", "-a", f"url={site.url}/", "-a", "limit=1", "-s", "AUTOTHROTTLE_ENABLED=False",
+                     env={"SCRAPY_SETTINGS_MODULE": "newscrawler.settings"}, cwd=tmp_path)  # fmt: skip
+    assert res.returncode == 0, res.stderr[-2000:]
+    files = list((tmp_path / "output" / "news").glob("*.jsonl"))
+    assert len(files) == 1
