@@ -53,18 +53,26 @@ class CrawlSummary:
 def summary_line(stats: dict[str, Any], reason: str = "finished") -> str:
     sites: dict[str, dict[str, int]] = {}
     dropped: dict[str, int] = {}
+    site_drops: dict[str, dict[str, int]] = {}
     for key, value in stats.items():
         parts = key.split("/")
-        if len(parts) == 3 and parts[0] == "newscrawler":
-            if parts[1] == "dropped":
-                dropped[parts[2]] = value
-            else:
-                sites.setdefault(parts[1], {})[parts[2]] = value
-    per_site = "; ".join(
-        f"{name}: {v.get('written', 0)} written, {v.get('fetched', 0)} article pages fetched"
-        + (f", {v['errors']} errors" if v.get("errors") else "")
-        for name, v in sorted(sites.items())
-    )
+        if parts[0] != "newscrawler" or len(parts) < 3:
+            continue
+        if len(parts) == 3 and parts[1] == "dropped":
+            dropped[parts[2]] = value
+        elif len(parts) == 3:
+            sites.setdefault(parts[1], {})[parts[2]] = value
+        elif len(parts) == 4 and parts[2] == "dropped":
+            site_drops.setdefault(parts[1], {})[parts[3]] = value
+            sites.setdefault(parts[1], {})
+
+    def site_part(name: str, v: dict[str, int]) -> str:
+        text = f"{name}: {v.get('written', 0)} written, {v.get('fetched', 0)} article pages fetched"
+        if site_drops.get(name):
+            text += ", dropped " + ", ".join(f"{k} {n}" for k, n in sorted(site_drops[name].items()))
+        return text
+
+    per_site = "; ".join(site_part(name, v) for name, v in sorted(sites.items()))
     drops = ", ".join(f"{k} {v}" for k, v in sorted(dropped.items())) or "none"
     total = sum(v.get("written", 0) for v in sites.values())
     pages = stats.get("response_received_count", 0)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
 
 import scrapy
 from lxml import etree
@@ -256,7 +257,7 @@ class NewsSpider(scrapy.Spider):
         when = parse_any(listed, self.started) if listed else None
         if self.since and when and when.utc() < self.since:
             self.seen_keys.add(key)
-            self._count_drop("too_old_listed", url)
+            self._count_drop("too_old_listed", url, site.name)
             return
         if self.limit is not None and self.scheduled[site.name] >= self.limit:
             return
@@ -276,29 +277,32 @@ class NewsSpider(scrapy.Spider):
         stats = self.crawler.stats
         stats.inc_value(f"newscrawler/{site.name}/fetched")
         if not isinstance(response, TextResponse):
-            self._count_drop("not_html", response.url)
+            self._count_drop("not_html", response.url, site.name)
             return
         page = Page.load(response.body, response.url)
         article = extract_from_page(page, downloaded=self.started, body_selector=site.body_selector)
         if not is_article_page(page, article):
-            self._count_drop("not_article", response.url)
+            self._count_drop("not_article", response.url, site.name)
             return
         if article.canonicalUrl and url_key(article.canonicalUrl) != url_key(response.url):
             canonical = url_key(article.canonicalUrl)
             if canonical in self.seen_keys and canonical != url_key(
                 response.request.url if response.request else ""
             ):
-                self._count_drop("duplicate_url", response.url)
+                self._count_drop("duplicate_url", response.url, site.name)
                 return
             self.seen_keys.add(canonical)
         if self.since and article.datePublished:
             when = parse_any(article.datePublished, self.started)
             if when and when.utc() < self.since:
-                self._count_drop("too_old", response.url)
+                self._count_drop("too_old", response.url, site.name)
                 return
         if self.limit is not None and self.written[site.name] >= self.limit:
-            self._count_drop("over_limit", response.url)
+            self._count_drop("over_limit", response.url, site.name)
             return
+        if site.timezone:
+            article.datePublished = with_zone(article.datePublished, site.timezone)
+            article.dateModified = with_zone(article.dateModified, site.timezone)
         article.metadata.update({"site": site.name, "source": response.meta.get("source")})
         self.written[site.name] += 1
         stats.inc_value(f"newscrawler/{site.name}/written")
@@ -310,13 +314,16 @@ class NewsSpider(scrapy.Spider):
             return
         reason = failure.type.__name__ if failure.type else "error"
         self.crawler.stats.inc_value(f"newscrawler/{request.meta.get('site', '?')}/errors")
-        self._count_drop(f"fetch_failed_{reason}", request.url)
+        self._count_drop(f"fetch_failed_{reason}", request.url, request.meta.get("site"))
 
-    def _count_drop(self, reason: str, url: str) -> None:
+    def _count_drop(self, reason: str, url: str, site: str | None = None) -> None:
+        """Every page that is not written is counted by reason, and each reason logged once."""
         stats = self.crawler.stats
         if not stats.get_value(f"newscrawler/dropped/{reason}"):
             self.logger.info("dropped (%s), e.g. %s", reason, url)
         stats.inc_value(f"newscrawler/dropped/{reason}")
+        if site:
+            stats.inc_value(f"newscrawler/{site}/dropped/{reason}")
 
 
 def _news_publication_dates(body: bytes) -> dict[str, str]:
@@ -335,3 +342,16 @@ def _news_publication_dates(body: bytes) -> dict[str, str]:
         if loc is not None and loc.text and date is not None and date.text:
             out[loc.text.strip()] = date.text.strip()
     return out
+
+
+def with_zone(value: str | None, zone: str) -> str | None:
+    """A naive local time from a site whose registry entry names its time zone gets that offset."""
+    if not value or len(value) <= 10:
+        return value
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if when.tzinfo is not None:
+        return value
+    return when.replace(tzinfo=ZoneInfo(zone)).isoformat()
