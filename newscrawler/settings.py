@@ -46,3 +46,32 @@ NEWSCRAWLER_SITES_FILE = os.environ.get(
     "NEWSCRAWLER_SITES_FILE"
 )  # your own sites, merged over the bundled registry
 NEWSCRAWLER_STATS_FILE = None  # set a path to get each crawl's stats as JSON (monitoring, `make demo`)
+
+# --- pipelines: clean, validate, deduplicate (one module each, in this order) ---
+ITEM_PIPELINES = {
+    "newscrawler.pipelines.clean.CleanPipeline": 100,
+    "newscrawler.pipelines.validate.ValidatePipeline": 200,
+    "newscrawler.pipelines.dedupe.DedupePipeline": 300,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "newscrawler.middlewares.IncrementalMiddleware": 50,  # before robots and the network: no fetch at all
+}
+LOG_FORMATTER = (
+    "newscrawler.logformatter.QuietDrops"  # drops are counted and logged once per reason, not per item
+)
+NEWSCRAWLER_STATE_DIR = os.environ.get(
+    "NEWSCRAWLER_STATE_DIR"
+)  # None: the user's data dir, shared by scrapyd jobs
+NEWSCRAWLER_MIN_WORDS = 60  # shorter "articles" are briefs, galleries or error pages
+NEWSCRAWLER_MAX_FUTURE_HOURS = 24  # a publish date further ahead is a parse error or an embargo mistake
+NEWSCRAWLER_NEAR_DUPLICATE_THRESHOLD = (
+    0.8  # estimated shingle Jaccard: a wire story with small edits scores ~0.9
+)
+NEWSCRAWLER_NEAR_DUPLICATES = "drop"  # or "keep": write the copy with metadata.duplicateOf
+NEWSCRAWLER_REVISION_SIMILARITY = 0.95  # above this a re-fetched text is the same (typo fixes are not news)
+NEWSCRAWLER_TEMPLATE_MIN_ARTICLES = (
+    3  # a paragraph in this many articles of one site is the site's, not theirs
+)
+NEWSCRAWLER_TEMPLATE_MAX_SHARE = 0.3  # the template rule never removes more of one article than this
+NEWSCRAWLER_TEMPLATE_WARMUP = 6  # on a new site, hold the first articles until this many arrived...
+NEWSCRAWLER_TEMPLATE_WARMUP_TIMEOUT = 60.0  # ...or this many seconds passed, so the first ones are clean too

@@ -23,8 +23,7 @@ def url_key(url: str) -> str:
     url = url_query_cleaner(url, keep, unique=False) if keep else urlunsplit(parts._replace(query=""))
     url = canonicalize_url(url)
     parts = urlsplit(url)
-    host = parts.hostname or ""
-    host = re.sub(r"^(?:www|m|mobile|amp)\.", "", host)
+    host = re.sub(r"^(?:www|m|mobile|amp)\.", "", parts.netloc.lower())  # the port stays: another server
     path = re.sub(r"(?:^/amp(?=/)|/amp/?$|\.amp(?=\.html?$|$))", "", parts.path) or "/"
     path = path.rstrip("/") or "/"
     return urlunsplit(("https", host, path, parts.query, ""))

@@ -48,6 +48,14 @@ class DemoSite:
             self.proc.stdout.close()
 
 
+@pytest.fixture(autouse=True)
+def private_state(tmp_path, monkeypatch) -> Any:  # type: ignore[no-untyped-def]
+    """Every test crawls with its own crawl state (in-process and in subprocesses)."""
+    path = tmp_path / "state"
+    monkeypatch.setenv("NEWSCRAWLER_STATE_DIR", str(path))
+    return path
+
+
 @pytest.fixture
 def demo_site() -> Iterator[Any]:
     started: list[DemoSite] = []

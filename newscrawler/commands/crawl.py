@@ -12,7 +12,8 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from newscrawler.spiders.news import NewsSpider, parse_arguments
+from newscrawler.spiders.news import NewsSpider, parse_arguments, parse_flag, parse_languages
+from newscrawler.state import StateError, open_state
 
 
 class Command(ScrapyCrawlCommand):
@@ -23,7 +24,12 @@ class Command(ScrapyCrawlCommand):
             spargs.setdefault("sites_file", self.settings.get("NEWSCRAWLER_SITES_FILE"))
             try:
                 parse_arguments(**{k: v for k, v in spargs.items() if k in _ARGUMENTS})
-            except UsageError as exc:
+                parse_flag("fresh", spargs.get("fresh"))
+                parse_languages(spargs.get("languages"))
+                open_state(
+                    self.settings
+                ).close()  # a corrupt state is an error before the crawl, not during it
+            except (UsageError, StateError) as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 self.exitcode = 2
                 return

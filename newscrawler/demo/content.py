@@ -92,17 +92,18 @@ class Article:
 def _paragraphs(i: int, section: str, subject: str, verb: str, obj: str, place: str) -> list[str]:
     other = PLACES[(i + 3) % len(PLACES)]
     n = 12 + (i * 7) % 40
+    day = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")[i % 5]
     return [
-        f"{place.upper()} – {subject.capitalize()} on {('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday')[i % 5]} "
-        f"{verb} {obj}, a step that officials said had been under discussion for {n} months.",
-        f"Speaking to reporters in {place}, a spokesperson said the decision followed a review of {n + 3} "
-        f"submissions from residents, businesses and local councils, most of which asked for a faster timetable.",
-        f"Critics in {other} argued that the plan left too many questions open, in particular how the "
-        f"first phase would be paid for and who would oversee the work once contracts were signed.",
-        f"The {section} desk understands that a second meeting is planned for later this month, when "
-        f"{subject} is expected to publish the figures behind its estimate of {n * 11} new jobs.",
-        f"Until then, residents of {place} and {other} have been asked to send comments through the "
-        f"public consultation, which stays open for {n % 9 + 5} more weeks.",
+        f"{place.upper()} – {subject.capitalize()} on {day} {verb} {obj}, a step that officials said had "
+        f"been under discussion for {n} months.",
+        f"Speaking to reporters in {place}, a spokesperson for {subject} said the decision followed a review "
+        f"of {n + 3 + i} submissions, most of which asked for a faster timetable than the one first proposed.",
+        f"Critics in {other} argued that {obj} left too many questions open, in particular how its first "
+        f"phase would be paid for and who would oversee the work once contract number {100 + i} was signed.",
+        f"The {section} desk understands that {subject} will meet again on the {n % 28 + 1}th, when it is "
+        f"expected to publish the figures behind its estimate of {n * 11 + i} new jobs in {place}.",
+        f"Until then, residents of {place} and {other} have been asked to send comments on {obj} through "
+        f"consultation {i + 1}, which stays open for {n % 9 + 5} more weeks.",
     ]
 
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import scrapy
 from lxml import etree
-from scrapy.exceptions import UsageError
+from scrapy.exceptions import IgnoreRequest, UsageError
 from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
@@ -27,6 +27,7 @@ from twisted.python.failure import Failure
 from newscrawler.extraction.article import extract_from_page, is_article_page
 from newscrawler.extraction.dates import parse_any
 from newscrawler.extraction.page import Page
+from newscrawler.middlewares import KnownArticle
 from newscrawler.sites import RegistryError, Site, load_registry, site_for_url
 from newscrawler.urls import url_key
 
@@ -100,6 +101,24 @@ def parse_arguments(
     return chosen or list(registry.values()), since_at, max_items
 
 
+def parse_flag(name: str, value: str | None) -> bool:
+    if value is None or value.strip().lower() in ("", "0", "false", "no"):
+        return False
+    if value.strip().lower() in ("1", "true", "yes"):
+        return True
+    raise UsageError(f"{name}={value!r}: use {name}=1 or {name}=0")
+
+
+def parse_languages(value: str | None) -> set[str] | None:
+    if not value:
+        return None
+    codes = {c.strip().lower() for c in value.split(",") if c.strip()}
+    bad = sorted(c for c in codes if not re.fullmatch(r"[a-z]{2}", c))
+    if bad:
+        raise UsageError(f"languages={value!r}: use two-letter ISO 639-1 codes, e.g. languages=en,ur")
+    return codes
+
+
 class NewsSpider(scrapy.Spider):
     name = "news"
 
@@ -110,6 +129,8 @@ class NewsSpider(scrapy.Spider):
         since: str | None = None,
         limit: str | None = None,
         sites_file: str | None = None,
+        fresh: str | None = None,
+        languages: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -117,7 +138,10 @@ class NewsSpider(scrapy.Spider):
         self.sites, self.since, self.limit = parse_arguments(
             url, sites, since, limit, sites_file, self.started
         )
+        self.fresh = parse_flag("fresh", fresh)
+        self.languages = parse_languages(languages)
         self.scheduled: Counter[str] = Counter()  # article requests per site
+        self.in_flight: Counter[str] = Counter()  # article requests not yet answered, per site
         self.written: Counter[str] = Counter()
         self.seen_keys: set[str] = set()
 
@@ -263,6 +287,7 @@ class NewsSpider(scrapy.Spider):
             return
         self.seen_keys.add(key)
         self.scheduled[site.name] += 1
+        self.in_flight[site.name] += 1
         yield scrapy.Request(
             url,
             self.parse_article,
@@ -274,13 +299,14 @@ class NewsSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         site = self._site(response)
+        self.in_flight[site.name] -= 1
         stats = self.crawler.stats
         stats.inc_value(f"newscrawler/{site.name}/fetched")
         if not isinstance(response, TextResponse):
             self._count_drop("not_html", response.url, site.name)
             return
         page = Page.load(response.body, response.url)
-        article = extract_from_page(page, downloaded=self.started, body_selector=site.body_selector)
+        article = extract_from_page(page, downloaded=datetime.now(UTC), body_selector=site.body_selector)
         if not is_article_page(page, article):
             self._count_drop("not_article", response.url, site.name)
             return
@@ -292,11 +318,6 @@ class NewsSpider(scrapy.Spider):
                 self._count_drop("duplicate_url", response.url, site.name)
                 return
             self.seen_keys.add(canonical)
-        if self.since and article.datePublished:
-            when = parse_any(article.datePublished, self.started)
-            if when and when.utc() < self.since:
-                self._count_drop("too_old", response.url, site.name)
-                return
         if self.limit is not None and self.written[site.name] >= self.limit:
             self._count_drop("over_limit", response.url, site.name)
             return
@@ -304,13 +325,23 @@ class NewsSpider(scrapy.Spider):
             article.datePublished = with_zone(article.datePublished, site.timezone)
             article.dateModified = with_zone(article.dateModified, site.timezone)
         article.metadata.update({"site": site.name, "source": response.meta.get("source")})
+        if response.meta.get("listed"):
+            article.metadata["listed"] = response.meta["listed"]
         self.written[site.name] += 1
         stats.inc_value(f"newscrawler/{site.name}/written")
         yield article
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
+        site = request.meta.get("site")
+        if request.meta.get("source") is not None and site:
+            self.in_flight[site] -= 1
+        if failure.check(KnownArticle):
+            return  # written in an earlier run and unchanged: counted by the middleware
         if request.meta.get("quiet_404"):
+            return
+        if failure.check(IgnoreRequest):
+            self._count_drop("ignored_by_robots_or_filters", request.url, site)
             return
         reason = failure.type.__name__ if failure.type else "error"
         self.crawler.stats.inc_value(f"newscrawler/{request.meta.get('site', '?')}/errors")

@@ -1,0 +1,51 @@
+"""Incremental crawling: article pages written in earlier runs are not fetched again,
+unless their listing (sitemap lastmod) says they changed since. Listings are always fetched."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+
+from newscrawler.extraction.dates import parse_any
+from newscrawler.pipelines import get_state
+from newscrawler.urls import url_key
+
+
+class KnownArticle(IgnoreRequest):
+    """The article was written before and its listing shows no change."""
+
+
+class IncrementalMiddleware:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get("source") is None:  # robots, sitemaps, feeds, listings
+            return
+        seen = get_state(self.crawler).lookup(url_key(request.url))
+        if seen is None:
+            return
+        if changed_since(request.meta.get("listed"), seen.listed, seen.fetched):
+            return
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"newscrawler/{request.meta.get('site')}/skipped_known")
+        raise KnownArticle(f"already written: {request.url}")
+
+
+def changed_since(listed: str | None, listed_before: str | None, fetched: str) -> bool:
+    """The listing's date is newer than both what it said last time and when we fetched it."""
+    if not listed:
+        return False
+    now = datetime.now(UTC)
+    new = parse_any(listed, now)
+    if new is None:
+        return False
+    marks = [s for s in (parse_any(v, now) for v in (listed_before, fetched) if v) if s is not None]
+    return all(new.utc() > m.utc() for m in marks)

@@ -1,0 +1,118 @@
+"""Clean: normalised text, repaired mojibake, no site-name affixes, no site-template paragraphs.
+
+Site-template paragraphs ("Follow us on ...", a promo, a disclaimer) are learned per site
+from what the crawls see: a paragraph that turns up in the bodies of several different
+articles of one site is the site's, not the article's. The counts live in the crawl state,
+so the next run starts out knowing them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import unicodedata
+from typing import Any
+
+import ftfy
+from scrapy.crawler import Crawler
+from w3lib.html import remove_tags, replace_entities
+
+from newscrawler.extraction.article import strip_site_name
+from newscrawler.items import Article
+from newscrawler.pipelines import get_state
+from newscrawler.text import paragraph_hash
+from newscrawler.urls import url_key
+
+_INVISIBLE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+SITE_ARTICLES = 0  # paragraph hash under which the state counts a site's articles
+
+
+def clean_text(text: str, keep_paragraphs: bool = False) -> str:
+    """NFC, mojibake repaired, no tags, entities, control or zero-width characters, tidy spaces."""
+    if not text:
+        return text
+    text = ftfy.fix_text(text, normalization="NFC")
+    if "<" in text or "&" in text:
+        text = replace_entities(remove_tags(text))
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    if not keep_paragraphs:
+        return " ".join(text.split())
+    paragraphs = (_SPACES.sub(" ", p).strip() for p in re.split(r"\n\s*\n|\n", text))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+class CleanPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        settings = crawler.settings
+        self.min_articles = settings.getint("NEWSCRAWLER_TEMPLATE_MIN_ARTICLES")
+        self.max_share = settings.getfloat("NEWSCRAWLER_TEMPLATE_MAX_SHARE")
+        self.warmup = settings.getint("NEWSCRAWLER_TEMPLATE_WARMUP")
+        self.warmup_timeout = settings.getfloat("NEWSCRAWLER_TEMPLATE_WARMUP_TIMEOUT")
+        self.seen: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
+        return cls(crawler)
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        for name in ("headline", "description", "articleSection"):
+            value = getattr(item, name)
+            if value:
+                setattr(item, name, clean_text(value))
+        sites = [s for s in (item.publisher, (item.metadata or {}).get("site")) if s]
+        for name in ("headline", "description"):
+            value = getattr(item, name)
+            if value and sites:
+                setattr(item, name, strip_site_name(value, sites) or value)
+        item.authors = [{"name": clean_text(a["name"])} for a in item.authors if a.get("name")]
+        if item.articleBody:
+            item.articleBody = clean_text(item.articleBody, keep_paragraphs=True)
+            await self._remove_template_paragraphs(item)
+        return item
+
+    async def _remove_template_paragraphs(self, item: Article) -> None:
+        site = item.metadata.get("site") or ""
+        state = get_state(self.crawler)
+        paragraphs = (item.articleBody or "").split("\n\n")
+        hashes = [paragraph_hash(p) for p in paragraphs]
+        keys = [url_key(u) for u in (item.url, item.canonicalUrl) if u]
+        if not state.known_keys(keys):  # an article's own revisions do not make its text "common"
+            state.add_paragraphs(site, [*set(hashes), SITE_ARTICLES])
+        self.seen[site] = self.seen.get(site, 0) + 1
+        await self._warm_up(site, state)
+        counts = state.paragraph_counts(site, hashes)
+        template = [i for i, h in enumerate(hashes) if counts.get(h, 0) >= self.min_articles]
+        cap = int(len(paragraphs) * self.max_share)
+        if not template:
+            return
+        stats = self.crawler.stats
+        assert stats is not None
+        if len(template) > cap:
+            stats.inc_value("newscrawler/clean/template_cap_reached")
+            template = template[:cap]
+        drop = set(template)
+        item.articleBody = "\n\n".join(p for i, p in enumerate(paragraphs) if i not in drop)
+        stats.inc_value("newscrawler/clean/template_paragraphs_removed", len(drop))
+
+    async def _warm_up(self, site: str, state: Any) -> None:
+        """On a site the state has barely seen, hold its first articles until a few have arrived.
+
+        Otherwise the first articles of the very first crawl would keep the template
+        paragraphs that only later articles reveal. The wait ends when enough articles have
+        arrived, when the spider has no more article pages of the site in flight, or after a timeout.
+        """
+        if state.paragraph_counts(site, [SITE_ARTICLES]).get(SITE_ARTICLES, 0) > self.warmup:
+            return
+        spider: Any = self.crawler.spider
+        deadline = time.monotonic() + self.warmup_timeout
+        while (
+            self.seen.get(site, 0) < self.warmup
+            and getattr(spider, "in_flight", {}).get(site, 0) > 0
+            and time.monotonic() < deadline
+        ):
+            await asyncio.sleep(0.1)

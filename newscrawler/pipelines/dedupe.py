@@ -1,0 +1,89 @@
+"""Deduplicate: each story written once, across runs.
+
+In order: the same article under another URL (URL keys: tracking parameters, AMP and
+mobile variants, rel=canonical); the same text under another URL or site (exact
+fingerprint of the normalised body); a near-duplicate (MinHash-LSH over word shingles,
+threshold NEWSCRAWLER_NEAR_DUPLICATE_THRESHOLD), dropped or kept with metadata.duplicateOf;
+and updates: an article written before whose text changed substantively is written again
+with metadata.revision incremented.
+
+An article is *claimed* in the state before it is written and *confirmed* once its line is
+in the output (the item_scraped signal, sent after the feed exporter wrote it). A crawl
+killed in between leaves a pending claim that the next crawl releases, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from newscrawler.items import Article
+from newscrawler.pipelines import count_drop, get_state
+from newscrawler.text import fingerprint, signature, signature_similarity
+from newscrawler.urls import url_key
+
+
+class DedupePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        s = crawler.settings
+        self.near_threshold = s.getfloat("NEWSCRAWLER_NEAR_DUPLICATE_THRESHOLD")
+        self.keep_near = s.get("NEWSCRAWLER_NEAR_DUPLICATES") == "keep"
+        self.revision_similarity = s.getfloat("NEWSCRAWLER_REVISION_SIMILARITY")
+        self.pending: dict[int, list[str]] = {}
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        state = get_state(self.crawler)
+        site = item.metadata.get("site")
+        keys = sorted({url_key(u) for u in (item.url, item.canonicalUrl) if u})
+        body = item.articleBody or ""
+        fp, sig = fingerprint(body), signature(body)
+        seen = next((s for s in (state.lookup(k) for k in keys) if s), None)
+        if seen is not None:
+            if (
+                seen.fingerprint == fp
+                or signature_similarity(sig, seen.signature) >= self.revision_similarity
+            ):
+                raise count_drop(self.crawler, "unchanged", item.url, site)
+        else:
+            first = state.find_text(fp)
+            if first:
+                raise count_drop(self.crawler, "duplicate_text", item.url, site)
+            near = state.find_near(sig, self.near_threshold)
+            if near:
+                if not self.keep_near:
+                    raise count_drop(self.crawler, "near_duplicate", item.url, site)
+                item.metadata["duplicateOf"] = near
+        fetched = item.metadata.get("dateDownloaded") or datetime.now(UTC).isoformat()
+        revision = state.claim(keys, item.url or "", fp, sig, item.metadata.get("listed"), fetched)
+        if revision is None:
+            raise count_drop(self.crawler, "claimed_by_another_crawl", item.url, site)
+        item.metadata["revision"] = revision
+        self.pending[id(item)] = keys
+        return item
+
+    def item_scraped(self, item: Any, **_: Any) -> None:
+        keys = self.pending.pop(id(item), None)
+        if keys:
+            get_state(self.crawler).confirm(keys)
+
+    def spider_closed(self, **_: Any) -> None:
+        state = getattr(self.crawler, "_newscrawler_state", None)
+        if state is None:
+            return
+        for keys in self.pending.values():  # claimed but never written (an exporter failed)
+            state.release(keys)
+        self.pending.clear()
+        state.close()
+        self.crawler._newscrawler_state = None  # type: ignore[attr-defined]

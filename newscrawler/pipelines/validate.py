@@ -1,0 +1,52 @@
+"""Validate: drop what is not a publishable article, each drop counted and its reason logged once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from newscrawler.extraction.dates import parse_any
+from newscrawler.items import Article
+from newscrawler.pipelines import count_drop
+
+
+class ValidatePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.min_words = crawler.settings.getint("NEWSCRAWLER_MIN_WORDS")
+        self.max_future = timedelta(hours=crawler.settings.getfloat("NEWSCRAWLER_MAX_FUTURE_HOURS"))
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        reason = self.problem(item)
+        if reason:
+            raise count_drop(self.crawler, reason, item.url, item.metadata.get("site"))
+        return item
+
+    def problem(self, item: Article) -> str | None:
+        spider: Any = self.crawler.spider
+        if not item.headline:
+            return "no_headline"
+        if (item.wordCount or 0) < self.min_words:
+            return "too_short"
+        if item.metadata.get("pageType", "article") != "article":
+            return "not_article"
+        now = datetime.now(UTC)
+        published = parse_any(item.datePublished, now) if item.datePublished else None
+        if published is not None:
+            if published.utc() > now + self.max_future:
+                return "future_date"
+            since = getattr(spider, "since", None)
+            if since is not None and published.utc() < since:
+                return "too_old"
+        languages = getattr(spider, "languages", None)
+        if languages and item.inLanguage not in languages:
+            return "language"
+        return None

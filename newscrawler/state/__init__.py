@@ -1,0 +1,65 @@
+"""What persists between runs: which articles were written, their text fingerprints, and
+the paragraphs each site repeats in every article.
+
+The interface is small (``StateStore``) so that a Redis implementation can replace the
+SQLite one for distributed crawls. ``open_state(settings)`` opens the configured store.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from platformdirs import user_data_dir
+
+STATE_FILE = "state.sqlite3"
+
+
+class StateError(RuntimeError):
+    """The state cannot be used (corrupt, unreadable, locked): a clear error, never a silent reset."""
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the state knows of one article URL."""
+
+    url: str
+    fingerprint: int
+    revision: int
+    signature: bytes
+    listed: str | None  # the listing's date (lastmod) when it was last written
+    fetched: str  # when it was last written (UTC ISO)
+
+
+class StateStore(Protocol):
+    def lookup(self, key: str) -> Seen | None: ...
+    def known_keys(self, keys: list[str]) -> set[str]: ...
+    def find_text(self, fingerprint: int) -> str | None: ...
+    def find_near(self, signature: bytes, threshold: float) -> str | None: ...
+    def claim(
+        self, keys: list[str], url: str, fingerprint: int, signature: bytes, listed: str | None, fetched: str
+    ) -> int | None: ...
+    def confirm(self, keys: list[str]) -> None: ...
+    def release(self, keys: list[str]) -> None: ...
+    def paragraph_counts(self, site: str, hashes: list[int]) -> dict[int, int]: ...
+    def add_paragraphs(self, site: str, hashes: list[int]) -> None: ...
+    def reset(self) -> None: ...
+    def close(self) -> None: ...
+
+
+def state_dir(settings: Any) -> Path:
+    """NEWSCRAWLER_STATE_DIR (setting, then environment), else the user's data directory.
+
+    Not the working directory: scrapyd runs each job elsewhere, and jobs must share it.
+    """
+    value = settings.get("NEWSCRAWLER_STATE_DIR") if settings is not None else None
+    value = value or os.environ.get("NEWSCRAWLER_STATE_DIR")
+    return Path(value).expanduser() if value else Path(user_data_dir("newscrawler", appauthor=False))
+
+
+def open_state(settings: Any) -> StateStore:
+    from newscrawler.state.sqlite import SQLiteState
+
+    return SQLiteState(state_dir(settings) / STATE_FILE)

@@ -1,0 +1,251 @@
+"""The default state: one embedded SQLite database in WAL mode.
+
+Concurrent crawls on one machine share it safely: writers take SQLite's write lock
+(BEGIN IMMEDIATE) for each claim, and an article key can be claimed once. A claim is
+*pending* until its line is in the output; pending claims of a crawl that died are
+released when the next crawl opens the state, so the article is fetched again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from newscrawler.state import Seen, StateError
+from newscrawler.text import BANDS, band_hashes, signature_similarity
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    fingerprint INTEGER NOT NULL,
+    signature BLOB NOT NULL,
+    revision INTEGER NOT NULL DEFAULT 1,
+    listed TEXT,
+    fetched TEXT NOT NULL,
+    owner TEXT          -- NULL once written; 'host:pid' while the line is not yet in the output
+);
+CREATE INDEX IF NOT EXISTS articles_fingerprint ON articles (fingerprint);
+CREATE TABLE IF NOT EXISTS keys (hash INTEGER PRIMARY KEY, article INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lsh (bucket INTEGER NOT NULL, article INTEGER NOT NULL,
+                                PRIMARY KEY (bucket, article)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS paragraphs (site TEXT NOT NULL, hash INTEGER NOT NULL, articles INTEGER NOT NULL,
+                                       PRIMARY KEY (site, hash)) WITHOUT ROWID;
+"""
+
+
+def key_hash(key: str) -> int:
+    """64-bit signed hash of a URL key (SQLite integers are signed)."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
+class SQLiteState:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.owner = f"{socket.gethostname()}:{os.getpid()}"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StateError(f"cannot create the state folder {path.parent}: {exc.strerror}") from None
+        try:
+            self.db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA busy_timeout=60000")
+            version = self._version()
+            if version is None:  # one transaction, so a concurrent first crawl sees all or nothing
+                self.db.executescript(
+                    f"BEGIN IMMEDIATE; {_SCHEMA} "
+                    f"INSERT OR IGNORE INTO meta VALUES ('schema', '{SCHEMA_VERSION}'); COMMIT;"
+                )
+            elif version != SCHEMA_VERSION:
+                raise StateError(
+                    f"state {path} has schema {version}; this newscrawler expects {SCHEMA_VERSION}"
+                )
+            self._release_dead_claims()
+        except sqlite3.DatabaseError as exc:
+            raise StateError(
+                f"the state file {path} is unreadable or corrupt ({exc}); move it away or run with -a fresh=1"
+            ) from None
+
+    def _version(self) -> int | None:
+        row = self.db.execute("SELECT name FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        if row is None:
+            tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables:
+                raise StateError(f"{self.path} is an SQLite file but not a newscrawler state")
+            return None
+        value = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        return int(value[0]) if value else None
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _release_dead_claims(self) -> None:
+        host = socket.gethostname()
+        owners = [
+            r[0] for r in self.db.execute("SELECT DISTINCT owner FROM articles WHERE owner IS NOT NULL")
+        ]
+        dead = [o for o in owners if o.split(":")[0] == host and not _alive(int(o.rsplit(":", 1)[1]))]
+        for owner in dead:
+            with self._write():
+                ids = [r[0] for r in self.db.execute("SELECT id FROM articles WHERE owner = ?", (owner,))]
+                self._delete(ids)
+
+    def _delete(self, ids: list[int]) -> None:
+        for article in ids:
+            self.db.execute("DELETE FROM keys WHERE article = ?", (article,))
+            self.db.execute("DELETE FROM lsh WHERE bucket IN ({}) AND article = ?".format(",".join("?" * BANDS)),
+                            (*self._buckets(article), article))  # fmt: skip
+            self.db.execute("DELETE FROM articles WHERE id = ?", (article,))
+
+    def _buckets(self, article: int) -> list[int]:
+        row = self.db.execute("SELECT signature FROM articles WHERE id = ?", (article,)).fetchone()
+        return band_hashes(row[0]) if row else [0] * BANDS
+
+    # --- lookups ---
+
+    def lookup(self, key: str) -> Seen | None:
+        row = self.db.execute(
+            "SELECT a.url, a.fingerprint, a.revision, a.signature, a.listed, a.fetched "
+            "FROM keys k JOIN articles a ON a.id = k.article WHERE k.hash = ?",
+            (key_hash(key),),
+        ).fetchone()
+        return Seen(*row) if row else None
+
+    def known_keys(self, keys: list[str]) -> set[str]:
+        return {
+            k for k in keys if self.db.execute("SELECT 1 FROM keys WHERE hash = ?", (key_hash(k),)).fetchone()
+        }
+
+    def find_text(self, fingerprint: int) -> str | None:
+        row = self.db.execute(
+            "SELECT url FROM articles WHERE fingerprint = ? LIMIT 1", (fingerprint,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def find_near(self, signature: bytes, threshold: float) -> str | None:
+        candidates = {
+            r[0]
+            for r in self.db.execute(
+                "SELECT article FROM lsh WHERE bucket IN ({})".format(",".join("?" * BANDS)),
+                band_hashes(signature),
+            )
+        }
+        best, best_url = 0.0, None
+        for article in candidates:
+            url, other = self.db.execute(
+                "SELECT url, signature FROM articles WHERE id = ?", (article,)
+            ).fetchone()
+            sim = signature_similarity(signature, other)
+            if sim >= threshold and sim > best:
+                best, best_url = sim, url
+        return best_url
+
+    # --- writes ---
+
+    def claim(
+        self, keys: list[str], url: str, fingerprint: int, signature: bytes, listed: str | None, fetched: str
+    ) -> int | None:
+        """Record an article as being written; its revision, or None when another crawl has it.
+
+        A known key is an update of that article (revision + 1), unless its claim is pending
+        in another crawl that is still running.
+        """
+        hashes = [key_hash(k) for k in keys]
+        with self._write():
+            rows = self.db.execute(
+                "SELECT a.id, a.revision, a.owner FROM keys k JOIN articles a ON a.id = k.article "
+                "WHERE k.hash IN ({})".format(",".join("?" * len(hashes))),
+                hashes,
+            ).fetchall()
+            if any(owner not in (None, self.owner) for _id, _rev, owner in rows):
+                return None
+            revision = max((rev for _id, rev, _owner in rows), default=0) + 1
+            self._delete(sorted({r[0] for r in rows}))
+            cur = self.db.execute(
+                "INSERT INTO articles (url, fingerprint, signature, revision, listed, fetched, owner) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (url, fingerprint, signature, revision, listed, fetched, self.owner),
+            )
+            article = cur.lastrowid
+            self.db.executemany(
+                "INSERT OR REPLACE INTO keys VALUES (?, ?)", [(h, article) for h in set(hashes)]
+            )
+            self.db.executemany(
+                "INSERT OR IGNORE INTO lsh VALUES (?, ?)", [(b, article) for b in band_hashes(signature)]
+            )
+        return revision
+
+    def confirm(self, keys: list[str]) -> None:
+        """The article's line is in the output: the claim becomes permanent."""
+        with self._write():
+            self.db.execute(
+                "UPDATE articles SET owner = NULL WHERE id IN (SELECT article FROM keys WHERE hash IN ({}))".format(
+                    ",".join("?" * len(keys))
+                ),
+                [key_hash(k) for k in keys],
+            )
+
+    def release(self, keys: list[str]) -> None:
+        """The article was not written after all (dropped later): forget the pending claim."""
+        with self._write():
+            ids = [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT a.id FROM keys k JOIN articles a ON a.id = k.article "
+                    "WHERE a.owner = ? AND k.hash IN ({})".format(",".join("?" * len(keys))),
+                    [self.owner, *[key_hash(k) for k in keys]],
+                )
+            ]
+            self._delete(ids)
+
+    def paragraph_counts(self, site: str, hashes: list[int]) -> dict[int, int]:
+        if not hashes:
+            return {}
+        rows = self.db.execute(
+            "SELECT hash, articles FROM paragraphs WHERE site = ? AND hash IN ({})".format(
+                ",".join("?" * len(hashes))
+            ),
+            [site, *hashes],
+        )
+        return dict(rows.fetchall())
+
+    def add_paragraphs(self, site: str, hashes: list[int]) -> None:
+        with self._write():
+            self.db.executemany(
+                "INSERT INTO paragraphs VALUES (?, ?, 1) ON CONFLICT (site, hash) DO UPDATE SET articles = articles + 1",
+                [(site, h) for h in set(hashes)],
+            )
+
+    def reset(self) -> None:
+        with self._write():
+            for table in ("articles", "keys", "lsh", "paragraphs"):
+                self.db.execute(f"DELETE FROM {table}")
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
