@@ -11,6 +11,8 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
+from newscrawler.stats import per_site, totals
+
 logger = logging.getLogger(__name__)
 
 
@@ -30,7 +32,7 @@ class FeedLocation:
 
 
 class CrawlSummary:
-    """One log line at the end: articles written, pages fetched, drops by reason, per site."""
+    """Counts written articles per site, and logs one summary line at the end of the crawl."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -38,8 +40,14 @@ class CrawlSummary:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlSummary:
         ext = cls(crawler)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
+
+    def item_scraped(self, item: Any, **_: Any) -> None:
+        site = getattr(item, "metadata", {}).get("site") if hasattr(item, "metadata") else None
+        if site and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"newscrawler/{site}/written")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
@@ -50,33 +58,26 @@ class CrawlSummary:
             Path(path).write_text(json.dumps(stats, default=str, indent=1), encoding="utf-8")
 
 
+def _reasons(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+
+
 def summary_line(stats: dict[str, Any], reason: str = "finished") -> str:
-    sites: dict[str, dict[str, int]] = {}
-    dropped: dict[str, int] = {}
-    site_drops: dict[str, dict[str, int]] = {}
-    for key, value in stats.items():
-        parts = key.split("/")
-        if parts[0] != "newscrawler" or len(parts) < 3:
-            continue
-        if len(parts) == 3 and parts[1] == "dropped":
-            dropped[parts[2]] = value
-        elif len(parts) == 3:
-            sites.setdefault(parts[1], {})[parts[2]] = value
-        elif len(parts) == 4 and parts[2] == "dropped":
-            site_drops.setdefault(parts[1], {})[parts[3]] = value
-            sites.setdefault(parts[1], {})
-
-    def site_part(name: str, v: dict[str, int]) -> str:
-        text = f"{name}: {v.get('written', 0)} written, {v.get('fetched', 0)} article pages fetched"
-        if site_drops.get(name):
-            text += ", dropped " + ", ".join(f"{k} {n}" for k, n in sorted(site_drops[name].items()))
-        return text
-
-    per_site = "; ".join(site_part(name, v) for name, v in sorted(sites.items()))
-    drops = ", ".join(f"{k} {v}" for k, v in sorted(dropped.items())) or "none"
-    total = sum(v.get("written", 0) for v in sites.values())
-    pages = stats.get("response_received_count", 0)
-    return (
-        f"newscrawler summary ({reason}): {total} articles written, {pages} pages fetched, "
-        f"dropped: {drops} | {per_site or 'no site answered'}"
+    """Articles written, pages fetched, pages dropped by reason, per site: one line."""
+    sites = per_site(stats)
+    parts = []
+    for name, s in sorted(sites.items()):
+        text = f"{name}: {s['written']} written of {s['fetched']} article pages fetched"
+        for kind in ("dropped", "skipped", "errors"):
+            if s[kind]:
+                text += f", {kind} {_reasons(s[kind])}"
+        parts.append(text)
+    written = sum(s["written"] for s in sites.values())
+    line = (
+        f"newscrawler summary ({reason}): {written} articles written, "
+        f"{stats.get('response_received_count', 0)} pages fetched, "
+        f"dropped: {_reasons(totals(stats, 'dropped')) or 'none'}"
     )
+    if stats.get("newscrawler/template_paragraphs_removed"):
+        line += f", template paragraphs removed {stats['newscrawler/template_paragraphs_removed']}"
+    return line + " | " + ("; ".join(parts) or "no site answered")

@@ -11,6 +11,7 @@ from scrapy.exceptions import IgnoreRequest
 
 from newscrawler.extraction.dates import parse_any
 from newscrawler.pipelines import get_state
+from newscrawler.stats import count
 from newscrawler.urls import url_key
 
 
@@ -29,13 +30,16 @@ class IncrementalMiddleware:
     def process_request(self, request: Request) -> None:
         if request.meta.get("source") is None:  # robots, sitemaps, feeds, listings
             return
-        seen = get_state(self.crawler).lookup(url_key(request.url))
+        key = url_key(request.url)
+        seen = get_state(self.crawler).lookup(key)
         if seen is None:
             return
-        if changed_since(request.meta.get("listed"), seen.listed, seen.fetched):
+        newest = getattr(self.crawler.spider, "listed_at", {}).get(key)
+        listed = newest.iso() if newest is not None else request.meta.get("listed")
+        if changed_since(listed, seen.listed, seen.fetched):
+            request.meta["listed"] = listed
             return
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(f"newscrawler/{request.meta.get('site')}/skipped_known")
+        count(self.crawler, "skipped", "known", request.url, request.meta.get("site"))
         raise KnownArticle(f"already written: {request.url}")
 
 

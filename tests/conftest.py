@@ -20,9 +20,19 @@ from newscrawler.spiders.news import NewsSpider
 class DemoSite:
     """The sample site as a real HTTP server on a free 127.0.0.1 port (like Scrapy's mockserver)."""
 
-    def __init__(self, discovery: str = "all") -> None:
+    def __init__(self, discovery: str = "all", delay: float = 0.0) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "newscrawler.demo.server", "--port", "0", "--discovery", discovery],
+            [
+                sys.executable,
+                "-m",
+                "newscrawler.demo.server",
+                "--port",
+                "0",
+                "--discovery",
+                discovery,
+                "--delay",
+                str(delay),
+            ],
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -34,6 +44,12 @@ class DemoSite:
     def get(self, path: str) -> Any:
         with urlopen(self.url + path, timeout=10) as resp:
             return json.loads(resp.read())
+
+    def publish(self, n: int) -> None:
+        self.get(f"/__publish?n={n}")
+
+    def edit(self, index: int) -> None:
+        self.get(f"/__edit?index={index}")
 
     def requests(self) -> dict[str, int]:
         return self.get("/__requests")
@@ -60,8 +76,8 @@ def private_state(tmp_path, monkeypatch) -> Any:  # type: ignore[no-untyped-def]
 def demo_site() -> Iterator[Any]:
     started: list[DemoSite] = []
 
-    def start(discovery: str = "all") -> DemoSite:
-        site = DemoSite(discovery)
+    def start(discovery: str = "all", delay: float = 0.0) -> DemoSite:
+        site = DemoSite(discovery, delay)
         started.append(site)
         return site
 

@@ -14,7 +14,7 @@ import pytest
 from scrapy.exceptions import UsageError
 from scrapy.utils.defer import deferred_f_from_coro_f
 
-from newscrawler.extraction.metric import page_f1
+from newscrawler.demo.content import PROMO
 from newscrawler.items import FIELD_NAMES
 from newscrawler.sites import RegistryError, load_registry, make_site
 from newscrawler.spiders.news import parse_arguments
@@ -23,6 +23,9 @@ from tests.conftest import crawl
 
 CHROME_LINES = ("Hot this week", "Topics", "Related Articles", "Popular Categories", "spot_img", "Read more",
                 "Facebook", "WhatsApp", "Sign up for our newsletter", "All rights reserved")  # fmt: skip
+
+
+WIRE_AUTHOR = "Sofia Marin"
 
 
 def by_path(items: list) -> dict[str, object]:
@@ -35,16 +38,17 @@ async def test_url_crawl_writes_every_article_once_as_the_page_states_it(demo_si
     items, stats = await crawl(url=site.url + "/")
     expected = {a["path"]: a for a in site.articles()}
     got = by_path(items)
-    assert len(items) == len(expected), "each article exactly once, no listing page"
-    assert set(got) == set(expected)
+    wire = {p for p, a in expected.items() if a["author"] == WIRE_AUTHOR}
+    assert len(wire & set(got)) == 1, "the wire story run twice is written once"
+    assert set(got) == set(expected) - wire | (wire & set(got)), "each article exactly once, no listing page"
     assert len({url_key(i.url) for i in items}) == len(items)
     for path, article in got.items():
         page = expected[path]
         assert article.headline == page["headline"]
         assert article.datePublished == page["published"]
         assert [a["name"] for a in article.authors] == [page["author"]]
-        assert page_f1("\n\n".join(page["paragraphs"]), article.articleBody) >= 0.97
-        assert article.articleBody.split("\n\n")[0] == page["paragraphs"][0]  # starts at the dateline
+        own = [p for p in page["paragraphs"] if p != PROMO]
+        assert article.articleBody.split("\n\n") == own, "the article's paragraphs, the promo removed"
         for chrome in CHROME_LINES:
             assert chrome not in article.articleBody, (path, chrome)
     assert stats[f"newscrawler/{urlsplit(site.url).netloc}/written"] == len(items)
@@ -72,8 +76,11 @@ async def test_each_discovery_path_works_on_its_own(demo_site, discovery: str, s
     site = demo_site(discovery)
     items, _ = await crawl(url=site.url + "/")
     articles = site.articles()
-    reachable = [a for a in articles if a["listed"]] if discovery != "links" else articles
-    assert {urlsplit(i.url).path for i in items} == {a["path"] for a in reachable}
+    reachable = [a for a in articles if a["listed"] and a["author"] != WIRE_AUTHOR]
+    if discovery == "links":
+        reachable = [a for a in articles if a["author"] != WIRE_AUTHOR]
+    got = {urlsplit(i.url).path for i in items}
+    assert {a["path"] for a in reachable} <= got and len(got - {a["path"] for a in reachable}) <= 1
     assert {i.metadata["source"] for i in items} == {source}
 
 
@@ -85,11 +92,13 @@ async def test_since_skips_old_articles_without_fetching_them(demo_site) -> None
     articles = site.articles()
     new = {a["path"] for a in articles if a["listed"] and datetime.fromisoformat(a["published"]) >= cutoff}
     old = {a["path"] for a in articles if a["listed"]} - new
+    wire = {a["path"] for a in articles if a["author"] == WIRE_AUTHOR}
     assert new and old
-    assert {urlsplit(i.url).path for i in items} == new
+    written = {urlsplit(i.url).path for i in items}
+    assert new - wire <= written <= new and len(written & wire) == 1
     hits = site.requests()
     assert not [p for p in old if hits.get(p)], "old articles were fetched"
-    assert stats["newscrawler/dropped/too_old_listed"] >= len(old)
+    assert stats["newscrawler/skipped/too_old_listed"] >= len(old)
 
 
 @deferred_f_from_coro_f
@@ -127,8 +136,7 @@ async def test_unreachable_host_is_logged_and_counted_and_the_crawl_ends(demo_si
     items, stats = await crawl(url=f"http://127.0.0.1:9/,{site.url}/", limit="2")
     assert len(items) == 2
     assert stats["finish_reason"] == "finished"
-    assert stats.get("newscrawler/127.0.0.1:9/errors", 0) >= 1
-    assert any(k.startswith("newscrawler/dropped/fetch_failed") for k in stats)
+    assert any(k.startswith("newscrawler/127.0.0.1:9/errors/") for k in stats), "counted for that site"
 
 
 # --- arguments and the registry ---

@@ -107,6 +107,48 @@ def _paragraphs(i: int, section: str, subject: str, verb: str, obj: str, place: 
     ]
 
 
+# A paragraph the site prints inside many article bodies: site template, not article text.
+PROMO = (
+    "The Coastline Courier has reported from the islands since 1987 and is owned by a readers' trust, "
+    "with no shareholders and no proprietor."
+)
+WIRE = [
+    "GENEVA – Delegates from fourteen coastal states agreed late on Thursday to share tide-gauge data in "
+    "real time, ending two years of talks over who would host the common database.",
+    "The agreement, reached after a final session that ran past midnight, commits each state to publish "
+    "readings from its gauges within ten minutes of taking them.",
+    "Supporters say the shared data will give fishing communities and port operators earlier warning of "
+    "storm surges, which have grown more frequent along the southern coasts.",
+    "Two delegations abstained, saying their national weather services needed more time to upgrade "
+    "equipment installed in the 1990s.",
+    "The database will be hosted by a rotating secretariat, with the first two-year term going to the "
+    "smallest member state, a compromise proposed by the chair on the last day.",
+]
+
+
+def wire_stories(now: datetime, start: int) -> list[Article]:
+    """One agency story run twice: other headline, other section, an extra trailing line."""
+    published = (now - timedelta(hours=30)).replace(microsecond=0)
+    copies = [
+        ("world", "Coastal states agree to share tide data in real time", WIRE),
+        ("business", "Ports and fishers to get earlier storm-surge warnings under data deal",
+         [*WIRE, "Reporting by the Courier's wire desk; editing by the business desk."]),
+    ]  # fmt: skip
+    return [
+        Article(
+            index=start + k,
+            section=section,
+            slug="-".join(headline.lower().split()) + f"-{1000 + start + k}",
+            headline=headline,
+            author="Sofia Marin",
+            published=published + timedelta(minutes=k * 20),
+            paragraphs=list(paragraphs),
+            template="modern",
+        )
+        for k, (section, headline, paragraphs) in enumerate(copies)
+    ]
+
+
 def build_articles(now: datetime, count: int = 32) -> list[Article]:
     articles = []
     for i in range(count):
@@ -126,9 +168,37 @@ def build_articles(now: datetime, count: int = 32) -> list[Article]:
                 headline=headline,
                 author=AUTHORS[i % len(AUTHORS)],
                 published=published,
-                paragraphs=_paragraphs(i, section, subject, verb, obj, place),
+                paragraphs=_with_promo(i, _paragraphs(i, section, subject, verb, obj, place)),
                 template=template,
                 listed=i not in (4, 11, 19),  # three articles only reachable through section pages
             )
         )
-    return articles
+    return [*articles, *wire_stories(now, count)]
+
+
+def _with_promo(i: int, paragraphs: list[str]) -> list[str]:
+    if i % 3 == 2:  # the promo runs in two articles out of three
+        return paragraphs
+    return [*paragraphs[:3], PROMO, *paragraphs[3:]]
+
+
+def edited(article: Article, now: datetime) -> None:
+    """A substantive correction: two paragraphs rewritten, and a newer modification time."""
+    article.paragraphs[1] = (
+        f"Correction: an earlier version of this story gave the wrong number of submissions. A spokesperson "
+        f"said on {now:%A} that the review had in fact covered more than {article.index * 40 + 200} of them."
+    )
+    article.paragraphs[-1] = (
+        "Officials also confirmed that a public meeting will be held before any contract is signed, "
+        "and that the minutes of that meeting will be published online within a week."
+    )
+    article.modified = now.replace(microsecond=0)
+
+
+def fresh_article(index: int, now: datetime) -> Article:
+    """A newly published article (for the incremental-crawl tests)."""
+    article = build_articles(now, count=index + 1)[index]
+    article.published = (now - timedelta(minutes=5)).replace(microsecond=0)
+    article.headline = f"Breaking: {article.headline}"
+    article.slug = f"breaking-{article.slug}"
+    return article

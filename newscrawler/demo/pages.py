@@ -120,6 +120,7 @@ def home(articles: list[Article], feeds: bool, links: bool, amp_of: Article | No
         items = "".join(f'<li><a href="{a.path}">{escape(a.headline)}</a></li>' for a in latest)
         if amp_of is not None:
             items += f'<li><a href="/amp{amp_of.path}">{escape(amp_of.headline)} (AMP)</a></li>'
+            items += f'<li><a href="/m{amp_of.path}">{escape(amp_of.headline)} (mobile)</a></li>'
         items += f'<li><a href="{ABOUT_PATH}">About the Coastline Courier newsroom team</a></li>'
     nav = _nav() if links else ""
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{SITE}</title>

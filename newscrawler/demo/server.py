@@ -14,20 +14,22 @@ import contextlib
 import json
 import sys
 import threading
+import time
 from collections import Counter
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from newscrawler.demo import pages
-from newscrawler.demo.content import SECTIONS, Article, build_articles
+from newscrawler.demo.content import SECTIONS, Article, build_articles, edited, fresh_article
 
 DISCOVERY = ("all", "sitemap", "feed", "links")
 
 
 class Site:
-    def __init__(self, discovery: str = "all", now: datetime | None = None) -> None:
+    def __init__(self, discovery: str = "all", now: datetime | None = None, delay: float = 0.0) -> None:
         self.discovery = discovery
+        self.delay = delay
         self.articles = build_articles(now or datetime.now(UTC))
         self.requests: Counter[str] = Counter()
         self.lock = threading.Lock()
@@ -84,11 +86,13 @@ class Site:
                 raw = (query.get("page") or ["1"])[0]
                 page = int(raw) if raw.isdigit() else 1
                 return 200, "text/html", pages.section(name, self.articles, page)
-        amp = path.startswith("/amp/")
-        article = self.by_path(path[4:] if amp else path)
-        if article is not None and (not amp or article is self.tracked):
+        variant = path.startswith(("/amp/", "/m/"))  # AMP and mobile copies of the tracked article
+        article = self.by_path(path[path.index("/", 1) :] if variant else path)
+        if article is not None and (not variant or article is self.tracked):
+            if self.delay:
+                time.sleep(self.delay)
             others = [a for a in self.articles if a is not article]
-            return 200, "text/html", pages.article_page(article, others, amp=amp)
+            return 200, "text/html", pages.article_page(article, others, amp=variant)
         return 404, "text/html", "<html><body><h1>Not found</h1></body></html>"
 
 
@@ -100,6 +104,17 @@ def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 with site.lock:
                     body = json.dumps(dict(site.requests)).encode()
                 self._send(200, "application/json", body)
+                return
+            if parts.path in ("/__publish", "/__edit"):  # the site's newsroom, for the tests
+                query = parse_qs(parts.query)
+                with site.lock:
+                    now = datetime.now(UTC)
+                    if parts.path == "/__publish":
+                        for _ in range(int(query.get("n", ["1"])[0])):
+                            site.articles.insert(0, fresh_article(len(site.articles), now))
+                    else:
+                        edited(site.articles[int(query["index"][0])], now)
+                self._send(200, "application/json", b"{}")
                 return
             if parts.path == "/__articles":  # what each article page states, for the tests
                 with site.lock:
@@ -125,8 +140,10 @@ def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve(port: int = 0, discovery: str = "all", host: str = "127.0.0.1") -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, port), make_handler(Site(discovery)))
+def serve(
+    port: int = 0, discovery: str = "all", host: str = "127.0.0.1", delay: float = 0.0
+) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer((host, port), make_handler(Site(discovery, delay=delay)))
     server.daemon_threads = True
     return server
 
@@ -137,9 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--discovery", choices=DISCOVERY, default="all")
+    parser.add_argument(
+        "--delay", type=float, default=0.0, help="seconds before each article page (slow site)"
+    )
     args = parser.parse_args(argv)
     try:
-        server = serve(args.port, args.discovery)
+        server = serve(args.port, args.discovery, delay=args.delay)
     except OSError as exc:
         parser.exit(2, f"error: cannot listen on port {args.port}: {exc.strerror}\n")
     print(f"READY http://127.0.0.1:{server.server_address[1]}", flush=True)

@@ -9,6 +9,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from newscrawler.state import StateStore, open_state
+from newscrawler.stats import count
 
 logger = logging.getLogger(__name__)
 
@@ -23,13 +24,7 @@ class Drop(DropItem):
 
 
 def count_drop(crawler: Crawler, reason: str, url: str | None, site: str | None) -> Drop:
-    stats = crawler.stats
-    assert stats is not None
-    if not stats.get_value(f"newscrawler/dropped/{reason}"):
-        logger.info("dropped (%s), e.g. %s", reason, url)
-    stats.inc_value(f"newscrawler/dropped/{reason}")
-    if site:
-        stats.inc_value(f"newscrawler/{site}/dropped/{reason}")
+    count(crawler, "dropped", reason, url, site)
     return Drop(reason, url)
 
 

@@ -93,11 +93,11 @@ class CleanPipeline:
         stats = self.crawler.stats
         assert stats is not None
         if len(template) > cap:
-            stats.inc_value("newscrawler/clean/template_cap_reached")
+            stats.inc_value("newscrawler/template_cap_reached")
             template = template[:cap]
         drop = set(template)
         item.articleBody = "\n\n".join(p for i, p in enumerate(paragraphs) if i not in drop)
-        stats.inc_value("newscrawler/clean/template_paragraphs_removed", len(drop))
+        stats.inc_value("newscrawler/template_paragraphs_removed", len(drop))
 
     async def _warm_up(self, site: str, state: Any) -> None:
         """On a site the state has barely seen, hold its first articles until a few have arrived.

@@ -25,10 +25,11 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from newscrawler.extraction.article import extract_from_page, is_article_page
-from newscrawler.extraction.dates import parse_any
+from newscrawler.extraction.dates import Stamp, parse_any
 from newscrawler.extraction.page import Page
 from newscrawler.middlewares import KnownArticle
 from newscrawler.sites import RegistryError, Site, load_registry, site_for_url
+from newscrawler.stats import count
 from newscrawler.urls import url_key
 
 # Where sites usually keep sitemaps when robots.txt names none.
@@ -142,8 +143,10 @@ class NewsSpider(scrapy.Spider):
         self.languages = parse_languages(languages)
         self.scheduled: Counter[str] = Counter()  # article requests per site
         self.in_flight: Counter[str] = Counter()  # article requests not yet answered, per site
-        self.written: Counter[str] = Counter()
+        self.extracted: Counter[str] = Counter()  # articles handed to the pipelines, per site
         self.seen_keys: set[str] = set()
+        self.listed_at: dict[str, Stamp] = {}  # the newest listing date of each article key
+        self.skipped_known: set[str] = set()  # keys the incremental middleware skipped
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -199,12 +202,12 @@ class NewsSpider(scrapy.Spider):
             try:
                 body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
             except OSError:
-                self._count_drop("bad_sitemap", response.url)
+                self._count_drop("bad_sitemap", response.url, response.meta.get("site"), "errors")
                 return
         try:
             sitemap = Sitemap(body)
         except (etree.XMLSyntaxError, ValueError, AttributeError):
-            self._count_drop("bad_sitemap", response.url)
+            self._count_drop("bad_sitemap", response.url, response.meta.get("site"), "errors")
             return
         if sitemap.type == "sitemapindex":
             for entry in sitemap:
@@ -276,12 +279,27 @@ class NewsSpider(scrapy.Spider):
         if not site.wants(url):
             return
         key = url_key(url)
-        if key in self.seen_keys:
-            return
         when = parse_any(listed, self.started) if listed else None
+        # Sitemaps and feeds may list one URL with different dates (publication vs lastmod):
+        # the newest decides whether a known article changed (see IncrementalMiddleware).
+        newer = when is not None and (key not in self.listed_at or when.utc() > self.listed_at[key].utc())
+        if newer and when is not None:
+            self.listed_at[key] = when
+        if key in self.seen_keys:
+            if newer and key in self.skipped_known:  # skipped as unchanged, but this listing is newer
+                self.skipped_known.discard(key)
+                self.in_flight[site.name] += 1
+                yield scrapy.Request(
+                    url,
+                    self.parse_article,
+                    errback=self.on_error,
+                    dont_filter=True,
+                    meta=self._meta(response, source=source, listed=when.iso() if when else None),
+                )
+            return
         if self.since and when and when.utc() < self.since:
             self.seen_keys.add(key)
-            self._count_drop("too_old_listed", url, site.name)
+            self._count_drop("too_old_listed", url, site.name, "skipped")
             return
         if self.limit is not None and self.scheduled[site.name] >= self.limit:
             return
@@ -318,17 +336,18 @@ class NewsSpider(scrapy.Spider):
                 self._count_drop("duplicate_url", response.url, site.name)
                 return
             self.seen_keys.add(canonical)
-        if self.limit is not None and self.written[site.name] >= self.limit:
+        if self.limit is not None and self.extracted[site.name] >= self.limit:
             self._count_drop("over_limit", response.url, site.name)
             return
         if site.timezone:
             article.datePublished = with_zone(article.datePublished, site.timezone)
             article.dateModified = with_zone(article.dateModified, site.timezone)
         article.metadata.update({"site": site.name, "source": response.meta.get("source")})
-        if response.meta.get("listed"):
-            article.metadata["listed"] = response.meta["listed"]
-        self.written[site.name] += 1
-        stats.inc_value(f"newscrawler/{site.name}/written")
+        newest = self.listed_at.get(url_key(response.request.url if response.request else response.url))
+        listed = newest.iso() if newest is not None else response.meta.get("listed")
+        if listed:
+            article.metadata["listed"] = listed
+        self.extracted[site.name] += 1
         yield article
 
     def on_error(self, failure: Failure) -> None:
@@ -337,24 +356,18 @@ class NewsSpider(scrapy.Spider):
         if request.meta.get("source") is not None and site:
             self.in_flight[site] -= 1
         if failure.check(KnownArticle):
+            self.skipped_known.add(url_key(request.url))
             return  # written in an earlier run and unchanged: counted by the middleware
         if request.meta.get("quiet_404"):
             return
         if failure.check(IgnoreRequest):
-            self._count_drop("ignored_by_robots_or_filters", request.url, site)
+            self._count_drop("ignored_by_robots_or_filters", request.url, site, "skipped")
             return
         reason = failure.type.__name__ if failure.type else "error"
-        self.crawler.stats.inc_value(f"newscrawler/{request.meta.get('site', '?')}/errors")
-        self._count_drop(f"fetch_failed_{reason}", request.url, request.meta.get("site"))
+        self._count_drop(reason, request.url, site, "errors")
 
-    def _count_drop(self, reason: str, url: str, site: str | None = None) -> None:
-        """Every page that is not written is counted by reason, and each reason logged once."""
-        stats = self.crawler.stats
-        if not stats.get_value(f"newscrawler/dropped/{reason}"):
-            self.logger.info("dropped (%s), e.g. %s", reason, url)
-        stats.inc_value(f"newscrawler/dropped/{reason}")
-        if site:
-            stats.inc_value(f"newscrawler/{site}/dropped/{reason}")
+    def _count_drop(self, reason: str, url: str, site: str | None = None, kind: str = "dropped") -> None:
+        count(self.crawler, kind, reason, url, site)
 
 
 def _news_publication_dates(body: bytes) -> dict[str, str]:
