@@ -1,4 +1,4 @@
-"""JSON Lines for Article records: schema field order, empty fields left out, UTF-8 text."""
+"""JSON Lines for Article records: schema field order, empty fields left out, UTF-8 text, flushed per line."""
 
 from __future__ import annotations
 
@@ -23,4 +23,7 @@ class ArticleJsonLinesExporter(JsonLinesItemExporter):
         else:
             data = {k: v for k, v in ItemAdapter(item).items() if not is_empty(v)}
         line = json.dumps(data, ensure_ascii=False, default=str) + "\n"
+        # One write and a flush per line: a crawl killed at any moment leaves only whole lines,
+        # and the state confirms an article (item_scraped) only after its line is out.
         self.file.write(to_bytes(line, self.encoding or "utf-8"))
+        self.file.flush()

@@ -31,12 +31,12 @@ class IncrementalMiddleware:
         if request.meta.get("source") is None:  # robots, sitemaps, feeds, listings
             return
         key = url_key(request.url)
-        seen = get_state(self.crawler).lookup(key)
+        seen = get_state(self.crawler).last_fetch(key)
         if seen is None:
             return
         newest = getattr(self.crawler.spider, "listed_at", {}).get(key)
         listed = newest.iso() if newest is not None else request.meta.get("listed")
-        if changed_since(listed, seen.listed, seen.fetched):
+        if changed_since(listed, *seen):
             request.meta["listed"] = listed
             return
         count(self.crawler, "skipped", "known", request.url, request.meta.get("site"))

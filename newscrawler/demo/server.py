@@ -132,7 +132,8 @@ def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client went away
+                self.wfile.write(body)
 
         def log_message(self, format: str, *args: object) -> None:  # quiet: tests read /__requests
             pass

@@ -80,9 +80,10 @@ class CleanPipeline:
         state = get_state(self.crawler)
         paragraphs = (item.articleBody or "").split("\n\n")
         hashes = [paragraph_hash(p) for p in paragraphs]
-        keys = [url_key(u) for u in (item.url, item.canonicalUrl) if u]
-        if not state.known_keys(keys):  # an article's own revisions do not make its text "common"
-            state.add_paragraphs(site, [*set(hashes), SITE_ARTICLES])
+        # Counted once per article (by canonical key): re-fetches and revisions do not make text "common".
+        state.add_paragraphs(
+            site, url_key(item.canonicalUrl or item.url or ""), [*set(hashes), SITE_ARTICLES]
+        )
         self.seen[site] = self.seen.get(site, 0) + 1
         await self._warm_up(site, state)
         counts = state.paragraph_counts(site, hashes)

@@ -34,6 +34,7 @@ class DedupePipeline:
         self.keep_near = s.get("NEWSCRAWLER_NEAR_DUPLICATES") == "keep"
         self.revision_similarity = s.getfloat("NEWSCRAWLER_REVISION_SIMILARITY")
         self.pending: dict[int, list[str]] = {}
+        self.written_keys: set[str] = set()  # this run's, to tell a copy from an unchanged re-fetch
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -49,28 +50,33 @@ class DedupePipeline:
         keys = sorted({url_key(u) for u in (item.url, item.canonicalUrl) if u})
         body = item.articleBody or ""
         fp, sig = fingerprint(body), signature(body)
+        fetched = item.metadata.get("dateDownloaded") or datetime.now(UTC).isoformat()
+        listed = item.metadata.get("listed")
         seen = next((s for s in (state.lookup(k) for k in keys) if s), None)
         if seen is not None:
-            if (
+            same = (
                 seen.fingerprint == fp
                 or signature_similarity(sig, seen.signature) >= self.revision_similarity
-            ):
-                raise count_drop(self.crawler, "unchanged", item.url, site)
+            )
+            if same:
+                reason = "duplicate_url" if any(k in self.written_keys for k in keys) else "unchanged"
+                raise count_drop(self.crawler, reason, item.url, site)
         else:
             first = state.find_text(fp)
-            if first:
-                raise count_drop(self.crawler, "duplicate_text", item.url, site)
-            near = state.find_near(sig, self.near_threshold)
+            near = None if first else state.find_near(sig, self.near_threshold)
+            if first or (near and not self.keep_near):
+                state.remember_duplicate(keys, listed, fetched)
+                raise count_drop(
+                    self.crawler, "duplicate_text" if first else "near_duplicate", item.url, site
+                )
             if near:
-                if not self.keep_near:
-                    raise count_drop(self.crawler, "near_duplicate", item.url, site)
                 item.metadata["duplicateOf"] = near
-        fetched = item.metadata.get("dateDownloaded") or datetime.now(UTC).isoformat()
-        revision = state.claim(keys, item.url or "", fp, sig, item.metadata.get("listed"), fetched)
+        revision = state.claim(keys, item.url or "", fp, sig, listed, fetched)
         if revision is None:
             raise count_drop(self.crawler, "claimed_by_another_crawl", item.url, site)
         item.metadata["revision"] = revision
         self.pending[id(item)] = keys
+        self.written_keys.update(keys)
         return item
 
     def item_scraped(self, item: Any, **_: Any) -> None:

@@ -38,6 +38,8 @@ CREATE TABLE IF NOT EXISTS lsh (bucket INTEGER NOT NULL, article INTEGER NOT NUL
                                 PRIMARY KEY (bucket, article)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS paragraphs (site TEXT NOT NULL, hash INTEGER NOT NULL, articles INTEGER NOT NULL,
                                        PRIMARY KEY (site, hash)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS counted (hash INTEGER PRIMARY KEY) WITHOUT ROWID;  -- article keys counted above
+CREATE TABLE IF NOT EXISTS duplicates (hash INTEGER PRIMARY KEY, listed TEXT, fetched TEXT NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -127,10 +129,21 @@ class SQLiteState:
         ).fetchone()
         return Seen(*row) if row else None
 
-    def known_keys(self, keys: list[str]) -> set[str]:
-        return {
-            k for k in keys if self.db.execute("SELECT 1 FROM keys WHERE hash = ?", (key_hash(k),)).fetchone()
-        }
+    def last_fetch(self, key: str) -> tuple[str | None, str] | None:
+        """(listing date, fetch time) of a page fetched before: a written article or a dropped copy."""
+        h = key_hash(key)
+        row = self.db.execute(
+            "SELECT a.listed, a.fetched FROM keys k JOIN articles a ON a.id = k.article WHERE k.hash = ?",
+            (h,),
+        ).fetchone()
+        row = row or self.db.execute("SELECT listed, fetched FROM duplicates WHERE hash = ?", (h,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def remember_duplicate(self, keys: list[str], listed: str | None, fetched: str) -> None:
+        """A copy of an article written before: not fetched again unless its listing changes."""
+        rows = [(key_hash(k), listed, fetched) for k in keys]
+        with self._write():
+            self.db.executemany("INSERT OR REPLACE INTO duplicates VALUES (?, ?, ?)", rows)
 
     def find_text(self, fingerprint: int) -> str | None:
         row = self.db.execute(
@@ -225,8 +238,14 @@ class SQLiteState:
         )
         return dict(rows.fetchall())
 
-    def add_paragraphs(self, site: str, hashes: list[int]) -> None:
+    def add_paragraphs(self, site: str, article_key: str, hashes: list[int]) -> None:
+        """Count an article's paragraphs for its site, once per article however often it is seen."""
         with self._write():
+            if (
+                self.db.execute("INSERT OR IGNORE INTO counted VALUES (?)", (key_hash(article_key),)).rowcount
+                == 0
+            ):
+                return
             self.db.executemany(
                 "INSERT INTO paragraphs VALUES (?, ?, 1) ON CONFLICT (site, hash) DO UPDATE SET articles = articles + 1",
                 [(site, h) for h in set(hashes)],
@@ -234,7 +253,7 @@ class SQLiteState:
 
     def reset(self) -> None:
         with self._write():
-            for table in ("articles", "keys", "lsh", "paragraphs"):
+            for table in ("articles", "keys", "lsh", "paragraphs", "counted", "duplicates"):
                 self.db.execute(f"DELETE FROM {table}")
 
     def close(self) -> None:

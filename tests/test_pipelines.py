@@ -1,0 +1,255 @@
+"""Clean, validate, deduplicate: each story written once, across runs, and nothing but article text."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from scrapy.utils.defer import deferred_f_from_coro_f
+from scrapy.utils.test import get_crawler
+
+from newscrawler.demo.content import PROMO
+from newscrawler.items import Article
+from newscrawler.pipelines import Drop
+from newscrawler.pipelines.clean import clean_text
+from newscrawler.pipelines.validate import ValidatePipeline
+from newscrawler.spiders.news import NewsSpider
+from newscrawler.state import StateError
+from newscrawler.state.sqlite import SQLiteState
+from newscrawler.stats import per_site
+from newscrawler.text import signature
+from tests.conftest import crawl, project_settings_dict
+
+WIRE_AUTHOR = "Sofia Marin"
+REPO = Path(__file__).parent.parent
+
+
+def paths(items: list) -> set[str]:
+    return {urlsplit(i.url).path for i in items}
+
+
+# --- one run: each story once, the promo gone, one-off paragraphs kept, the books balanced ---
+
+
+@deferred_f_from_coro_f
+async def test_every_story_once_promo_gone_and_the_summary_adds_up(demo_site) -> None:
+    site = demo_site()
+    items, stats = await crawl(url=site.url + "/")
+    articles = site.articles()
+    tracked = articles[1]["path"]
+    assert sum(urlsplit(i.url).path in (tracked, "/amp" + tracked, "/m" + tracked) for i in items) == 1
+    assert len([i for i in items if i.authors == [{"name": WIRE_AUTHOR}]]) == 1, "wire story written once"
+    assert stats["newscrawler/dropped/near_duplicate"] == 1
+    with_promo = [a for a in articles if PROMO in a["paragraphs"]]
+    assert len(with_promo) > len(articles) / 2
+    by_path = {urlsplit(i.url).path: i for i in items}
+    for a in articles:
+        if a["path"] in by_path:
+            body = by_path[a["path"]].articleBody
+            assert PROMO not in body
+            for own in (p for p in a["paragraphs"] if p != PROMO):
+                assert own in body, "a paragraph of one article only is never removed"
+    assert stats["newscrawler/template_paragraphs_removed"] == len(
+        [a for a in with_promo if a["path"] in by_path]
+    )
+    for name, s in per_site(stats).items():
+        assert s["fetched"] == s["written"] + sum(s["dropped"].values()), name
+
+
+@deferred_f_from_coro_f
+async def test_near_duplicates_can_be_kept_and_marked(demo_site) -> None:
+    site = demo_site("sitemap")
+    items, _ = await crawl({"NEWSCRAWLER_NEAR_DUPLICATES": "keep"}, url=site.url + "/")
+    wire = [i for i in items if i.authors == [{"name": WIRE_AUTHOR}]]
+    assert len(wire) == 2
+    marked = [i for i in wire if "duplicateOf" in i.metadata]
+    assert len(marked) == 1
+    assert marked[0].metadata["duplicateOf"] in {i.url for i in wire if i is not marked[0]}
+
+
+@deferred_f_from_coro_f
+async def test_language_filter_drops_and_counts(demo_site) -> None:
+    site = demo_site("feed")
+    items, stats = await crawl(url=site.url + "/", languages="de,ur")
+    assert items == []
+    assert stats["newscrawler/dropped/language"] > 0
+
+
+# --- across runs ---
+
+
+@deferred_f_from_coro_f
+async def test_second_run_writes_and_fetches_nothing_third_writes_new_and_edited(demo_site) -> None:
+    site = demo_site()
+    first, _ = await crawl(url=site.url + "/")
+    assert len(first) == len(site.articles()) - 1  # all but the wire copy
+    fetched_once = site.requests()
+    second, stats = await crawl(url=site.url + "/")
+    assert second == []
+    after = site.requests()
+    article_paths = {a["path"] for a in site.articles()}
+    assert {p: after.get(p) for p in article_paths} == {p: fetched_once.get(p) for p in article_paths}, (
+        "no known article page was fetched again"
+    )
+    assert stats["newscrawler/skipped/known"] >= len(first)
+
+    edited_path = site.articles()[5]["path"]
+    site.publish(2)
+    site.edit(5 + 2)  # the new articles go first
+    third, _ = await crawl(url=site.url + "/")
+    assert len(third) == 3
+    by_path = {urlsplit(i.url).path: i for i in third}
+    assert edited_path in by_path
+    assert by_path[edited_path].metadata["revision"] == 2
+    assert "Correction:" in by_path[edited_path].articleBody
+    assert sorted(i.metadata["revision"] for i in third) == [1, 1, 2]
+
+
+@deferred_f_from_coro_f
+async def test_fresh_ignores_and_resets_the_state(demo_site) -> None:
+    site = demo_site("feed")
+    first, _ = await crawl(url=site.url + "/", limit="4")
+    again, _ = await crawl(url=site.url + "/", limit="4", fresh="1")
+    assert len(first) == len(again) == 4
+    assert all(i.metadata["revision"] == 1 for i in again)
+
+
+# --- processes: killed crawls, concurrent crawls, corrupt state ---
+
+
+def scrapy_crawl(url: str, out: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={url}/", "-o", f"{out}:jsonlines",
+         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO", *extra],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_sigkill_midway_then_rerun_loses_nothing_and_writes_nothing_twice(demo_site, tmp_path: Path) -> None:
+    site = demo_site(delay=0.15)
+    first_out, second_out = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    proc = scrapy_crawl(site.url, first_out, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
+    deadline = time.monotonic() + 60
+    while len(read_jsonl(first_out)) < 6 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the crawl finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    proc.stderr.close()  # type: ignore[union-attr]
+    first = read_jsonl(first_out)  # every line is valid JSON, even the last one
+    assert 6 <= len(first) < len(site.articles()) - 1
+
+    rerun = scrapy_crawl(site.url, second_out)
+    _, err = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, err[-2000:]
+    second = read_jsonl(second_out)
+    urls = [r["url"] for r in first + second]
+    assert len(urls) == len(set(urls)), "nothing written twice"
+    assert len(urls) == len(site.articles()) - 1, "nothing lost"
+
+
+def test_two_crawls_sharing_a_state_never_write_the_same_article(demo_site, tmp_path: Path) -> None:
+    site = demo_site(delay=0.05)
+    outs = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
+    procs = [scrapy_crawl(site.url, out) for out in outs]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err[-2000:]
+    urls = [r["url"] for out in outs for r in read_jsonl(out)]
+    assert len(urls) == len(set(urls))
+    assert len(urls) == len(site.articles()) - 1
+
+
+def test_corrupt_state_is_a_clear_error_not_a_reset(private_state: Path) -> None:
+    private_state.mkdir(parents=True)
+    (private_state / "state.sqlite3").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StateError, match="corrupt"):
+        SQLiteState(private_state / "state.sqlite3")
+    res = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "sites=dawn"],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert res.returncode == 2
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "corrupt" in errors[0] and "Traceback" not in res.stderr
+    assert (private_state / "state.sqlite3").read_bytes().startswith(b"this is not a database"), "not reset"
+
+
+# --- units ---
+
+
+def test_state_claims_are_exclusive_until_confirmed_and_dead_claims_are_released(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    a, b = SQLiteState(path), SQLiteState(path)
+    b.owner = "otherhost:1"  # another crawl, still running
+    sig = signature("one two three four five six seven eight nine ten")
+    assert a.claim(["k"], "https://x/k", 1, sig, None, "2024-01-01T00:00:00+00:00") == 1
+    assert b.claim(["k"], "https://x/k", 1, sig, None, "2024-01-01T00:00:00+00:00") is None
+    a.confirm(["k"])
+    assert b.claim(["k"], "https://x/k", 2, sig, None, "2024-01-02T00:00:00+00:00") == 2, "a revision"
+    dead = SQLiteState(path)
+    dead.owner = f"{dead.owner.split(':')[0]}:999999"  # a crawl that died (no such pid)
+    dead.claim(["z"], "https://x/z", 3, sig, None, "2024-01-01T00:00:00+00:00")
+    assert SQLiteState(path).lookup("z") is None, "a dead crawl's pending claim is released on open"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Cafe\u0301 au lait", "Café au lait"),  # NFC
+        ("zero\u200bwidth\u00adsoft", "zerowidthsoft"),
+        ("CafÃ© in MÃ¼nchen", "Café in München"),  # mojibake repaired
+        ("<b>bold</b> &amp; plain", "bold & plain"),
+        ("  many   spaces\t", "many spaces"),
+    ],
+)
+def test_clean_text(raw: str, expected: str) -> None:
+    assert clean_text(raw) == expected
+
+
+def test_clean_text_keeps_paragraphs() -> None:
+    assert clean_text("One.\n\n\n  Two  \nThree", keep_paragraphs=True) == "One.\n\nTwo\n\nThree"
+
+
+def _validator() -> ValidatePipeline:
+    crawler = get_crawler(NewsSpider, project_settings_dict())
+    crawler._apply_settings()
+    return ValidatePipeline.from_crawler(crawler)
+
+
+WORDS = " ".join(["word"] * 100)
+
+
+@pytest.mark.parametrize(
+    ("article", "reason"),
+    [
+        (Article(url="https://x/1", articleBody=WORDS, wordCount=100), "no_headline"),
+        (Article(url="https://x/2", headline="H", articleBody="short", wordCount=1), "too_short"),
+        (Article(url="https://x/3", headline="H", wordCount=100, datePublished="2999-01-01T00:00:00+00:00"),
+         "future_date"),
+    ],
+)  # fmt: skip
+def test_validation_drops_with_a_reason(article: Article, reason: str) -> None:
+    pipeline = _validator()
+    with pytest.raises(Drop) as exc:
+        pipeline.process_item(article)
+    assert exc.value.reason == reason
+    assert pipeline.crawler.stats.get_value(f"newscrawler/dropped/{reason}") == 1  # type: ignore[union-attr]
+
+
+def test_valid_article_passes() -> None:
+    article = Article(url="https://x/4", headline="H", wordCount=100, datePublished="2024-05-01")
+    assert _validator().process_item(article) is article
