@@ -9,9 +9,9 @@ import unicodedata
 import numpy as np
 from datasketch import MinHash
 
-NUM_PERM = 32  # MinHash permutations: similarity estimates within about ±0.07 at 0.8
-BANDS = 8  # LSH bands of 4 rows: a pair at similarity 0.8 shares a band with probability 0.98
-ROWS = NUM_PERM // BANDS
+NUM_PERM = 32  # MinHash permutations kept (8 bits each): similarity within about ±0.07 at 0.8
+BANDS = 5  # LSH bands of 3 rows: a pair at similarity 0.8 shares a band with probability 0.97,
+ROWS = 3  # at 0.9 with 0.998; candidates are then checked against the whole signature
 SHINGLE = 5  # words per shingle
 
 _WORD = re.compile(r"\w+")
@@ -36,21 +36,25 @@ def paragraph_hash(paragraph: str) -> int:
 
 
 def signature(text: str) -> bytes:
-    """MinHash over word shingles, kept as 16 bits per permutation (64 bytes)."""
+    """MinHash over word shingles, kept as 8 bits per permutation (b-bit MinHash, 32 bytes)."""
     words = normalise(text).split()
     grams = [" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))]
     m = MinHash(num_perm=NUM_PERM, seed=7)
     m.update_batch([g.encode("utf-8") for g in grams if g])
-    return (m.hashvalues & 0xFFFF).astype("<u2").tobytes()
+    return (m.hashvalues & 0xFF).astype(np.uint8).tobytes()
 
 
 def signature_similarity(a: bytes, b: bytes) -> float:
-    """Estimated Jaccard similarity of the two texts' shingle sets."""
-    x, y = np.frombuffer(a, dtype="<u2"), np.frombuffer(b, dtype="<u2")
-    return float(np.mean(x == y)) if len(x) == len(y) and len(x) else 0.0
+    """Estimated Jaccard similarity of the two texts' shingle sets (corrected for 8-bit collisions)."""
+    x, y = np.frombuffer(a, dtype=np.uint8), np.frombuffer(b, dtype=np.uint8)
+    if len(x) != len(y) or not len(x):
+        return 0.0
+    agree = float(np.mean(x == y))
+    return max(0.0, (agree - 1 / 256) / (1 - 1 / 256))
 
 
 def band_hashes(sig: bytes) -> list[int]:
-    """One bucket per LSH band; texts that share a bucket are near-duplicate candidates."""
-    step = ROWS * 2
-    return [_hash64(bytes([band]) + sig[band * step : (band + 1) * step]) for band in range(BANDS)]
+    """One bucket per LSH band (band number and its three bytes); a shared bucket makes a candidate."""
+    return [
+        (band << 24) | int.from_bytes(sig[band * ROWS : (band + 1) * ROWS], "big") for band in range(BANDS)
+    ]

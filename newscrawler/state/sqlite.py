@@ -14,12 +14,13 @@ import socket
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from newscrawler.state import Seen, StateError
 from newscrawler.text import BANDS, band_hashes, signature_similarity
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -28,8 +29,8 @@ CREATE TABLE IF NOT EXISTS articles (
     fingerprint INTEGER NOT NULL,
     signature BLOB NOT NULL,
     revision INTEGER NOT NULL DEFAULT 1,
-    listed TEXT,
-    fetched TEXT NOT NULL,
+    listed INTEGER,     -- epoch seconds (UTC), as are all times here: small and comparable
+    fetched INTEGER NOT NULL,
     owner TEXT          -- NULL once written; 'host:pid' while the line is not yet in the output
 );
 CREATE INDEX IF NOT EXISTS articles_fingerprint ON articles (fingerprint);
@@ -39,8 +40,23 @@ CREATE TABLE IF NOT EXISTS lsh (bucket INTEGER NOT NULL, article INTEGER NOT NUL
 CREATE TABLE IF NOT EXISTS paragraphs (site TEXT NOT NULL, hash INTEGER NOT NULL, articles INTEGER NOT NULL,
                                        PRIMARY KEY (site, hash)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS counted (hash INTEGER PRIMARY KEY) WITHOUT ROWID;  -- article keys counted above
-CREATE TABLE IF NOT EXISTS duplicates (hash INTEGER PRIMARY KEY, listed TEXT, fetched TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS duplicates (hash INTEGER PRIMARY KEY, listed INTEGER, fetched INTEGER NOT NULL)
+    WITHOUT ROWID;
 """
+
+
+def _epoch(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp())
+
+
+def _iso(value: int | None) -> str | None:
+    return datetime.fromtimestamp(value, UTC).isoformat() if value is not None else None
 
 
 def key_hash(key: str) -> int:
@@ -127,7 +143,10 @@ class SQLiteState:
             "FROM keys k JOIN articles a ON a.id = k.article WHERE k.hash = ?",
             (key_hash(key),),
         ).fetchone()
-        return Seen(*row) if row else None
+        if not row:
+            return None
+        url, fp, revision, sig, listed, fetched = row
+        return Seen(url, fp, revision, sig, _iso(listed), _iso(fetched) or "")
 
     def last_fetch(self, key: str) -> tuple[str | None, str] | None:
         """(listing date, fetch time) of a page fetched before: a written article or a dropped copy."""
@@ -137,11 +156,11 @@ class SQLiteState:
             (h,),
         ).fetchone()
         row = row or self.db.execute("SELECT listed, fetched FROM duplicates WHERE hash = ?", (h,)).fetchone()
-        return (row[0], row[1]) if row else None
+        return (_iso(row[0]), _iso(row[1]) or "") if row else None
 
     def remember_duplicate(self, keys: list[str], listed: str | None, fetched: str) -> None:
         """A copy of an article written before: not fetched again unless its listing changes."""
-        rows = [(key_hash(k), listed, fetched) for k in keys]
+        rows = [(key_hash(k), _epoch(listed), _epoch(fetched)) for k in keys]
         with self._write():
             self.db.executemany("INSERT OR REPLACE INTO duplicates VALUES (?, ?, ?)", rows)
 
@@ -193,7 +212,7 @@ class SQLiteState:
             cur = self.db.execute(
                 "INSERT INTO articles (url, fingerprint, signature, revision, listed, fetched, owner) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (url, fingerprint, signature, revision, listed, fetched, self.owner),
+                (url, fingerprint, signature, revision, _epoch(listed), _epoch(fetched) or 0, self.owner),
             )
             article = cur.lastrowid
             self.db.executemany(
