@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
+from twisted.internet.task import LoopingCall
 
 from newscrawler.stats import per_site, totals
 
@@ -29,6 +32,71 @@ class FeedLocation:
         uri = settings.get("NEWSCRAWLER_FEED_URI")
         if uri:
             settings.set("FEEDS", {uri: {"format": "jsonlines"}}, priority="addon")
+
+
+def feed_uri_params(params: dict[str, Any], spider: Spider) -> dict[str, Any]:
+    """Feed URI placeholders: Scrapy's, plus %(job)s and %(job_suffix)s.
+
+    Under scrapyd, ``job`` is the job id (scrapyd passes it as the ``_job`` argument and the
+    SCRAPY_JOB variable) and ``job_suffix`` is ``-<job id>``, so later or concurrent jobs never
+    share a file. Outside scrapyd they are ``local`` and empty.
+    """
+    job = getattr(spider, "_job", None) or os.environ.get("SCRAPY_JOB")
+    return {**params, "job": job or "local", "job_suffix": f"-{job}" if job else ""}
+
+
+class Progress:
+    """Every NEWSCRAWLER_PROGRESS_INTERVAL seconds, a log line: written, dropped, duplicates, pages/min."""
+
+    def __init__(self, crawler: Crawler, interval: float) -> None:
+        self.crawler = crawler
+        self.interval = interval
+        self.task: LoopingCall | None = None
+        self.pages_before = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Progress:
+        interval = crawler.settings.getfloat("NEWSCRAWLER_PROGRESS_INTERVAL")
+        if interval <= 0:
+            raise NotConfigured
+        ext = cls(crawler, interval)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.task = LoopingCall(self.log)
+        self.task.start(self.interval, now=False)
+
+    def log(self) -> None:
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        pages = stats.get("response_received_count", 0)
+        rate = (pages - self.pages_before) * 60 / self.interval
+        self.pages_before = pages
+        dropped = totals(stats, "dropped")
+        duplicates = sum(v for k, v in dropped.items() if k in DUPLICATE_REASONS)
+        written = sum(s["written"] for s in per_site(stats).values())
+        logger.info(
+            "progress: %d articles written, %d dropped (%d duplicates), %d skipped as known, %.0f pages/min",
+            written,
+            sum(dropped.values()),
+            duplicates,
+            totals(stats, "skipped").get("known", 0),
+            rate,
+        )
+
+    def spider_closed(self, spider: Spider) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()
+
+
+DUPLICATE_REASONS = (
+    "duplicate_url",
+    "duplicate_text",
+    "near_duplicate",
+    "unchanged",
+    "claimed_by_another_crawl",
+)
 
 
 class CrawlSummary:

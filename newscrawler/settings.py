@@ -31,8 +31,9 @@ LOG_LEVEL = "INFO"  # the summary and drop reasons are INFO; DEBUG lists every r
 
 # --- output: one JSONL file per run; -o/-O replace it as Scrapy users expect ---
 NEWSCRAWLER_FEED_URI = os.environ.get(
-    "NEWSCRAWLER_FEED_URI", "output/%(name)s/%(time)s.jsonl"
+    "NEWSCRAWLER_FEED_URI", "output/%(name)s/%(time)s%(job_suffix)s.jsonl"
 )  # a feed URI template, absolute path or s3://...; scrapyd jobs run from elsewhere
+FEED_URI_PARAMS = "newscrawler.extensions.feed_uri_params"  # adds %(job)s: jobs never share a file
 FEED_EXPORTERS = {
     "jsonlines": "newscrawler.exporters.ArticleJsonLinesExporter",  # empty fields left out
     "jsonl": "newscrawler.exporters.ArticleJsonLinesExporter",  # so -O x.jsonl gets the same
@@ -40,7 +41,11 @@ FEED_EXPORTERS = {
 FEED_EXPORT_ENCODING = "utf-8"  # UTF-8 text, not \u escapes
 FEED_EXPORT_FIELDS = list(FIELD_NAMES)  # schema order in every line
 ADDONS = {"newscrawler.extensions.FeedLocation": 0}  # FEEDS from NEWSCRAWLER_FEED_URI unless -o/-O
-EXTENSIONS = {"newscrawler.extensions.CrawlSummary": 0}  # one summary line at the end of a crawl
+EXTENSIONS = {
+    "newscrawler.extensions.CrawlSummary": 0,  # one summary line at the end of a crawl
+    "newscrawler.extensions.Progress": 0,  # progress lines for long (scrapyd) jobs
+}
+NEWSCRAWLER_PROGRESS_INTERVAL = 60.0  # seconds between progress lines; 0 turns them off
 COMMANDS_MODULE = "newscrawler.commands"  # `scrapy crawl` checks the news spider's arguments first
 NEWSCRAWLER_SITES_FILE = os.environ.get(
     "NEWSCRAWLER_SITES_FILE"

@@ -242,3 +242,33 @@ def test_default_feed_goes_to_output_folder_per_run(demo_site, tmp_path: Path) -
     assert res.returncode == 0, res.stderr[-2000:]
     files = list((tmp_path / "output" / "news").glob("*.jsonl"))
     assert len(files) == 1
+
+
+def test_feed_names_carry_the_scrapyd_job_id() -> None:
+    from types import SimpleNamespace
+
+    from newscrawler import settings
+    from newscrawler.extensions import feed_uri_params
+
+    assert "%(job_suffix)s" in settings.NEWSCRAWLER_FEED_URI
+    params = feed_uri_params({"name": "news", "time": "T"}, SimpleNamespace(_job="abc123"))  # type: ignore[arg-type]
+    assert settings.NEWSCRAWLER_FEED_URI % params == "output/news/T-abc123.jsonl"
+    assert feed_uri_params({}, SimpleNamespace())["job_suffix"] == ""  # type: ignore[arg-type]
+
+
+def test_progress_line_reports_written_dropped_duplicates_and_rate(caplog) -> None:
+    from types import SimpleNamespace
+
+    from newscrawler.extensions import Progress
+
+    stats = {
+        "response_received_count": 120,
+        "newscrawler/dawn/written": 7,
+        "newscrawler/dropped/near_duplicate": 2,
+        "newscrawler/dropped/too_short": 1,
+        "newscrawler/skipped/known": 30,
+    }
+    crawler = SimpleNamespace(stats=SimpleNamespace(get_stats=lambda: stats))
+    with caplog.at_level("INFO", logger="newscrawler.extensions"):
+        Progress(crawler, 60).log()  # type: ignore[arg-type]
+    assert "7 articles written, 3 dropped (2 duplicates), 30 skipped as known, 120 pages/min" in caplog.text
