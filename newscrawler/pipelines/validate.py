@@ -1,4 +1,8 @@
-"""Validate: drop what is not a publishable article, each drop counted and its reason logged once."""
+"""Validate: drop what is not a publishable article, each drop counted and its reason logged once.
+
+Pages that are not articles at all (home, section, author pages reached by links) are dropped
+earlier, by the spider (`not_article`), before any extraction result reaches the pipelines.
+"""
 
 from __future__ import annotations
 
@@ -36,8 +40,6 @@ class ValidatePipeline:
             return "no_headline"
         if (item.wordCount or 0) < self.min_words:
             return "too_short"
-        if item.metadata.get("pageType", "article") != "article":
-            return "not_article"
         now = datetime.now(UTC)
         published = parse_any(item.datePublished, now) if item.datePublished else None
         if published is not None:
