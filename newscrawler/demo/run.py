@@ -35,12 +35,14 @@ def main() -> int:
         stats_file = OUTPUT.with_suffix(".stats.json")
         cmd = [
             sys.executable, "-m", "scrapy", "crawl", "news",
-            "-a", f"url={url}/", "-O", str(OUTPUT),
+            "-a", f"url={url}/", "-a", "fresh=1", "-O", str(OUTPUT),
+            "-s", f"NEWSCRAWLER_STATE_DIR={OUTPUT.parent / 'demo-state'}",  # the demo's own, started afresh
             "-s", "AUTOTHROTTLE_ENABLED=False",  # it is our own local site: no need to wait
             "-s", "LOG_LEVEL=WARNING",
             "-s", f"NEWSCRAWLER_STATS_FILE={stats_file}",
         ]  # fmt: skip
         print("Crawling:", " ".join(["scrapy", *cmd[3:]]))
+        print("(fresh=1 and a state folder of its own, so every demo run writes every article again)")
         done = subprocess.run(cmd, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         if done.returncode != 0:
             return done.returncode
