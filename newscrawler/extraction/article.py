@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -213,12 +213,6 @@ def _strs(value: Any) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in _strs(v)]
     return []
-
-
-def _ld_all(page: Page, key: str) -> Iterator[Any]:
-    for obj in page.jsonld:
-        if key in obj:
-            yield obj[key]
 
 
 # --- fields ---
