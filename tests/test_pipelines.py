@@ -113,6 +113,16 @@ async def test_second_run_writes_and_fetches_nothing_third_writes_new_and_edited
 
 
 @deferred_f_from_coro_f
+async def test_limit_counts_new_articles_so_each_run_makes_progress(demo_site) -> None:
+    site = demo_site("sitemap")
+    first, _ = await crawl(url=site.url + "/", limit="3")
+    second, stats = await crawl(url=site.url + "/", limit="3")
+    assert len(first) == len(second) == 3
+    assert not paths(first) & paths(second), "known articles do not use up the limit"
+    assert stats["newscrawler/skipped/known"] >= 3
+
+
+@deferred_f_from_coro_f
 async def test_fresh_ignores_and_resets_the_state(demo_site) -> None:
     site = demo_site("feed")
     first, _ = await crawl(url=site.url + "/", limit="4")

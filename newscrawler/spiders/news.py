@@ -8,7 +8,7 @@ scrapy crawl news -a limit=20 -O articles.jsonl
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict, deque
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import scrapy
 from lxml import etree
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, UsageError
 from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
@@ -147,13 +148,23 @@ class NewsSpider(scrapy.Spider):
         self.seen_keys: set[str] = set()
         self.listed_at: dict[str, Stamp] = {}  # the newest listing date of each article key
         self.skipped_known: set[str] = set()  # keys the incremental middleware skipped
+        # Articles past `limit`, per site, in listing order: taken up when a scheduled one is not fetched.
+        self.backlog: dict[str, deque[tuple[Response, str, str | None, str]]] = defaultdict(deque)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         kwargs.setdefault("sites_file", crawler.settings.get("NEWSCRAWLER_SITES_FILE"))
         spider = super().from_crawler(crawler, *args, **kwargs)
         assert isinstance(spider, NewsSpider)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
+
+    def request_dropped(self, request: scrapy.Request, **_: Any) -> None:
+        """The scheduler refused an article request (a duplicate fingerprint): not in flight any more."""
+        site = request.meta.get("site")
+        if request.meta.get("source") is not None and site:
+            self.in_flight[site] -= 1
+            self.scheduled[site] -= 1
 
     # --- discovery ---
 
@@ -302,6 +313,9 @@ class NewsSpider(scrapy.Spider):
             self._count_drop("too_old_listed", url, site.name, "skipped")
             return
         if self.limit is not None and self.scheduled[site.name] >= self.limit:
+            # Kept in reserve: an article skipped as known or failing frees its place for the next one.
+            if len(self.backlog[site.name]) < 10 * self.limit:
+                self.backlog[site.name].append((response, url, listed, source))
             return
         self.seen_keys.add(key)
         self.scheduled[site.name] += 1
@@ -350,11 +364,13 @@ class NewsSpider(scrapy.Spider):
         self.extracted[site.name] += 1
         yield article
 
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> Iterator[scrapy.Request]:
         request = failure.request  # type: ignore[attr-defined]
         site = request.meta.get("site")
         if request.meta.get("source") is not None and site:
             self.in_flight[site] -= 1
+            self.scheduled[site] -= 1  # not fetched: its place under `limit` goes to the next article
+            yield from self._next_from_backlog(site)
         if failure.check(KnownArticle):
             self.skipped_known.add(url_key(request.url))
             return  # written in an earlier run and unchanged: counted by the middleware
@@ -365,6 +381,13 @@ class NewsSpider(scrapy.Spider):
             return
         reason = failure.type.__name__ if failure.type else "error"
         self._count_drop(reason, request.url, site, "errors")
+
+    def _next_from_backlog(self, site: str) -> Iterator[scrapy.Request]:
+        while self.backlog[site] and (self.limit is None or self.scheduled[site] < self.limit):
+            before = self.scheduled[site]
+            yield from self._article_request(*self.backlog[site].popleft())
+            if self.scheduled[site] > before:
+                return
 
     def _count_drop(self, reason: str, url: str, site: str | None = None, kind: str = "dropped") -> None:
         count(self.crawler, kind, reason, url, site)
