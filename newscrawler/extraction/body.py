@@ -61,7 +61,7 @@ _BYLINE = re.compile(
     re.I,
 )
 _DATE_ONLY = re.compile(r"^[\W\d]*(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2})[\W\w]{0,40}$")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 _TRAFILATURA_ARGS = {
@@ -88,7 +88,7 @@ def norm(text: str) -> str:
 def paragraphs(text: str) -> list[str]:
     out = []
     for line in text.splitlines():
-        line = _SPACES.sub(" ", _ZERO_WIDTH.sub("", line)).strip()
+        line = SPACES.sub(" ", _ZERO_WIDTH.sub("", line)).strip()
         if line:
             out.append(line)
     return out

@@ -19,13 +19,13 @@ from scrapy.crawler import Crawler
 from w3lib.html import remove_tags, replace_entities
 
 from newscrawler.extraction.article import strip_site_name
+from newscrawler.extraction.body import SPACES
 from newscrawler.items import Article
 from newscrawler.pipelines import get_state
 from newscrawler.text import paragraph_hash
 from newscrawler.urls import url_key
 
 _INVISIBLE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 SITE_ARTICLES = 0  # paragraph hash under which the state counts a site's articles
 
 
@@ -39,7 +39,7 @@ def clean_text(text: str, keep_paragraphs: bool = False) -> str:
     text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     if not keep_paragraphs:
         return " ".join(text.split())
-    paragraphs = (_SPACES.sub(" ", p).strip() for p in re.split(r"\n\s*\n|\n", text))
+    paragraphs = (SPACES.sub(" ", p).strip() for p in re.split(r"\n\s*\n|\n", text))
     return "\n\n".join(p for p in paragraphs if p)
 
 

@@ -149,7 +149,7 @@ class NewsSpider(scrapy.Spider):
         self.listed_at: dict[str, Stamp] = {}  # the newest listing date of each article key
         self.skipped_known: set[str] = set()  # keys the incremental middleware skipped
         # Articles past `limit`, per site, in listing order: taken up when a scheduled one is not fetched.
-        self.backlog: dict[str, deque[tuple[Response, str, str | None, str]]] = defaultdict(deque)
+        self.backlog: dict[str, deque[tuple[dict[str, Any], str, str | None, str]]] = defaultdict(deque)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -187,25 +187,28 @@ class NewsSpider(scrapy.Spider):
                 site.home, self.parse_listing, errback=self.on_error, meta={**meta, "depth_": 0}
             )
 
-    def _site(self, response: Response) -> Site:
-        name = response.meta["site"]
-        return next(s for s in self.sites if s.name == name)
+    def _site(self, meta: dict[str, Any]) -> Site:
+        return next(s for s in self.sites if s.name == meta["site"])
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
-        site = self._site(response)
+        site = self._site(response.meta)
         found = []
         if response.status == 200 and isinstance(response, TextResponse):
             found = list(sitemap_urls_from_robots(response.body, base_url=response.url))
         urls = found or ([] if site.sitemaps else [urljoin(site.home, p) for p in USUAL_SITEMAPS])
         for url in urls:
             yield scrapy.Request(
-                url, self.parse_sitemap, errback=self.on_error, meta=self._meta(response, quiet_404=not found)
+                url,
+                self.parse_sitemap,
+                errback=self.on_error,
+                meta=self._meta(response.meta, quiet_404=not found),
             )
 
-    def _meta(self, response: Response, **extra: Any) -> dict[str, Any]:
+    @staticmethod
+    def _meta(meta: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        """The site's meta keys carried from a listing to the requests it yields."""
         keys: tuple[str, ...] = ("site", "download_slot", "download_delay")
-        keep: dict[str, Any] = {k: response.meta[k] for k in keys if k in response.meta}
-        return {**keep, **extra}
+        return {**{k: meta[k] for k in keys if k in meta}, **extra}
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         body = response.body
@@ -226,14 +229,14 @@ class NewsSpider(scrapy.Spider):
                 if self.since and when and when.has_time and when.utc() < self.since:
                     continue  # nothing in that child sitemap changed since the window opened
                 yield scrapy.Request(
-                    entry["loc"], self.parse_sitemap, errback=self.on_error, meta=self._meta(response)
+                    entry["loc"], self.parse_sitemap, errback=self.on_error, meta=self._meta(response.meta)
                 )
             return
         news_dates = _news_publication_dates(body)
         for entry in sitemap:
             loc = entry["loc"]
             listed = news_dates.get(loc) or entry.get("lastmod")
-            yield from self._article_request(response, loc, listed, "sitemap")
+            yield from self._article_request(self._meta(response.meta), loc, listed, "sitemap")
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         if not isinstance(response, TextResponse):
@@ -248,20 +251,25 @@ class NewsSpider(scrapy.Spider):
             if not link:
                 continue
             when = item.xpath("pubDate/text() | published/text() | updated/text() | date/text()").get()
-            yield from self._article_request(response, urljoin(response.url, link.strip()), when, "feed")
+            yield from self._article_request(
+                self._meta(response.meta), urljoin(response.url, link.strip()), when, "feed"
+            )
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         """Home and section pages: feeds they announce, article-like links, sections and pagination."""
         if not isinstance(response, TextResponse):
             return
-        site = self._site(response)
+        site = self._site(response.meta)
         depth = response.meta.get("depth_", 0)
         if depth == 0:
             for href in response.xpath(
                 '//link[@rel="alternate"][contains(@type,"rss") or contains(@type,"atom")]/@href'
             ).getall():
                 yield scrapy.Request(
-                    response.urljoin(href), self.parse_feed, errback=self.on_error, meta=self._meta(response)
+                    response.urljoin(href),
+                    self.parse_feed,
+                    errback=self.on_error,
+                    meta=self._meta(response.meta),
                 )
         home_host = urlsplit(site.home).netloc
         for href in response.xpath("//a/@href").getall():
@@ -272,7 +280,7 @@ class NewsSpider(scrapy.Spider):
             ) != home_host.removeprefix("www."):
                 continue
             if ARTICLE_URL.search(parts.path) and not NOT_ARTICLE.search(parts.path):
-                yield from self._article_request(response, url, None, "links")
+                yield from self._article_request(self._meta(response.meta), url, None, "links")
             elif depth < MAX_LISTING_DEPTH and (
                 SECTION_URL.match(parts.path) or "page=" in parts.query or "/page/" in parts.path
             ):
@@ -280,13 +288,14 @@ class NewsSpider(scrapy.Spider):
                     url,
                     self.parse_listing,
                     errback=self.on_error,
-                    meta=self._meta(response, depth_=depth + 1),
+                    meta=self._meta(response.meta, depth_=depth + 1),
                 )
 
     def _article_request(
-        self, response: Response, url: str, listed: str | None, source: str
+        self, origin: dict[str, Any], url: str, listed: str | None, source: str
     ) -> Iterator[scrapy.Request]:
-        site = self._site(response)
+        """origin: the site's meta from the listing that names the article."""
+        site = self._site(origin)
         if not site.wants(url):
             return
         key = url_key(url)
@@ -305,7 +314,7 @@ class NewsSpider(scrapy.Spider):
                     self.parse_article,
                     errback=self.on_error,
                     dont_filter=True,
-                    meta=self._meta(response, source=source, listed=when.iso() if when else None),
+                    meta=self._meta(origin, source=source, listed=when.iso() if when else None),
                 )
             return
         if self.since and when and when.utc() < self.since:
@@ -315,7 +324,7 @@ class NewsSpider(scrapy.Spider):
         if self.limit is not None and self.scheduled[site.name] >= self.limit:
             # Kept in reserve: an article skipped as known or failing frees its place for the next one.
             if len(self.backlog[site.name]) < 10 * self.limit:
-                self.backlog[site.name].append((response, url, listed, source))
+                self.backlog[site.name].append((origin, url, listed, source))
             return
         self.seen_keys.add(key)
         self.scheduled[site.name] += 1
@@ -324,13 +333,13 @@ class NewsSpider(scrapy.Spider):
             url,
             self.parse_article,
             errback=self.on_error,
-            meta=self._meta(response, source=source, listed=when.iso() if when else None),
+            meta=self._meta(origin, source=source, listed=when.iso() if when else None),
         )
 
     # --- articles ---
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        site = self._site(response)
+        site = self._site(response.meta)
         self.in_flight[site.name] -= 1
         stats = self.crawler.stats
         stats.inc_value(f"newscrawler/{site.name}/fetched")
