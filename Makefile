@@ -21,6 +21,9 @@ lint: install
 	$(BIN)/ruff check newscrawler tests benchmarks
 	$(BIN)/ruff format --check newscrawler tests benchmarks
 	$(BIN)/mypy newscrawler
+	# strict where components meet: the state, the pipelines, the crawl plan and the frontier
+	$(BIN)/mypy --strict --follow-imports=silent newscrawler/state newscrawler/pipelines \
+		newscrawler/plan.py newscrawler/frontier.py
 
 test: lint
 	$(BIN)/python -m pytest

@@ -10,7 +10,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
 from newscrawler.extraction.dates import parse_any
-from newscrawler.pipelines import get_state
+from newscrawler.frontier import Frontier
+from newscrawler.state.extension import get_store
 from newscrawler.stats import count
 from newscrawler.urls import url_key
 
@@ -31,10 +32,11 @@ class IncrementalMiddleware:
         if request.meta.get("source") is None:  # robots, sitemaps, feeds, listings
             return
         key = url_key(request.url)
-        seen = get_state(self.crawler).last_fetch(key)
+        seen = get_store(self.crawler).last_fetch(key)
         if seen is None:
             return
-        newest = getattr(self.crawler.spider, "listed_at", {}).get(key)
+        frontier = self.crawler.get_extension(Frontier)
+        newest = frontier.newest_listing(request.url) if frontier is not None else None
         listed = newest.iso() if newest is not None else request.meta.get("listed")
         if changed_since(listed, *seen):
             request.meta["listed"] = listed

@@ -42,6 +42,8 @@ FEED_EXPORT_ENCODING = "utf-8"  # UTF-8 text, not \u escapes
 FEED_EXPORT_FIELDS = list(FIELD_NAMES)  # schema order in every line
 ADDONS = {"newscrawler.extensions.FeedLocation": 0}  # FEEDS from NEWSCRAWLER_FEED_URI unless -o/-O
 EXTENSIONS = {
+    "newscrawler.frontier.Frontier": 0,  # what is scheduled, in flight and held back, per site
+    "newscrawler.state.extension.CrawlState": 0,  # opens the crawl state with the spider, closes it after
     "newscrawler.extensions.CrawlSummary": 0,  # one summary line at the end of a crawl
     "newscrawler.extensions.Progress": 0,  # progress lines for long (scrapyd) jobs
 }
@@ -67,6 +69,9 @@ LOG_FORMATTER = (
 NEWSCRAWLER_STATE_DIR = os.environ.get(
     "NEWSCRAWLER_STATE_DIR"
 )  # None: the user's data dir, shared by scrapyd jobs
+NEWSCRAWLER_STATE_URL = os.environ.get(
+    "NEWSCRAWLER_STATE_URL"
+)  # None: state.sqlite3 in NEWSCRAWLER_STATE_DIR; or sqlite:///path, a path
 NEWSCRAWLER_MIN_WORDS = 60  # shorter "articles" are briefs, galleries or error pages
 NEWSCRAWLER_MAX_FUTURE_HOURS = 24  # a publish date further ahead is a parse error or an embargo mistake
 NEWSCRAWLER_NEAR_DUPLICATE_THRESHOLD = (

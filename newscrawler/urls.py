@@ -27,3 +27,12 @@ def url_key(url: str) -> str:
     path = re.sub(r"(?:^/amp(?=/)|/amp/?$|\.amp(?=\.html?$|$))", "", parts.path) or "/"
     path = path.rstrip("/") or "/"
     return urlunsplit(("https", host, path, parts.query, ""))
+
+
+def is_http_url(url: str) -> bool:
+    """An absolute http(s) URL with a host: the only kind the crawler fetches or writes."""
+    try:
+        parts = urlsplit(url.strip())
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # a bad port or bracket: not a URL we can fetch
+        return False

@@ -17,7 +17,7 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from newscrawler.demo.content import PROMO
 from newscrawler.items import FIELD_NAMES
 from newscrawler.sites import RegistryError, load_registry, make_site
-from newscrawler.spiders.news import parse_arguments
+from newscrawler.plan import CrawlPlan
 from newscrawler.urls import url_key
 from tests.conftest import crawl
 
@@ -171,15 +171,17 @@ def test_registry_schema_rejects_bad_entries(entry: dict) -> None:
 )
 def test_argument_mistakes_are_clear_errors(args: dict, message: str) -> None:
     with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        parse_arguments(**args)
+        CrawlPlan.parse(args)
 
 
 def test_since_accepts_durations_and_dates() -> None:
     now = datetime(2024, 5, 3, 12, tzinfo=UTC)
-    assert parse_arguments(sites="dawn", since="12h", now=now)[1] == now - timedelta(hours=12)
-    assert parse_arguments(sites="dawn", since="2d", now=now)[1] == now - timedelta(days=2)
-    assert parse_arguments(sites="dawn", since="2024-05-01", now=now)[1] == datetime(2024, 5, 1, tzinfo=UTC)
-    assert len(parse_arguments(now=now)[0]) == len(load_registry()), "no sites and no url: the whole registry"
+    assert CrawlPlan.parse({"sites": "dawn", "since": "12h"}, now=now).since == now - timedelta(hours=12)
+    assert CrawlPlan.parse({"sites": "dawn", "since": "2d"}, now=now).since == now - timedelta(days=2)
+    assert CrawlPlan.parse({"sites": "dawn", "since": "2024-05-01"}, now=now).since == datetime(
+        2024, 5, 1, tzinfo=UTC
+    )
+    assert len(CrawlPlan.parse({}, now=now).sites) == len(load_registry()), "no sites and no url: the registry"
 
 
 # --- the real command line ---

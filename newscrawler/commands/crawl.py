@@ -12,28 +12,21 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from newscrawler.spiders.news import NewsSpider, parse_arguments, parse_flag, parse_languages
+from newscrawler.plan import CrawlPlan
+from newscrawler.spiders.news import NewsSpider
 from newscrawler.state import StateError, open_state
 
 
 class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if args and args[0] == NewsSpider.name:
-            spargs = dict(opts.spargs)
             assert self.settings is not None
-            spargs.setdefault("sites_file", self.settings.get("NEWSCRAWLER_SITES_FILE"))
             try:
-                parse_arguments(**{k: v for k, v in spargs.items() if k in _ARGUMENTS})
-                parse_flag("fresh", spargs.get("fresh"))
-                parse_languages(spargs.get("languages"))
-                open_state(
-                    self.settings
-                ).close()  # a corrupt state is an error before the crawl, not during it
+                CrawlPlan.parse(dict(opts.spargs), sites_file=self.settings.get("NEWSCRAWLER_SITES_FILE"))
+                # A corrupt state is an error before the crawl, not during it.
+                open_state(self.settings).close()
             except (UsageError, StateError) as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 self.exitcode = 2
                 return
         super().run(args, opts)
-
-
-_ARGUMENTS = ("url", "sites", "since", "limit", "sites_file")

@@ -20,8 +20,10 @@ from w3lib.html import remove_tags, replace_entities
 
 from newscrawler.extraction.article import strip_site_name
 from newscrawler.extraction.body import SPACES
+from newscrawler.frontier import Frontier
 from newscrawler.items import Article
-from newscrawler.pipelines import get_state
+from newscrawler.state import StateStore
+from newscrawler.state.extension import get_store
 from newscrawler.text import paragraph_hash
 from newscrawler.urls import url_key
 
@@ -77,7 +79,7 @@ class CleanPipeline:
 
     async def _remove_template_paragraphs(self, item: Article) -> None:
         site = item.metadata.get("site") or ""
-        state = get_state(self.crawler)
+        state = get_store(self.crawler)
         paragraphs = (item.articleBody or "").split("\n\n")
         hashes = [paragraph_hash(p) for p in paragraphs]
         # Counted once per article (by canonical key): re-fetches and revisions do not make text "common".
@@ -100,7 +102,7 @@ class CleanPipeline:
         item.articleBody = "\n\n".join(p for i, p in enumerate(paragraphs) if i not in drop)
         stats.inc_value("newscrawler/template_paragraphs_removed", len(drop))
 
-    async def _warm_up(self, site: str, state: Any) -> None:
+    async def _warm_up(self, site: str, state: StateStore) -> None:
         """On a site the state has barely seen, hold its first articles until a few have arrived.
 
         Otherwise the first articles of the very first crawl would keep the template
@@ -109,11 +111,12 @@ class CleanPipeline:
         """
         if state.paragraph_counts(site, [SITE_ARTICLES]).get(SITE_ARTICLES, 0) > self.warmup:
             return
-        spider: Any = self.crawler.spider
+        frontier = self.crawler.get_extension(Frontier)
         deadline = time.monotonic() + self.warmup_timeout
         while (
             self.seen.get(site, 0) < self.warmup
-            and getattr(spider, "in_flight", {}).get(site, 0) > 0
+            and frontier is not None
+            and frontier.in_flight(site) > 0
             and time.monotonic() < deadline
         ):
             await asyncio.sleep(0.1)

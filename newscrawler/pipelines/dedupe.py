@@ -8,8 +8,9 @@ and updates: an article written before whose text changed substantively is writt
 with metadata.revision incremented.
 
 An article is *claimed* in the state before it is written and *confirmed* once its line is
-in the output (the item_scraped signal, sent after the feed exporter wrote it). A crawl
-killed in between leaves a pending claim that the next crawl releases, so nothing is lost.
+in the output (the item_scraped signal, sent after the feed exporter wrote it). Claims
+left pending at the end are released by the CrawlState extension; a crawl killed in
+between leaves a pending claim that the next crawl releases, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from newscrawler.items import Article
-from newscrawler.pipelines import count_drop, get_state
+from newscrawler.pipelines import count_drop
+from newscrawler.state.extension import get_store
 from newscrawler.text import fingerprint, signature, signature_similarity
 from newscrawler.urls import url_key
 
@@ -36,7 +38,6 @@ class DedupePipeline:
         self.pending: dict[int, list[str]] = {}
         self.written_keys: set[str] = set()  # this run's, to tell a copy from an unchanged re-fetch
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
@@ -45,7 +46,7 @@ class DedupePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        state = get_state(self.crawler)
+        state = get_store(self.crawler)
         site = item.metadata.get("site")
         keys = sorted({url_key(u) for u in (item.url, item.canonicalUrl) if u})
         body = item.articleBody or ""
@@ -82,14 +83,4 @@ class DedupePipeline:
     def item_scraped(self, item: Any, **_: Any) -> None:
         keys = self.pending.pop(id(item), None)
         if keys:
-            get_state(self.crawler).confirm(keys)
-
-    def spider_closed(self, **_: Any) -> None:
-        state = getattr(self.crawler, "_newscrawler_state", None)
-        if state is None:
-            return
-        for keys in self.pending.values():  # claimed but never written (an exporter failed)
-            state.release(keys)
-        self.pending.clear()
-        state.close()
-        self.crawler._newscrawler_state = None  # type: ignore[attr-defined]
+            get_store(self.crawler).confirm(keys)

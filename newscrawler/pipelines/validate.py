@@ -14,6 +14,7 @@ from scrapy.crawler import Crawler
 from newscrawler.extraction.dates import parse_any
 from newscrawler.items import Article
 from newscrawler.pipelines import count_drop
+from newscrawler.plan import plan_of
 
 
 class ValidatePipeline:
@@ -35,7 +36,7 @@ class ValidatePipeline:
         return item
 
     def problem(self, item: Article) -> str | None:
-        spider: Any = self.crawler.spider
+        plan = plan_of(self.crawler)
         if not item.headline:
             return "no_headline"
         if (item.wordCount or 0) < self.min_words:
@@ -45,10 +46,8 @@ class ValidatePipeline:
         if published is not None:
             if published.utc() > now + self.max_future:
                 return "future_date"
-            since = getattr(spider, "since", None)
-            if since is not None and published.utc() < since:
+            if plan is not None and plan.since is not None and published.utc() < plan.since:
                 return "too_old"
-        languages = getattr(spider, "languages", None)
-        if languages and item.inLanguage not in languages:
+        if plan is not None and plan.languages and item.inLanguage not in plan.languages:
             return "language"
         return None

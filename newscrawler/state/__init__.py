@@ -2,7 +2,9 @@
 the paragraphs each site repeats in every article.
 
 The interface is small (``StateStore``) so that a Redis implementation can replace the
-SQLite one for distributed crawls. ``open_state(settings)`` opens the configured store.
+SQLite one for distributed crawls. ``open_state(settings)`` opens the store that
+NEWSCRAWLER_STATE_URL names; during a crawl the ``CrawlState`` extension
+(``newscrawler.state.extension``) owns it.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class StateStore(Protocol):
     def release(self, keys: list[str]) -> None: ...
     def paragraph_counts(self, site: str, hashes: list[int]) -> dict[int, int]: ...
     def add_paragraphs(self, site: str, article_key: str, hashes: list[int]) -> None: ...
+    def release_pending(self) -> None: ...
     def reset(self) -> None: ...
     def close(self) -> None: ...
 
@@ -60,7 +63,25 @@ def state_dir(settings: Any) -> Path:
     return Path(value).expanduser() if value else Path(user_data_dir("newscrawler", appauthor=False))
 
 
+def state_location(settings: Any) -> str:
+    """NEWSCRAWLER_STATE_URL (setting, then environment), else the SQLite file in state_dir()."""
+    value = settings.get("NEWSCRAWLER_STATE_URL") if settings is not None else None
+    value = value or os.environ.get("NEWSCRAWLER_STATE_URL")
+    return str(value) if value else str(state_dir(settings) / STATE_FILE)
+
+
 def open_state(settings: Any) -> StateStore:
+    """The store NEWSCRAWLER_STATE_URL names: ``sqlite:///path``, a plain path, or (later) redis://."""
+    location = state_location(settings)
+    scheme, sep, rest = location.partition("://")
+    if not sep:
+        path = Path(location).expanduser()
+    elif scheme == "sqlite":
+        path = Path(rest).expanduser()
+    else:
+        raise StateError(
+            f"NEWSCRAWLER_STATE_URL={location!r}: use a file path or sqlite:///path/to/state.sqlite3"
+        )
     from newscrawler.state.sqlite import SQLiteState
 
-    return SQLiteState(state_dir(settings) / STATE_FILE)
+    return SQLiteState(path)

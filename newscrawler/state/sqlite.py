@@ -59,6 +59,11 @@ def _iso(value: int | None) -> str | None:
     return datetime.fromtimestamp(value, UTC).isoformat() if value is not None else None
 
 
+def _marks(n: int) -> str:
+    """SQL placeholders for an ``IN (...)`` list of n values."""
+    return ",".join("?" * n)
+
+
 def key_hash(key: str) -> int:
     """64-bit signed hash of a URL key (SQLite integers are signed)."""
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
@@ -127,7 +132,7 @@ class SQLiteState:
     def _delete(self, ids: list[int]) -> None:
         for article in ids:
             self.db.execute("DELETE FROM keys WHERE article = ?", (article,))
-            self.db.execute("DELETE FROM lsh WHERE bucket IN ({}) AND article = ?".format(",".join("?" * BANDS)),
+            self.db.execute(f"DELETE FROM lsh WHERE bucket IN ({_marks(BANDS)}) AND article = ?",
                             (*self._buckets(article), article))  # fmt: skip
             self.db.execute("DELETE FROM articles WHERE id = ?", (article,))
 
@@ -174,7 +179,7 @@ class SQLiteState:
         candidates = {
             r[0]
             for r in self.db.execute(
-                "SELECT article FROM lsh WHERE bucket IN ({})".format(",".join("?" * BANDS)),
+                f"SELECT article FROM lsh WHERE bucket IN ({_marks(BANDS)})",
                 band_hashes(signature),
             )
         }
@@ -202,7 +207,7 @@ class SQLiteState:
         with self._write():
             rows = self.db.execute(
                 "SELECT a.id, a.revision, a.owner FROM keys k JOIN articles a ON a.id = k.article "
-                "WHERE k.hash IN ({})".format(",".join("?" * len(hashes))),
+                f"WHERE k.hash IN ({_marks(len(hashes))})",
                 hashes,
             ).fetchall()
             if any(owner not in (None, self.owner) for _id, _rev, owner in rows):
@@ -227,9 +232,7 @@ class SQLiteState:
         """The article's line is in the output: the claim becomes permanent."""
         with self._write():
             self.db.execute(
-                "UPDATE articles SET owner = NULL WHERE id IN (SELECT article FROM keys WHERE hash IN ({}))".format(
-                    ",".join("?" * len(keys))
-                ),
+                f"UPDATE articles SET owner = NULL WHERE id IN (SELECT article FROM keys WHERE hash IN ({_marks(len(keys))}))",
                 [key_hash(k) for k in keys],
             )
 
@@ -240,7 +243,7 @@ class SQLiteState:
                 r[0]
                 for r in self.db.execute(
                     "SELECT a.id FROM keys k JOIN articles a ON a.id = k.article "
-                    "WHERE a.owner = ? AND k.hash IN ({})".format(",".join("?" * len(keys))),
+                    f"WHERE a.owner = ? AND k.hash IN ({_marks(len(keys))})",
                     [self.owner, *[key_hash(k) for k in keys]],
                 )
             ]
@@ -250,9 +253,7 @@ class SQLiteState:
         if not hashes:
             return {}
         rows = self.db.execute(
-            "SELECT hash, articles FROM paragraphs WHERE site = ? AND hash IN ({})".format(
-                ",".join("?" * len(hashes))
-            ),
+            f"SELECT hash, articles FROM paragraphs WHERE site = ? AND hash IN ({_marks(len(hashes))})",
             [site, *hashes],
         )
         return dict(rows.fetchall())
@@ -269,6 +270,12 @@ class SQLiteState:
                 "INSERT INTO paragraphs VALUES (?, ?, 1) ON CONFLICT (site, hash) DO UPDATE SET articles = articles + 1",
                 [(site, h) for h in set(hashes)],
             )
+
+    def release_pending(self) -> None:
+        """Claims this crawl left pending (claimed, never written): the next crawl writes them."""
+        with self._write():
+            ids = [r[0] for r in self.db.execute("SELECT id FROM articles WHERE owner = ?", (self.owner,))]
+            self._delete(ids)
 
     def reset(self) -> None:
         with self._write():

@@ -1,0 +1,168 @@
+"""The crawl plan: the `news` spider's arguments, checked once and frozen.
+
+One parser serves the `scrapy crawl` command (which checks the arguments before Scrapy
+starts), the spider, the pipelines and the state. A mistake is a ``UsageError`` with a
+one-line message; an unknown argument names the valid ones.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from scrapy.exceptions import UsageError
+
+from newscrawler.sites import RegistryError, Site, load_registry, site_for_url
+from newscrawler.urls import is_http_url
+
+# name -> what it takes, for the error message that lists them.
+ARGUMENTS = {
+    "url": "comma-separated start URLs",
+    "sites": "comma-separated registry names",
+    "since": "2d, 12h, 30m, 1w or an ISO date",
+    "limit": "articles per site",
+    "sites_file": "a TOML file of your own sites",
+    "fresh": "1 to start with an empty crawl state",
+    "languages": "comma-separated ISO 639-1 codes",
+}
+
+
+@dataclass(frozen=True)
+class CrawlPlan:
+    """What one crawl is asked to do."""
+
+    sites: tuple[Site, ...]
+    since: datetime | None = None  # articles published before this are not wanted
+    limit: int | None = None  # articles per site
+    languages: frozenset[str] | None = None  # ISO 639-1 codes wanted; None: all
+    fresh: bool = False  # start with an empty crawl state
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    user_urls: tuple[str, ...] = ()  # the start URLs the user gave with url=
+
+    def site(self, name: str) -> Site:
+        for s in self.sites:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    @classmethod
+    def parse(
+        cls, arguments: Mapping[str, Any], *, sites_file: str | None = None, now: datetime | None = None
+    ) -> CrawlPlan:
+        """Check the spider arguments (strings, as `-a name=value` gives them)."""
+        args = {k: v for k, v in arguments.items() if not k.startswith("_")}  # scrapyd's _job, _version
+        unknown = sorted(set(args) - set(ARGUMENTS))
+        if unknown:
+            raise UsageError(_unknown_message(unknown[0]))
+        now = now or datetime.now(UTC)
+        sites_file = args.get("sites_file") or sites_file
+        registry = _registry(sites_file)
+        chosen: list[Site] = []
+        user_urls: list[str] = []
+        for u in _items(args.get("url")):
+            if not is_http_url(u):
+                raise UsageError(f"url={u!r}: give an http(s) URL, e.g. url=https://www.dawn.com/")
+            chosen.append(site_for_url(u))
+            user_urls.append(u)
+        for n in (x.lower() for x in _items(args.get("sites"))):
+            if n not in registry:
+                raise UsageError(f"unknown site {n!r}; known sites: {', '.join(sorted(registry))}")
+            chosen.append(registry[n])
+        since = args.get("since")
+        return cls(
+            sites=tuple(chosen or registry.values()),
+            since=parse_since(str(since), now) if since else None,
+            limit=_limit(args.get("limit")),
+            languages=_languages(args.get("languages")),
+            fresh=parse_flag("fresh", args.get("fresh")),
+            started=now,
+            user_urls=tuple(user_urls),
+        )
+
+
+@runtime_checkable
+class Planned(Protocol):
+    """A spider that carries a crawl plan (the `news` spider does)."""
+
+    plan: CrawlPlan
+
+
+def plan_of(crawler: Any) -> CrawlPlan | None:
+    """The running crawl's plan, or None for a spider without one."""
+    spider = getattr(crawler, "spider", None)
+    return spider.plan if isinstance(spider, Planned) else None
+
+
+def _unknown_message(name: str) -> str:
+    close = difflib.get_close_matches(name, ARGUMENTS, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    valid = ", ".join(f"{k} ({v})" for k, v in ARGUMENTS.items())
+    return f"unknown argument {name!r}{hint}; the news spider takes: {valid}"
+
+
+def _items(value: Any) -> list[str]:
+    return [x.strip() for x in str(value or "").split(",") if x.strip()]
+
+
+def _registry(sites_file: str | None) -> dict[str, Site]:
+    try:
+        registry = load_registry()
+        if sites_file:
+            try:
+                extra = Path(sites_file).read_text(encoding="utf-8")
+            except OSError as exc:
+                raise UsageError(f"sites_file={sites_file!r}: cannot read it ({exc.strerror})") from None
+            registry.update(load_registry(extra))
+    except RegistryError as exc:
+        raise UsageError(str(exc)) from None
+    return registry
+
+
+def parse_since(value: str, now: datetime) -> datetime:
+    """`2d`, `12h`, `30m`, `1w` or an ISO date/time; a clear error for anything else."""
+    m = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", value, re.I)
+    if m:
+        n, unit = int(m[1]), m[2].lower()
+        return now - timedelta(**{{"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[unit]: n})
+    try:
+        when = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(
+            f"since={value!r}: use a duration like 2d, 12h, 30m or an ISO date like 2024-05-01"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _limit(value: Any) -> int | None:
+    if value is None or not str(value).strip():
+        return None
+    try:
+        n = int(str(value))
+    except ValueError:
+        raise UsageError(f"limit={value!r}: use a whole number, e.g. limit=20") from None
+    if n < 1:
+        raise UsageError(f"limit={value!r}: must be at least 1")
+    return n
+
+
+def parse_flag(name: str, value: Any) -> bool:
+    text = str(value).strip().lower() if value is not None else ""
+    if text in ("", "0", "false", "no"):
+        return False
+    if text in ("1", "true", "yes"):
+        return True
+    raise UsageError(f"{name}={value!r}: use {name}=1 or {name}=0")
+
+
+def _languages(value: Any) -> frozenset[str] | None:
+    codes = {c.lower() for c in _items(value)}
+    if not codes:
+        return None
+    if any(not re.fullmatch(r"[a-z]{2}", c) for c in codes):
+        raise UsageError(f"languages={value!r}: use two-letter ISO 639-1 codes, e.g. languages=en,ur")
+    return frozenset(codes)

@@ -1,0 +1,65 @@
+"""The crawl-state extension: opens the store when the spider opens, closes it at the end.
+
+Pipelines and middleware reach the store with ``crawler.get_extension(CrawlState).store``.
+`fresh=1` empties it on opening; claims this crawl left pending (claimed, never written)
+are released on closing, so the next crawl writes those articles.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from newscrawler.plan import plan_of
+from newscrawler.state import StateError, StateStore, open_state
+
+logger = logging.getLogger(__name__)
+
+
+class CrawlState:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self._store: StateStore | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlState:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    @property
+    def store(self) -> StateStore:
+        """The open store; opened on first use if a component needs it before spider_opened."""
+        if self._store is None:
+            self._store = open_state(self.crawler.settings)
+            plan = plan_of(self.crawler)
+            if plan is not None and plan.fresh:
+                logger.info("fresh=1: the crawl state was reset")
+                self._store.reset()
+        return self._store
+
+    async def spider_opened(self, spider: Spider) -> None:
+        try:
+            self.store  # noqa: B018 - opening is the point
+        except StateError as exc:
+            logger.error("error: %s", exc)
+            assert self.crawler.engine is not None
+            await self.crawler.engine.close_spider_async(reason="state_error")
+
+    def spider_closed(self, spider: Spider) -> None:
+        if self._store is None:
+            return
+        self._store.release_pending()
+        self._store.close()
+        self._store = None
+
+
+def get_store(crawler: Crawler) -> StateStore:
+    """The crawl's store, for pipelines and middleware."""
+    ext = crawler.get_extension(CrawlState)
+    if ext is None:
+        raise StateError("the CrawlState extension is not enabled (EXTENSIONS in settings.py)")
+    return ext.store
