@@ -33,6 +33,7 @@ def is_http_url(url: str) -> bool:
     """An absolute http(s) URL with a host: the only kind the crawler fetches or writes."""
     try:
         parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
         return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
     except ValueError:  # a bad port or bracket: not a URL we can fetch
         return False

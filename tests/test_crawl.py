@@ -16,8 +16,8 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 
 from newscrawler.demo.content import PROMO
 from newscrawler.items import FIELD_NAMES
-from newscrawler.sites import RegistryError, load_registry, make_site
 from newscrawler.plan import CrawlPlan
+from newscrawler.sites import RegistryError, load_registry, make_site
 from newscrawler.urls import url_key
 from tests.conftest import crawl
 
@@ -181,7 +181,9 @@ def test_since_accepts_durations_and_dates() -> None:
     assert CrawlPlan.parse({"sites": "dawn", "since": "2024-05-01"}, now=now).since == datetime(
         2024, 5, 1, tzinfo=UTC
     )
-    assert len(CrawlPlan.parse({}, now=now).sites) == len(load_registry()), "no sites and no url: the registry"
+    assert len(CrawlPlan.parse({}, now=now).sites) == len(load_registry()), (
+        "no sites and no url: the registry"
+    )
 
 
 # --- the real command line ---
@@ -206,6 +208,14 @@ def test_cli_unknown_site_is_one_line_and_exit_2() -> None:
     errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "known sites: " in errors[0] and "dawn" in errors[0]
     assert "Traceback" not in res.stderr
+
+
+def test_cli_mistyped_argument_is_an_error_before_anything_is_fetched() -> None:
+    res = scrapy_cmd("crawl", "news", "-a", "url=http://127.0.0.1:9/", "-a", "limt=1")
+    assert res.returncode == 2
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "did you mean limit?" in errors[0]
+    assert "Spider opened" not in res.stderr
 
 
 def test_cli_writes_jsonl_with_O_and_logs_one_summary_line(demo_site, tmp_path: Path) -> None:
