@@ -14,6 +14,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 from twisted.internet.task import LoopingCall
 
+from newscrawler.output import OutputLedger, article_stored, output_closed
 from newscrawler.stats import per_site, totals
 
 logger = logging.getLogger(__name__)
@@ -108,18 +109,25 @@ class CrawlSummary:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlSummary:
         ext = cls(crawler)
-        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.article_stored, signal=article_stored)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.output_closed, signal=output_closed)
         return ext
 
-    def item_scraped(self, item: Any, **_: Any) -> None:
+    def article_stored(self, item: Any) -> None:
         site = getattr(item, "metadata", {}).get("site") if hasattr(item, "metadata") else None
         if site and self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"newscrawler/{site}/written")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.reason = reason
+        if self.crawler.get_extension(OutputLedger) is None:
+            self.output_closed()
+
+    def output_closed(self) -> None:
+        """After the last feed is stored: only then is "written" final."""
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-        logger.info("%s", summary_line(stats, reason))
+        logger.info("%s", summary_line(stats, getattr(self, "reason", "finished")))
         path = self.crawler.settings.get("NEWSCRAWLER_STATS_FILE")
         if path:  # for monitoring and `make demo`: the crawl's stats as JSON
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -136,14 +144,18 @@ def summary_line(stats: dict[str, Any], reason: str = "finished") -> str:
     parts = []
     for name, s in sorted(sites.items()):
         text = f"{name}: {s['written']} written of {s['fetched']} article pages fetched"
+        if s["lost_to_output"]:
+            text += f", {s['lost_to_output']} lost to output"
         for kind in ("dropped", "skipped", "errors"):
             if s[kind]:
                 text += f", {kind} {_reasons(s[kind])}"
         parts.append(text)
     written = sum(s["written"] for s in sites.values())
+    lost = stats.get("newscrawler/lost_to_output", 0)
     line = (
         f"newscrawler summary ({reason}): {written} articles written, "
-        f"{stats.get('response_received_count', 0)} pages fetched, "
+        + (f"{lost} lost to output (written next run), " if lost else "")
+        + f"{stats.get('response_received_count', 0)} pages fetched, "
         f"dropped: {_reasons(totals(stats, 'dropped')) or 'none'}"
     )
     if stats.get("newscrawler/template_paragraphs_removed"):

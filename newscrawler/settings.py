@@ -34,16 +34,25 @@ NEWSCRAWLER_FEED_URI = os.environ.get(
     "NEWSCRAWLER_FEED_URI", "output/%(name)s/%(time)s%(job_suffix)s.jsonl"
 )  # a feed URI template, absolute path or s3://...; scrapyd jobs run from elsewhere
 FEED_URI_PARAMS = "newscrawler.extensions.feed_uri_params"  # adds %(job)s: jobs never share a file
+# Every format: empty fields left out, each item flushed and reported to the output ledger.
 FEED_EXPORTERS = {
-    "jsonlines": "newscrawler.exporters.ArticleJsonLinesExporter",  # empty fields left out
-    "jsonl": "newscrawler.exporters.ArticleJsonLinesExporter",  # so -O x.jsonl gets the same
+    "jsonlines": "newscrawler.exporters.ArticleJsonLinesExporter",
+    "jsonl": "newscrawler.exporters.ArticleJsonLinesExporter",
+    "jl": "newscrawler.exporters.ArticleJsonLinesExporter",
+    "json": "newscrawler.exporters.ArticleJsonExporter",
+    "csv": "newscrawler.exporters.ArticleCsvExporter",
+    "xml": "newscrawler.exporters.ArticleXmlExporter",
+    "pickle": "newscrawler.exporters.ArticlePickleExporter",
+    "marshal": "newscrawler.exporters.ArticleMarshalExporter",
 }
+FEED_STORE_EMPTY = False  # a run with nothing new leaves no empty file behind
 FEED_EXPORT_ENCODING = "utf-8"  # UTF-8 text, not \u escapes
 FEED_EXPORT_FIELDS = list(FIELD_NAMES)  # schema order in every line
 ADDONS = {"newscrawler.extensions.FeedLocation": 0}  # FEEDS from NEWSCRAWLER_FEED_URI unless -o/-O
 EXTENSIONS = {
     "newscrawler.frontier.Frontier": 0,  # what is scheduled, in flight and held back, per site
     "newscrawler.state.extension.CrawlState": 0,  # opens the crawl state with the spider, closes it after
+    "newscrawler.output.OutputLedger": 10,  # after Scrapy's FeedExporter: written = safely stored
     "newscrawler.extensions.CrawlSummary": 0,  # one summary line at the end of a crawl
     "newscrawler.extensions.Progress": 0,  # progress lines for long (scrapyd) jobs
 }

@@ -2,7 +2,8 @@
 fetched are skipped (known, too old) or failed. Keys:
 
     newscrawler/<site>/fetched              article pages fetched
-    newscrawler/<site>/written              lines written to the output
+    newscrawler/<site>/written              lines safely stored in the output
+    newscrawler/<site>/lost_to_output       extracted, but the output failed (and newscrawler/lost_to_output)
     newscrawler/<site>/dropped/<reason>     fetched, not written (and newscrawler/dropped/<reason>)
     newscrawler/<site>/skipped/<reason>     not fetched on purpose (and newscrawler/skipped/<reason>)
     newscrawler/<site>/errors/<reason>      could not be fetched (and newscrawler/errors/<reason>)
@@ -31,14 +32,16 @@ def count(crawler: Any, kind: str, reason: str, url: str | None, site: str | Non
 
 
 def per_site(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """{site: {"fetched": n, "written": n, "dropped": {reason: n}, "skipped": {...}, "errors": {...}}}"""
+    """{site: {"fetched": n, "written": n, "lost_to_output": n, "dropped": {reason: n}, "skipped": {...}, "errors": {...}}}"""
     sites: dict[str, dict[str, Any]] = {}
     for key, value in stats.items():
         parts = key.split("/")
         if parts[0] != "newscrawler" or len(parts) < 3 or parts[1] in KINDS:
             continue
-        entry = sites.setdefault(parts[1], {"fetched": 0, "written": 0, **{k: {} for k in KINDS}})
-        if len(parts) == 3 and parts[2] in ("fetched", "written"):
+        entry = sites.setdefault(
+            parts[1], {"fetched": 0, "written": 0, "lost_to_output": 0, **{k: {} for k in KINDS}}
+        )
+        if len(parts) == 3 and parts[2] in ("fetched", "written", "lost_to_output"):
             entry[parts[2]] = value
         elif len(parts) == 4 and parts[2] in KINDS:
             entry[parts[2]][parts[3]] = value
@@ -48,3 +51,20 @@ def per_site(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def totals(stats: dict[str, Any], kind: str) -> dict[str, int]:
     prefix = f"newscrawler/{kind}/"
     return {k[len(prefix) :]: v for k, v in stats.items() if k.startswith(prefix)}
+
+
+# Exit status of `scrapy crawl news` (README, "Exit status").
+EXIT_OK = 0
+EXIT_CRAWL_FAILED = 1  # Scrapy could not start the crawl
+EXIT_USAGE = 2  # a mistyped argument, a bad sites file, an unusable state: nothing was fetched
+EXIT_OUTPUT_FAILED = 3  # some articles could not be stored in the output; the next run writes them
+EXIT_STATE_FAILED = 4  # the crawl state failed during the crawl
+
+
+def exit_status(stats: dict[str, Any]) -> int:
+    """The exit status a finished crawl's stats call for."""
+    if stats.get("newscrawler/lost_to_output"):
+        return EXIT_OUTPUT_FAILED
+    if stats.get("finish_reason") == "state_error":
+        return EXIT_STATE_FAILED
+    return EXIT_OK

@@ -15,6 +15,7 @@ from scrapy.exceptions import UsageError
 from newscrawler.plan import CrawlPlan
 from newscrawler.spiders.news import NewsSpider
 from newscrawler.state import StateError, open_state
+from newscrawler.stats import EXIT_USAGE, exit_status
 
 
 class Command(ScrapyCrawlCommand):
@@ -22,11 +23,23 @@ class Command(ScrapyCrawlCommand):
         if args and args[0] == NewsSpider.name:
             assert self.settings is not None
             try:
-                CrawlPlan.parse(dict(opts.spargs), sites_file=self.settings.get("NEWSCRAWLER_SITES_FILE"))
+                plan = CrawlPlan.parse(
+                    dict(opts.spargs), sites_file=self.settings.get("NEWSCRAWLER_SITES_FILE")
+                )
                 # A corrupt state is an error before the crawl, not during it.
-                open_state(self.settings).close()
+                open_state(self.settings, fresh=plan.fresh).close()
             except (UsageError, StateError) as exc:
                 print(f"error: {exc}", file=sys.stderr)
-                self.exitcode = 2
+                self.exitcode = EXIT_USAGE
                 return
-        super().run(args, opts)
+        if len(args) != 1:
+            super().run(args, opts)
+            return
+        assert self.crawler_process is not None
+        crawler = self.crawler_process.create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        if self.crawler_process.bootstrap_failed:
+            self.exitcode = 1
+        elif crawler.stats is not None:
+            self.exitcode = exit_status(crawler.stats.get_stats())

@@ -8,7 +8,8 @@ and updates: an article written before whose text changed substantively is writt
 with metadata.revision incremented.
 
 An article is *claimed* in the state before it is written and *confirmed* once its line is
-in the output (the item_scraped signal, sent after the feed exporter wrote it). Claims
+safely stored (the output ledger's article_stored signal); if the output fails
+(article_lost) the claim is released at once. Claims
 left pending at the end are released by the CrawlState extension; a crawl killed in
 between leaves a pending claim that the next crawl releases, so nothing is lost.
 """
@@ -18,10 +19,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from scrapy import signals
 from scrapy.crawler import Crawler
 
 from newscrawler.items import Article
+from newscrawler.output import article_lost, article_stored
 from newscrawler.pipelines import count_drop
 from newscrawler.state.extension import get_store
 from newscrawler.text import fingerprint, signature, signature_similarity
@@ -37,7 +38,8 @@ class DedupePipeline:
         self.revision_similarity = s.getfloat("NEWSCRAWLER_REVISION_SIMILARITY")
         self.pending: dict[int, list[str]] = {}
         self.written_keys: set[str] = set()  # this run's, to tell a copy from an unchanged re-fetch
-        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.article_stored, signal=article_stored)
+        crawler.signals.connect(self.article_lost, signal=article_lost)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
@@ -80,7 +82,13 @@ class DedupePipeline:
         self.written_keys.update(keys)
         return item
 
-    def item_scraped(self, item: Any, **_: Any) -> None:
+    def article_stored(self, item: Any) -> None:
         keys = self.pending.pop(id(item), None)
         if keys:
             get_store(self.crawler).confirm(keys)
+
+    def article_lost(self, item: Any, reason: str) -> None:
+        """The output failed: release the claim, so the next crawl writes the article."""
+        keys = self.pending.pop(id(item), None)
+        if keys:
+            get_store(self.crawler).release(keys)

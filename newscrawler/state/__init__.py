@@ -9,12 +9,16 @@ NEWSCRAWLER_STATE_URL names; during a crawl the ``CrawlState`` extension
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from platformdirs import user_data_dir
+
+logger = logging.getLogger(__name__)
 
 STATE_FILE = "state.sqlite3"
 
@@ -70,8 +74,12 @@ def state_location(settings: Any) -> str:
     return str(value) if value else str(state_dir(settings) / STATE_FILE)
 
 
-def open_state(settings: Any) -> StateStore:
-    """The store NEWSCRAWLER_STATE_URL names: ``sqlite:///path``, a plain path, or (later) redis://."""
+def open_state(settings: Any, fresh: bool = False) -> StateStore:
+    """The store NEWSCRAWLER_STATE_URL names: ``sqlite:///path``, a plain path, or (later) redis://.
+
+    With ``fresh``, a state that cannot be opened (corrupt, truncated) is moved aside, kept
+    under a new name that the log gives, and a new one is started; a usable one is emptied.
+    """
     location = state_location(settings)
     scheme, sep, rest = location.partition("://")
     if not sep:
@@ -84,4 +92,18 @@ def open_state(settings: Any) -> StateStore:
         )
     from newscrawler.state.sqlite import SQLiteState
 
-    return SQLiteState(path)
+    try:
+        store: StateStore = SQLiteState(path)
+    except StateError:
+        if not fresh or not path.is_file():
+            raise
+        kept = path.with_name(f"{path.name}.broken-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+        for suffix in ("", "-wal", "-shm"):
+            old = Path(str(path) + suffix)
+            if old.exists():
+                old.rename(Path(str(kept) + suffix))
+        logger.warning("fresh=1: the unusable state %s was moved aside to %s; starting anew", path, kept)
+        store = SQLiteState(path)
+    if fresh:
+        store.reset()
+    return store

@@ -12,6 +12,7 @@ import logging
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
+from newscrawler.output import OutputLedger, output_closed
 from newscrawler.plan import plan_of
 from newscrawler.state import StateError, StateStore, open_state
 
@@ -28,17 +29,18 @@ class CrawlState:
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.close, signal=output_closed)
         return ext
 
     @property
     def store(self) -> StateStore:
         """The open store; opened on first use if a component needs it before spider_opened."""
         if self._store is None:
-            self._store = open_state(self.crawler.settings)
             plan = plan_of(self.crawler)
-            if plan is not None and plan.fresh:
+            fresh = plan is not None and plan.fresh
+            self._store = open_state(self.crawler.settings, fresh=fresh)
+            if fresh:
                 logger.info("fresh=1: the crawl state was reset")
-                self._store.reset()
         return self._store
 
     async def spider_opened(self, spider: Spider) -> None:
@@ -50,6 +52,11 @@ class CrawlState:
             await self.crawler.engine.close_spider_async(reason="state_error")
 
     def spider_closed(self, spider: Spider) -> None:
+        if self.crawler.get_extension(OutputLedger) is None:
+            self.close()
+        # else: closed on output_closed, after the last feed is stored and its claims confirmed
+
+    def close(self) -> None:
         if self._store is None:
             return
         self._store.release_pending()

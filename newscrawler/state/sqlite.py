@@ -77,22 +77,35 @@ class SQLiteState:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StateError(f"cannot create the state folder {path.parent}: {exc.strerror}") from None
+        if not os.access(path.parent, os.W_OK):
+            raise StateError(
+                f"the state folder {path.parent} is read-only; set NEWSCRAWLER_STATE_DIR to a writable folder"
+            )
+        if path.exists() and path.stat().st_size == 0:
+            # New states are created whole (below), so an empty file is a truncated state, not a new one.
+            raise StateError(
+                f"the state file {path} is empty (0 bytes): it was truncated and what it knew is gone; "
+                "move it away or run with -a fresh=1 (it is kept aside)"
+            )
         try:
+            if not path.exists():
+                _create(path)
             self.db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA busy_timeout=60000")
             version = self._version()
-            if version is None:  # one transaction, so a concurrent first crawl sees all or nothing
-                self.db.executescript(
-                    f"BEGIN IMMEDIATE; {_SCHEMA} "
-                    f"INSERT OR IGNORE INTO meta VALUES ('schema', '{SCHEMA_VERSION}'); COMMIT;"
-                )
-            elif version != SCHEMA_VERSION:
+            if version is None:
+                raise StateError(f"{path} is an SQLite file but not a newscrawler state")
+            if version != SCHEMA_VERSION:
                 raise StateError(
                     f"state {path} has schema {version}; this newscrawler expects {SCHEMA_VERSION}"
                 )
             self._release_dead_claims()
+        except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc) or "read-only" in str(exc):
+                raise StateError(f"the state file {path} is read-only ({exc})") from None
+            raise StateError(f"the state file {path} cannot be used ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise StateError(
                 f"the state file {path} is unreadable or corrupt ({exc}); move it away or run with -a fresh=1"
@@ -284,6 +297,26 @@ class SQLiteState:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _create(path: Path) -> None:
+    """A new state, written whole in a temporary file and linked into place.
+
+    Concurrent first crawls: one link wins, the others find the file complete.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
+    tmp.unlink(missing_ok=True)
+    db = sqlite3.connect(tmp, isolation_level=None)
+    try:
+        db.executescript(f"BEGIN; {_SCHEMA} INSERT INTO meta VALUES ('schema', '{SCHEMA_VERSION}'); COMMIT;")
+    finally:
+        db.close()
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:

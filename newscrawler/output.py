@@ -1,0 +1,131 @@
+"""The output ledger: an article counts as written only once its line is safely stored.
+
+Scrapy's feed exporter writes each scraped item to every feed. The ledger watches what
+became of each article there and sends one of two signals:
+
+- ``article_stored``: its line is flushed to a local file (or stdout), or, for feeds that
+  upload at the end (s3, ftp, gcs), Scrapy reported the upload done;
+- ``article_lost``: a feed could not be opened or written, or its upload failed. The dedupe
+  pipeline then releases the article's claim, so the next crawl writes it, and the article
+  is counted as ``lost_to_output`` instead of written.
+
+``output_closed`` follows once every feed is stored, so that the state closes and the
+summary is logged after the last upload, not during it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.extensions.feedexport import BlockingFeedStorage, FeedExporter
+
+logger = logging.getLogger(__name__)
+
+article_stored = object()  # args: item
+article_lost = object()  # args: item, reason
+output_closed = object()  # every feed stored (or failed); no args
+
+
+class OutputLedger:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self._reports: dict[int, list[tuple[Any, bool]]] = {}  # id(item) -> [(exporter, ok)]
+        self._uploading: dict[int, list[Any]] = {}  # id(slot) -> items waiting for its upload
+        self._failed_uploads: dict[str, int] = {}  # storage type -> failures seen so far
+        self._closed = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> OutputLedger:
+        ledger = cls(crawler)
+        # Connected after Scrapy's FeedExporter (extensions load in order), so it runs after the export.
+        crawler.signals.connect(ledger.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ledger.feed_slot_closed, signal=signals.feed_slot_closed)
+        crawler.signals.connect(ledger.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ledger.feed_exporter_closed, signal=signals.feed_exporter_closed)
+        return ledger
+
+    # --- called by our exporters (newscrawler.exporters) ---
+
+    def exported(self, item: Any, exporter: Any, ok: bool) -> None:
+        self._reports.setdefault(id(item), []).append((exporter, ok))
+
+    # --- signals ---
+
+    def _feeds(self) -> FeedExporter | None:
+        return self.crawler.get_extension(FeedExporter)
+
+    async def item_scraped(self, item: Any, **_: Any) -> None:
+        reports = self._reports.pop(id(item), [])
+        feeds = self._feeds()
+        slots = [s for s in feeds.slots if s.filter.accepts(item)] if feeds is not None else []
+        if not slots:  # no feed configured: whoever consumes item_scraped has it
+            await self._stored(item)
+            return
+        remote = []
+        for slot in slots:
+            if slot.exporter is None:  # the feed could not be opened
+                await self._lost(item, "feed could not be opened")
+                return
+            mine = [ok for exporter, ok in reports if exporter is slot.exporter]
+            if mine and not all(mine):
+                await self._lost(item, "feed write failed")
+                return
+            if isinstance(slot.storage, BlockingFeedStorage):
+                remote.append(slot)
+        if not remote:
+            await self._stored(item)
+            return
+        for slot in remote:  # stored when the upload at the end succeeds
+            self._uploading.setdefault(id(slot), []).append(item)
+
+    async def feed_slot_closed(self, slot: Any) -> None:
+        items = self._uploading.pop(id(slot), [])
+        kind = type(slot.storage).__name__
+        stats = self.crawler.stats
+        failed_now = int(stats.get_value(f"feedexport/failed_count/{kind}", 0)) if stats else 0
+        failed = failed_now > self._failed_uploads.get(kind, 0)
+        self._failed_uploads[kind] = failed_now
+        for item in items:
+            if failed or any(item in waiting for waiting in self._uploading.values()):
+                if failed:
+                    await self._lost(item, "feed upload failed")
+                continue
+            await self._stored(item)
+
+    async def spider_closed(self, spider: Spider) -> None:
+        if self._feeds() is None:  # nothing to wait for
+            await self._close()
+
+    async def feed_exporter_closed(self) -> None:
+        for items in self._uploading.values():  # slots that never closed
+            for item in items:
+                await self._lost(item, "feed never stored")
+        self._uploading.clear()
+        await self._close()
+
+    # --- outcomes ---
+
+    async def _stored(self, item: Any) -> None:
+        await self.crawler.signals.send_catch_log_async(article_stored, item=item)
+
+    async def _lost(self, item: Any, why: str) -> None:
+        site = getattr(item, "metadata", {}).get("site") if hasattr(item, "metadata") else None
+        url = getattr(item, "url", None)
+        stats = self.crawler.stats
+        if stats is not None:
+            if not stats.get_value("newscrawler/lost_to_output"):
+                logger.error(
+                    "error: output failed (%s); such articles are not counted as written, e.g. %s", why, url
+                )
+            stats.inc_value("newscrawler/lost_to_output")
+            if site:
+                stats.inc_value(f"newscrawler/{site}/lost_to_output")
+        await self.crawler.signals.send_catch_log_async(article_lost, item=item, reason=why)
+
+    async def _close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            await self.crawler.signals.send_catch_log_async(output_closed)
