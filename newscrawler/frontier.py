@@ -19,7 +19,8 @@ from scrapy.crawler import Crawler
 
 from newscrawler.extraction.dates import Stamp
 from newscrawler.plan import CrawlPlan, plan_of
-from newscrawler.urls import url_key
+from newscrawler.stats import count
+from newscrawler.urls import url_key, url_pattern
 
 
 @dataclass(frozen=True)
@@ -36,16 +37,48 @@ class Decision(enum.Enum):
     FETCH = "fetch"  # a new article: fetch it
     REFETCH = "refetch"  # skipped as known earlier in this crawl, but a newer listing names it
     TOO_OLD = "too_old"  # listed before `since`
+    TRAP = "trap"  # too long, or one more of a URL shape seen too often (calendars, session ids)
     HELD = "held"  # past `limit`: kept in reserve in case a scheduled one is not fetched
     SEEN = "seen"  # already scheduled (or decided) in this crawl
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Per-site caps that make every crawl end (settings NEWSCRAWLER_*)."""
+
+    max_url_length: int = 2000
+    sitemap_depth: int = 4  # index -> index -> ... -> urlset
+    sitemap_files: int = 1000
+    listing_depth: int = 3  # home -> section -> older pages
+    listing_pages: int = 300
+    per_pattern: int = 50  # listing pages of one URL shape (a calendar's days)
+    per_article_pattern: int = 5  # article URLs that differ only in query values
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Bounds:
+        return cls(
+            max_url_length=settings.getint("NEWSCRAWLER_MAX_URL_LENGTH"),
+            sitemap_depth=settings.getint("NEWSCRAWLER_SITEMAP_MAX_DEPTH"),
+            sitemap_files=settings.getint("NEWSCRAWLER_SITEMAP_MAX_FILES"),
+            listing_depth=settings.getint("NEWSCRAWLER_LISTING_MAX_DEPTH"),
+            listing_pages=settings.getint("NEWSCRAWLER_LISTING_MAX_PAGES"),
+            per_pattern=settings.getint("NEWSCRAWLER_LISTING_MAX_PER_PATTERN"),
+        )
 
 
 class Frontier:
     # Per site, how many candidates past `limit` are kept in reserve (times the limit).
     BACKLOG_FACTOR = 10
 
-    def __init__(self, plan: CrawlPlan | None = None) -> None:
+    def __init__(
+        self, plan: CrawlPlan | None = None, crawler: Crawler | None = None, bounds: Bounds | None = None
+    ) -> None:
+        self.crawler = crawler
+        self.bounds = bounds or Bounds()
         self.configure(plan)
+        self._sitemaps: Counter[str] = Counter()  # sitemap files requested per site
+        self._listings: Counter[str] = Counter()  # listing pages requested per site
+        self._patterns: Counter[tuple[str, str]] = Counter()  # (site, URL shape) -> URLs requested
         self.scheduled: Counter[str] = Counter()  # article requests per site (fetched or to be)
         self._in_flight: Counter[str] = Counter()  # article requests not yet answered
         self._extracted: Counter[str] = Counter()  # articles handed to the pipelines
@@ -61,7 +94,7 @@ class Frontier:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Frontier:
-        frontier = cls(plan_of(crawler))
+        frontier = cls(plan_of(crawler), crawler, Bounds.from_settings(crawler.settings))
         crawler.signals.connect(frontier._request_dropped, signal=signals.request_dropped)
         return frontier
 
@@ -71,10 +104,15 @@ class Frontier:
         if request.meta.get("source") is not None and site:
             self._in_flight[site] -= 1
             self.scheduled[site] -= 1
+            if request.meta.get("redirect_urls") and self.crawler is not None:
+                # A redirect back to a URL already requested: a loop, not a duplicate.
+                count(self.crawler, "errors", "redirect_loop", request.meta["redirect_urls"][0], site)
 
     # --- discovery offers candidates ---
 
     def offer(self, c: Candidate) -> Decision:
+        if len(c.url) > self.bounds.max_url_length:
+            return Decision.TRAP
         key = url_key(c.url)
         # Listings may name one URL with different dates (publication vs lastmod): the newest
         # decides whether a known article changed (see the incremental middleware).
@@ -94,10 +132,54 @@ class Frontier:
             if len(self._backlog[c.site]) < self.BACKLOG_FACTOR * self.limit:
                 self._backlog[c.site].append(c)
             return Decision.HELD
+        pattern = (c.site, "article:" + url_pattern(c.url)) if "?" in c.url else None
+        if pattern is not None:
+            if self._patterns[pattern] >= self.bounds.per_article_pattern:
+                self._seen.add(key)
+                return Decision.TRAP
+            self._patterns[pattern] += 1
         self._seen.add(key)
         self.scheduled[c.site] += 1
         self._in_flight[c.site] += 1
         return Decision.FETCH
+
+    # --- discovery requests (sitemaps, feeds, listing pages) ---
+
+    def sitemap_refusal(self, site: str, depth: int) -> str | None:
+        """Why a sitemap file may not be fetched (None: fetch it); counts it when allowed."""
+        if self.has_enough(site):
+            return "enough_articles"
+        if depth > self.bounds.sitemap_depth:
+            return "sitemap_depth"
+        if self._sitemaps[site] >= self.bounds.sitemap_files:
+            return "sitemap_files"
+        self._sitemaps[site] += 1
+        return None
+
+    def listing_refusal(self, site: str, url: str, depth: int) -> str | None:
+        """Why a listing page may not be fetched (None: fetch it); counts it when allowed."""
+        if self.has_enough(site):
+            return "enough_articles"
+        if len(url) > self.bounds.max_url_length:
+            return "trap"
+        if depth > self.bounds.listing_depth:
+            return "listing_depth"
+        if self._listings[site] >= self.bounds.listing_pages:
+            return "listing_pages"
+        pattern = (site, url_pattern(url))
+        if self._patterns[pattern] >= self.bounds.per_pattern:
+            return "trap"
+        self._patterns[pattern] += 1
+        self._listings[site] += 1
+        return None
+
+    def has_enough(self, site: str) -> bool:
+        """A `limit=` crawl that has all the articles it wants of a site stops discovering there."""
+        if self.limit is None:
+            return False
+        if self._extracted[site] >= self.limit:
+            return True
+        return self.scheduled[site] >= self.limit and len(self._backlog[site]) >= self.limit
 
     def newest_listing(self, url: str) -> Stamp | None:
         return self._listed.get(url_key(url))

@@ -1,5 +1,6 @@
 """Incremental crawling: article pages written in earlier runs are not fetched again,
-unless their listing (sitemap lastmod) says they changed since. Listings are always fetched."""
+unless their listing (sitemap lastmod) says they changed since. Listings are fetched
+until a `limit=` crawl has all the articles it wants of their site."""
 
 from __future__ import annotations
 
@@ -7,16 +8,15 @@ from datetime import UTC, datetime
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 
 from newscrawler.extraction.dates import parse_any
 from newscrawler.frontier import Frontier
 from newscrawler.state.extension import get_store
-from newscrawler.stats import count
+from newscrawler.stats import CountedIgnore, count
 from newscrawler.urls import url_key
 
 
-class KnownArticle(IgnoreRequest):
+class KnownArticle(CountedIgnore):
     """The article was written before and its listing shows no change."""
 
 
@@ -29,7 +29,10 @@ class IncrementalMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
-        if request.meta.get("source") is None:  # robots, sitemaps, feeds, listings
+        if request.meta.get("discovery"):
+            self._enough(request)
+            return
+        if request.meta.get("source") is None:  # robots.txt
             return
         key = url_key(request.url)
         seen = get_store(self.crawler).last_fetch(key)
@@ -43,6 +46,14 @@ class IncrementalMiddleware:
             return
         count(self.crawler, "skipped", "known", request.url, request.meta.get("site"))
         raise KnownArticle(f"already written: {request.url}")
+
+    def _enough(self, request: Request) -> None:
+        """A `limit=` crawl with all the articles it wants of a site fetches no more of its listings."""
+        frontier = self.crawler.get_extension(Frontier)
+        site = request.meta.get("site")
+        if frontier is not None and site and frontier.has_enough(site):
+            count(self.crawler, "skipped", "enough_articles", request.url, site)
+            raise CountedIgnore(f"enough articles of {site}: {request.url}")
 
 
 def changed_since(listed: str | None, listed_before: str | None, fetched: str) -> bool:

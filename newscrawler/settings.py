@@ -81,6 +81,13 @@ NEWSCRAWLER_STATE_DIR = os.environ.get(
 NEWSCRAWLER_STATE_URL = os.environ.get(
     "NEWSCRAWLER_STATE_URL"
 )  # None: state.sqlite3 in NEWSCRAWLER_STATE_DIR; or sqlite:///path, a path
+# --- bounds: every crawl ends, whatever a site serves (per site; cuts are counted as skipped) ---
+NEWSCRAWLER_MAX_URL_LENGTH = 2000  # longer links are traps or junk (Scrapy's own limit is 2083)
+NEWSCRAWLER_SITEMAP_MAX_DEPTH = 4  # real indexes nest once or twice; an endless chain is a trap
+NEWSCRAWLER_SITEMAP_MAX_FILES = 1000  # the largest news sites publish a few hundred sitemap files
+NEWSCRAWLER_LISTING_MAX_DEPTH = 3  # home -> section -> older pages; deeper is archive, not news
+NEWSCRAWLER_LISTING_MAX_PAGES = 300  # section and pagination pages fetched per site and crawl
+NEWSCRAWLER_LISTING_MAX_PER_PATTERN = 50  # listing pages of one URL shape (an endless calendar)
 NEWSCRAWLER_MIN_WORDS = 60  # shorter "articles" are briefs, galleries or error pages
 NEWSCRAWLER_MAX_FUTURE_HOURS = 24  # a publish date further ahead is a parse error or an embargo mistake
 NEWSCRAWLER_NEAR_DUPLICATE_THRESHOLD = (

@@ -14,9 +14,51 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from scrapy import exceptions as scrapy_errors
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import ConnectionRefusedError as TxConnectionRefused
+from twisted.internet.error import DNSLookupError, TCPTimedOutError
+from twisted.internet.error import TimeoutError as TxTimeoutError
+from twisted.python.failure import Failure
+
 logger = logging.getLogger("newscrawler")
 
 KINDS = ("dropped", "skipped", "errors")
+
+
+class CountedIgnore(scrapy_errors.IgnoreRequest):
+    """A request refused on purpose and already counted by whoever raised it."""
+
+
+# A failed request's real reason, by exception type, for the summary and the monitors.
+_REASONS: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...] = (
+    ((scrapy_errors.DownloadTimeoutError, TxTimeoutError, TCPTimedOutError), "timeout"),
+    (scrapy_errors.DownloadCancelledError, "too_large"),
+    ((scrapy_errors.DownloadConnectionRefusedError, TxConnectionRefused), "connection_refused"),
+    ((scrapy_errors.CannotResolveHostError, DNSLookupError), "dns_error"),
+    (scrapy_errors.ResponseDataLossError, "data_loss"),
+    (scrapy_errors.UnsupportedURLSchemeError, "bad_scheme"),
+)
+
+
+def failure_reason(failure: Failure) -> tuple[str, str] | None:
+    """(kind, reason) for a request that failed, or None when it is already counted."""
+    exc = failure.value
+    if isinstance(exc, CountedIgnore):
+        return None
+    if isinstance(exc, HttpError):
+        return "errors", f"http_{exc.response.status}"
+    if isinstance(exc, scrapy_errors.IgnoreRequest):
+        text = str(exc).lower()
+        if "robots.txt" in text:
+            return "skipped", "robots_txt"
+        if "redirection" in text:
+            return "errors", "too_many_redirects"
+        return "skipped", "ignored"
+    for types, reason in _REASONS:
+        if isinstance(exc, types):
+            return "errors", reason
+    return "errors", type(exc).__name__
 
 
 def count(crawler: Any, kind: str, reason: str, url: str | None, site: str | None) -> None:

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newscrawler import discovery
@@ -30,9 +30,11 @@ from newscrawler.frontier import Candidate, Decision, Frontier
 from newscrawler.middlewares import KnownArticle
 from newscrawler.plan import CrawlPlan
 from newscrawler.sites import Site
-from newscrawler.stats import count
+from newscrawler.stats import count, failure_reason
 
-MAX_LISTING_DEPTH = 3  # home -> section -> older pages
+# Articles first: a crawl reaches articles before it has walked every listing.
+ARTICLE_PRIORITY = 100
+SITEMAP_PRIORITY = 50  # sitemaps and feeds name articles directly
 
 
 class NewsSpider(scrapy.Spider):
@@ -66,17 +68,48 @@ class NewsSpider(scrapy.Spider):
                 errback=self.on_error,
                 meta={**meta, "start": True, "dont_obey_robotstxt": True, "handle_httpstatus_all": True},
             )
-            for url in site.sitemaps:
-                yield self._request(url, self.parse_sitemap, meta, declared=True)
-            for url in site.feeds:
-                yield self._request(url, self.parse_feed, meta, declared=True)
-            yield self._request(site.home, self.parse_listing, meta, start=True, depth_=0)
+            requests = [
+                *(
+                    r
+                    for url in site.sitemaps
+                    for r in self._sitemap_request(url, meta, depth=0, declared=True)
+                ),
+                *(
+                    self._request(url, self.parse_feed, meta, declared=True, discovery=True)
+                    for url in site.feeds
+                ),
+                *self._listing_request(site.home, meta, depth=0, start=True),
+            ]
+            for request in requests:
+                yield request
 
-    def _request(self, url: str, callback: Any, origin: dict[str, Any], **extra: Any) -> scrapy.Request:
+    def _request(
+        self, url: str, callback: Any, origin: dict[str, Any], priority: int = 0, **extra: Any
+    ) -> scrapy.Request:
         """A request for the same site as `origin` (the site's meta keys carried over)."""
         keys = ("site", "site_home", "download_slot", "download_delay")
         meta = {**{k: origin[k] for k in keys if k in origin}, **extra}
-        return scrapy.Request(url, callback, errback=self.on_error, meta=meta)
+        return scrapy.Request(url, callback, errback=self.on_error, meta=meta, priority=priority)
+
+    def _sitemap_request(
+        self, url: str, origin: dict[str, Any], depth: int, **extra: Any
+    ) -> Iterator[scrapy.Request]:
+        refusal = self.frontier.sitemap_refusal(origin["site"], depth)
+        if refusal:
+            self._count("skipped", refusal, url, origin["site"])
+            return
+        yield self._request(
+            url, self.parse_sitemap, origin, SITEMAP_PRIORITY, sitemap_depth=depth, discovery=True, **extra
+        )
+
+    def _listing_request(
+        self, url: str, origin: dict[str, Any], depth: int, **extra: Any
+    ) -> Iterator[scrapy.Request]:
+        refusal = self.frontier.listing_refusal(origin["site"], url, depth)
+        if refusal:
+            self._count("skipped", refusal, url, origin["site"])
+            return
+        yield self._request(url, self.parse_listing, origin, -depth, depth_=depth, discovery=True, **extra)
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         site = self.plan.site(response.meta["site"])
@@ -103,7 +136,9 @@ class NewsSpider(scrapy.Spider):
                 when = parse_any(entry.listed, self.plan.started) if entry.listed else None
                 if self.plan.since and when and when.has_time and when.utc() < self.plan.since:
                     continue  # nothing in that child sitemap changed since the window opened
-                yield self._request(entry.url, self.parse_sitemap, response.meta)
+                yield from self._sitemap_request(
+                    entry.url, response.meta, response.meta.get("sitemap_depth", 0) + 1
+                )
             return
         yield from self._articles(response.meta, found.entries, "sitemap")
 
@@ -124,11 +159,10 @@ class NewsSpider(scrapy.Spider):
         site = self.plan.site(response.meta["site"])
         links = discovery.listing_links(response.text, response.url, site.home, with_feeds=depth == 0)
         for feed in links.feeds:
-            yield self._request(feed, self.parse_feed, response.meta)
+            yield self._request(feed, self.parse_feed, response.meta, SITEMAP_PRIORITY, discovery=True)
         yield from self._articles(response.meta, [discovery.Entry(u) for u in links.articles], "links")
-        if depth < MAX_LISTING_DEPTH:
-            for url in links.listings:
-                yield self._request(url, self.parse_listing, response.meta, depth_=depth + 1)
+        for url in links.listings:
+            yield from self._listing_request(url, response.meta, depth + 1)
 
     def _articles(
         self, origin: dict[str, Any], entries: Iterable[discovery.Entry], source: str
@@ -144,12 +178,19 @@ class NewsSpider(scrapy.Spider):
         decision = self.frontier.offer(c)
         if decision is Decision.TOO_OLD:
             self._count("skipped", "too_old_listed", c.url, c.site)
+        elif decision is Decision.TRAP:
+            self._count("skipped", "trap", c.url, c.site)
         elif decision in (Decision.FETCH, Decision.REFETCH):
             yield self._article_request(origin, c, refetch=decision is Decision.REFETCH)
 
     def _article_request(self, origin: dict[str, Any], c: Candidate, refetch: bool = False) -> scrapy.Request:
         request = self._request(
-            c.url, self.parse_article, origin, source=c.source, listed=c.listed.iso() if c.listed else None
+            c.url,
+            self.parse_article,
+            origin,
+            ARTICLE_PRIORITY,
+            source=c.source,
+            listed=c.listed.iso() if c.listed else None,
         )
         return request.replace(dont_filter=True) if refetch else request
 
@@ -191,15 +232,11 @@ class NewsSpider(scrapy.Spider):
             known = bool(failure.check(KnownArticle))
             for c in self.frontier.not_fetched(site, request.url, known=known):
                 yield self._article_request(request.meta, c)
-        if failure.check(KnownArticle):
-            return  # written in an earlier run and unchanged: counted by the middleware
-        if request.meta.get("quiet_404"):
-            return
-        if failure.check(IgnoreRequest):
-            self._count("skipped", "ignored_by_robots_or_filters", request.url, site)
-            return
-        reason = failure.type.__name__ if failure.type else "error"
-        self._count("errors", reason, request.url, site)
+        if request.meta.get("quiet_404") and failure.check(HttpError):
+            return  # a usual sitemap location that this site does not use
+        found = failure_reason(failure)
+        if found is not None:
+            self._count(found[0], found[1], request.url, site)
 
     def _count(self, kind: str, reason: str, url: str, site: str | None) -> None:
         count(self.crawler, kind, reason, url, site)
