@@ -95,10 +95,18 @@ class Frontier:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Frontier:
         frontier = cls(plan_of(crawler), crawler, Bounds.from_settings(crawler.settings))
-        crawler.signals.connect(frontier._request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(frontier.request_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(frontier.request_dropped, signal=signals.request_dropped)
         return frontier
 
-    def _request_dropped(self, request: Request, **_: Any) -> None:
+    def request_scheduled(self, request: Request, **_: Any) -> None:
+        # In flight from when the engine takes it: a request that a spider middleware filtered
+        # out on the way (Scrapy's URL length limit, say) never was, so nothing waits for it.
+        site = request.meta.get("site")
+        if request.meta.get("source") is not None and site:
+            self._in_flight[site] += 1
+
+    def request_dropped(self, request: Request, **_: Any) -> None:
         # The scheduler refused an article request (a duplicate fingerprint): it is not in flight.
         site = request.meta.get("site")
         if request.meta.get("source") is not None and site:
@@ -122,7 +130,7 @@ class Frontier:
         if key in self._seen:
             if newer and key in self._known:
                 self._known.discard(key)
-                self._in_flight[c.site] += 1
+                self.scheduled[c.site] += 1
                 return Decision.REFETCH
             return Decision.SEEN
         if self.since and c.listed and c.listed.utc() < self.since:
@@ -140,7 +148,6 @@ class Frontier:
             self._patterns[pattern] += 1
         self._seen.add(key)
         self.scheduled[c.site] += 1
-        self._in_flight[c.site] += 1
         return Decision.FETCH
 
     # --- discovery requests (sitemaps, feeds, listing pages) ---

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from scrapy import Request
 from scrapy.exceptions import UsageError
 
 from newscrawler.extraction.dates import parse_iso
-from newscrawler.frontier import Candidate, Decision, Frontier
+from newscrawler.frontier import Bounds, Candidate, Decision, Frontier
 from newscrawler.middlewares import changed_since
 from newscrawler.plan import CrawlPlan
 
@@ -28,9 +29,30 @@ def test_each_url_key_is_fetched_once_whatever_its_variant() -> None:
     assert f.offer(cand(1)) is Decision.FETCH
     assert f.offer(Candidate("s", "https://s.example/story-1?utm_source=x", None, "feed")) is Decision.SEEN
     assert f.offer(Candidate("s", "https://amp.s.example/story-1/", None, "links")) is Decision.SEEN
-    assert f.in_flight("s") == 1
+
+
+def test_in_flight_counts_what_the_engine_took_until_it_is_answered() -> None:
+    f = Frontier()
+    f.offer(cand(1))
+    assert f.in_flight("s") == 0, "a request filtered out before the engine is never waited for"
+    f.request_scheduled(Request(cand(1).url, meta={"site": "s", "source": "sitemap"}))
+    f.request_scheduled(Request("https://s.example/sitemap.xml", meta={"site": "s"}))
+    assert f.in_flight("s") == 1, "article requests only"
     f.answered("s")
     assert f.in_flight("s") == 0
+
+
+def test_traps_are_bounded() -> None:
+    f = Frontier(bounds=Bounds(max_url_length=100, per_article_pattern=2, per_pattern=3, listing_pages=5))
+    assert f.offer(Candidate("s", "https://s.example/" + "a" * 100, None, "links")) is Decision.TRAP
+    grown = [Candidate("s", f"https://s.example/story-1?page=1&x={'y' * i}", None, "links") for i in range(4)]
+    assert [f.offer(c) for c in grown] == [Decision.FETCH, Decision.FETCH, Decision.TRAP, Decision.TRAP]
+    days = [f.listing_refusal("s", f"https://s.example/calendar/2026/11/?d={d}", 1) for d in range(5)]
+    assert days == [None, None, None, "trap", "trap"], "one URL shape, bounded"
+    sections = [f.listing_refusal("s", f"https://s.example/section-{n}/", 1) for n in range(5)]
+    assert sections[:2] == [None, None] and sections[2:] == ["listing_pages"] * 3, "pages per site, bounded"
+    assert f.listing_refusal("s2", "https://t.example/a/", 4) == "listing_depth"
+    assert f.sitemap_refusal("s", 5) == "sitemap_depth"
 
 
 def test_since_refuses_old_listings_but_not_unlisted_ones() -> None:
