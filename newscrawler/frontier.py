@@ -17,7 +17,7 @@ from typing import Any
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 
-from newscrawler.extraction.dates import Stamp
+from newscrawler.extraction.dates import Stamp, parse_iso
 from newscrawler.plan import CrawlPlan, plan_of
 from newscrawler.stats import count
 from newscrawler.urls import url_key, url_pattern
@@ -197,16 +197,27 @@ class Frontier:
         """An article page arrived."""
         self._in_flight[site] -= 1
 
-    def not_fetched(self, site: str, url: str, known: bool = False) -> list[Candidate]:
+    def not_fetched(
+        self, site: str, url: str, known: bool = False, decided_with: str | None = None, source: str = ""
+    ) -> list[Candidate]:
         """An article request failed or was skipped: its place under `limit` is free again.
 
-        Returns the reserve candidates now scheduled in its place, to be requested.
+        ``known``: the incremental middleware skipped it as unchanged, judging by the listing
+        date ``decided_with``. Returns the candidates now scheduled in its place, to be
+        requested: the article itself first when a newer listing arrived while it was in flight.
         """
         self._in_flight[site] -= 1
         self.scheduled[site] -= 1
-        if known:
-            self._known.add(url_key(url))
         out = []
+        if known:
+            key = url_key(url)
+            newest = self._listed.get(key)
+            before = parse_iso(decided_with) if decided_with else None
+            if newest is not None and (before is None or newest.utc() > before.utc()):
+                self.scheduled[site] += 1
+                out.append(Candidate(site, url, newest, source))
+            else:
+                self._known.add(key)
         while self._backlog[site] and (self.limit is None or self.scheduled[site] < self.limit):
             c = self._backlog[site].popleft()
             if self.offer(c) is Decision.FETCH:

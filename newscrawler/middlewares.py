@@ -19,6 +19,10 @@ from newscrawler.urls import url_key
 class KnownArticle(CountedIgnore):
     """The article was written before and its listing shows no change."""
 
+    def __init__(self, message: str, listed: str | None) -> None:
+        super().__init__(message)
+        self.listed = listed  # the listing date the decision was made with
+
 
 class IncrementalMiddleware:
     def __init__(self, crawler: Crawler) -> None:
@@ -45,7 +49,7 @@ class IncrementalMiddleware:
             request.meta["listed"] = listed
             return
         count(self.crawler, "skipped", "known", request.url, request.meta.get("site"))
-        raise KnownArticle(f"already written: {request.url}")
+        raise KnownArticle(f"already written: {request.url}", listed)
 
     def _enough(self, request: Request) -> None:
         """A `limit=` crawl with all the articles it wants of a site fetches no more of its listings."""

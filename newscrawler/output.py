@@ -35,6 +35,7 @@ class OutputLedger:
         self._reports: dict[int, list[tuple[Any, bool]]] = {}  # id(item) -> [(exporter, ok)]
         self._uploading: dict[int, list[Any]] = {}  # id(slot) -> items waiting for its upload
         self._failed_uploads: dict[str, int] = {}  # storage type -> failures seen so far
+        self._decided: set[int] = set()  # id(item) of items decided while exported
         self._closed = False
 
     @classmethod
@@ -47,41 +48,53 @@ class OutputLedger:
         crawler.signals.connect(ledger.feed_exporter_closed, signal=signals.feed_exporter_closed)
         return ledger
 
-    # --- called by our exporters (newscrawler.exporters) ---
+    # --- called by our exporters (newscrawler.exporters), right after each write ---
 
     def exported(self, item: Any, exporter: Any, ok: bool) -> None:
+        """Decide at once when this was the last feed to take the item: no await between the
+        flush and the state's confirmation, so a crawl killed in between cannot write it twice."""
         self._reports.setdefault(id(item), []).append((exporter, ok))
+        slots = self._accepting(item)
+        if slots and slots[-1].exporter is exporter:
+            self._decide(item, slots)
 
     # --- signals ---
 
-    def _feeds(self) -> FeedExporter | None:
-        return self.crawler.get_extension(FeedExporter)
+    def _accepting(self, item: Any) -> list[Any]:
+        feeds = self.crawler.get_extension(FeedExporter)
+        return [s for s in feeds.slots if s.filter.accepts(item)] if feeds is not None else []
 
-    async def item_scraped(self, item: Any, **_: Any) -> None:
+    def item_scraped(self, item: Any, **_: Any) -> None:
+        if id(item) in self._decided:
+            self._decided.discard(id(item))
+            return
+        self._decide(item, self._accepting(item))  # a feed that failed before our exporter ran
+        self._decided.discard(id(item))
+
+    def _decide(self, item: Any, slots: list[Any]) -> None:
         reports = self._reports.pop(id(item), [])
-        feeds = self._feeds()
-        slots = [s for s in feeds.slots if s.filter.accepts(item)] if feeds is not None else []
+        self._decided.add(id(item))
         if not slots:  # no feed configured: whoever consumes item_scraped has it
-            await self._stored(item)
+            self._stored(item)
             return
         remote = []
         for slot in slots:
             if slot.exporter is None:  # the feed could not be opened
-                await self._lost(item, "feed could not be opened")
+                self._lost(item, "feed could not be opened")
                 return
             mine = [ok for exporter, ok in reports if exporter is slot.exporter]
-            if mine and not all(mine):
-                await self._lost(item, "feed write failed")
+            if (mine and not all(mine)) or (not mine and _ours(slot.exporter)):
+                self._lost(item, "feed write failed")
                 return
             if isinstance(slot.storage, BlockingFeedStorage):
                 remote.append(slot)
         if not remote:
-            await self._stored(item)
+            self._stored(item)
             return
         for slot in remote:  # stored when the upload at the end succeeds
             self._uploading.setdefault(id(slot), []).append(item)
 
-    async def feed_slot_closed(self, slot: Any) -> None:
+    def feed_slot_closed(self, slot: Any) -> None:
         items = self._uploading.pop(id(slot), [])
         kind = type(slot.storage).__name__
         stats = self.crawler.stats
@@ -91,27 +104,27 @@ class OutputLedger:
         for item in items:
             if failed or any(item in waiting for waiting in self._uploading.values()):
                 if failed:
-                    await self._lost(item, "feed upload failed")
+                    self._lost(item, "feed upload failed")
                 continue
-            await self._stored(item)
+            self._stored(item)
 
-    async def spider_closed(self, spider: Spider) -> None:
-        if self._feeds() is None:  # nothing to wait for
-            await self._close()
+    def spider_closed(self, spider: Spider) -> None:
+        if self.crawler.get_extension(FeedExporter) is None:  # nothing to wait for
+            self._close()
 
-    async def feed_exporter_closed(self) -> None:
+    def feed_exporter_closed(self) -> None:
         for items in self._uploading.values():  # slots that never closed
             for item in items:
-                await self._lost(item, "feed never stored")
+                self._lost(item, "feed never stored")
         self._uploading.clear()
-        await self._close()
+        self._close()
 
     # --- outcomes ---
 
-    async def _stored(self, item: Any) -> None:
-        await self.crawler.signals.send_catch_log_async(article_stored, item=item)
+    def _stored(self, item: Any) -> None:
+        self.crawler.signals.send_catch_log(article_stored, item=item)
 
-    async def _lost(self, item: Any, why: str) -> None:
+    def _lost(self, item: Any, why: str) -> None:
         site = getattr(item, "metadata", {}).get("site") if hasattr(item, "metadata") else None
         url = getattr(item, "url", None)
         stats = self.crawler.stats
@@ -123,9 +136,14 @@ class OutputLedger:
             stats.inc_value("newscrawler/lost_to_output")
             if site:
                 stats.inc_value(f"newscrawler/{site}/lost_to_output")
-        await self.crawler.signals.send_catch_log_async(article_lost, item=item, reason=why)
+        self.crawler.signals.send_catch_log(article_lost, item=item, reason=why)
 
-    async def _close(self) -> None:
+    def _close(self) -> None:
         if not self._closed:
             self._closed = True
-            await self.crawler.signals.send_catch_log_async(output_closed)
+            self.crawler.signals.send_catch_log(output_closed)
+
+
+def _ours(exporter: Any) -> bool:
+    """Our exporters report every write; others (a user's own) are trusted."""
+    return hasattr(exporter, "ledger")

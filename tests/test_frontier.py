@@ -71,7 +71,7 @@ def test_limit_holds_the_rest_and_a_failed_one_gives_its_place_to_the_next() -> 
         Decision.HELD,
     ]
     assert f.not_fetched("s", cand(0).url) == [cand(2)], "one place freed, one taken from the reserve"
-    assert f.not_fetched("s", cand(1).url, known=True) == [cand(3)]
+    assert f.not_fetched("s", cand(1).url, known=True) == [cand(3)], "never listed with a date: not again"
     assert f.not_fetched("s", cand(2).url) == [], "the reserve is empty"
 
 
@@ -85,11 +85,22 @@ def test_limit_caps_what_is_extracted_per_site() -> None:
 def test_a_newer_listing_refetches_an_article_skipped_as_known() -> None:
     f = Frontier()
     assert f.offer(cand(1, "2026-11-20T00:00:00+00:00")) is Decision.FETCH
-    f.not_fetched("s", cand(1).url, known=True)
+    assert f.not_fetched("s", cand(1).url, known=True, decided_with="2026-11-20T00:00:00+00:00") == []
     assert f.offer(cand(1, "2026-11-19T00:00:00+00:00")) is Decision.SEEN, "an older date changes nothing"
     assert f.offer(cand(1, "2026-11-27T00:00:00+00:00")) is Decision.REFETCH
     newest = f.newest_listing(cand(1).url)
     assert newest is not None and newest.iso() == "2026-11-27T00:00:00+00:00"
+
+
+def test_a_newer_listing_that_arrives_while_the_known_article_is_being_skipped_is_not_lost() -> None:
+    f = Frontier()
+    assert f.offer(cand(1, "2026-11-20T00:00:00+00:00")) is Decision.FETCH  # from the feed
+    assert f.offer(cand(1, "2026-11-27T00:00:00+00:00")) is Decision.SEEN  # the sitemap, meanwhile
+    again = f.not_fetched(
+        "s", cand(1).url, known=True, decided_with="2026-11-20T00:00:00+00:00", source="feed"
+    )
+    assert [c.url for c in again] == [cand(1).url], "skipped on the old date: fetched again for the new one"
+    assert f.not_fetched("s", cand(1).url, known=True, decided_with="2026-11-27T00:00:00+00:00") == []
 
 
 def test_a_canonical_url_seen_before_is_a_duplicate() -> None:

@@ -229,9 +229,15 @@ class NewsSpider(scrapy.Spider):
         site = request.meta.get("site")
         if request.meta.get("source") is not None and site:
             # Not fetched: its place under `limit` goes to the next listed article.
-            known = bool(failure.check(KnownArticle))
-            for c in self.frontier.not_fetched(site, request.url, known=known):
-                yield self._article_request(request.meta, c)
+            known = failure.value if isinstance(failure.value, KnownArticle) else None
+            for c in self.frontier.not_fetched(
+                site,
+                request.url,
+                known=known is not None,
+                decided_with=known.listed if known else None,
+                source=request.meta.get("source", ""),
+            ):
+                yield self._article_request(request.meta, c, refetch=c.url == request.url)
         if request.meta.get("quiet_404") and failure.check(HttpError):
             return  # a usual sitemap location that this site does not use
         found = failure_reason(failure)
