@@ -9,6 +9,7 @@ returned in ``bad`` for the spider to count, and its neighbours are kept.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
@@ -66,7 +67,7 @@ def read_sitemap(body: bytes, max_size: int) -> SitemapFile:
     if body[:2] == b"\x1f\x8b":
         try:
             body = gunzip(body, max_size=max_size)
-        except (OSError, EOFError, ValueError):  # corrupt, or expands past max_size
+        except (OSError, EOFError, ValueError, zlib.error):  # corrupt, or expands past max_size
             return SitemapFile("invalid", error="too_large_or_corrupt_gzip")
     try:
         sitemap = Sitemap(body)
