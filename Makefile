@@ -18,9 +18,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 lint: install
-	$(BIN)/ruff check newscrawler tests benchmarks
-	$(BIN)/ruff format --check newscrawler tests benchmarks
-	$(BIN)/mypy newscrawler
+	$(BIN)/ruff check newscrawler sample_site tests benchmarks
+	$(BIN)/ruff format --check newscrawler sample_site tests benchmarks
+	$(BIN)/mypy newscrawler sample_site
 	# strict where components meet: the state, the pipelines, the crawl plan and the frontier
 	$(BIN)/mypy --strict --follow-imports=silent newscrawler/state newscrawler/pipelines \
 		newscrawler/plan.py newscrawler/frontier.py
@@ -36,4 +36,4 @@ clean:
 
 .PHONY: demo
 demo: install
-	$(BIN)/python -m newscrawler.demo.run
+	$(BIN)/python -m sample_site.demo

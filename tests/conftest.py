@@ -25,7 +25,7 @@ class DemoSite:
             [
                 sys.executable,
                 "-m",
-                "newscrawler.demo.server",
+                "sample_site.server",
                 "--port",
                 "0",
                 "--discovery",

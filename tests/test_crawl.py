@@ -14,11 +14,11 @@ import pytest
 from scrapy.exceptions import UsageError
 from scrapy.utils.defer import deferred_f_from_coro_f
 
-from newscrawler.demo.content import PROMO
 from newscrawler.items import FIELD_NAMES
 from newscrawler.plan import CrawlPlan
 from newscrawler.sites import RegistryError, load_registry, make_site
 from newscrawler.urls import url_key
+from sample_site.content import PROMO
 from tests.conftest import crawl
 
 CHROME_LINES = ("Hot this week", "Topics", "Related Articles", "Popular Categories", "spot_img", "Read more",

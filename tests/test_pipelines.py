@@ -15,7 +15,6 @@ import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
-from newscrawler.demo.content import PROMO
 from newscrawler.items import Article
 from newscrawler.pipelines import Drop
 from newscrawler.pipelines.clean import clean_text
@@ -25,6 +24,7 @@ from newscrawler.state import StateError
 from newscrawler.state.sqlite import SQLiteState
 from newscrawler.stats import per_site
 from newscrawler.text import signature
+from sample_site.content import PROMO
 from tests.conftest import crawl, project_settings_dict
 
 WIRE_AUTHOR = "Sofia Marin"

@@ -71,7 +71,7 @@ OBJECTS = (
 
 
 @dataclass
-class Article:
+class SampleArticle:
     index: int
     section: str
     slug: str
@@ -126,7 +126,7 @@ WIRE = [
 ]
 
 
-def wire_stories(now: datetime, start: int) -> list[Article]:
+def wire_stories(now: datetime, start: int) -> list[SampleArticle]:
     """One agency story run twice: other headline, other section, an extra trailing line."""
     published = (now - timedelta(hours=30)).replace(microsecond=0)
     copies = [
@@ -135,7 +135,7 @@ def wire_stories(now: datetime, start: int) -> list[Article]:
          [*WIRE, "Reporting by the Courier's wire desk; editing by the business desk."]),
     ]  # fmt: skip
     return [
-        Article(
+        SampleArticle(
             index=start + k,
             section=section,
             slug="-".join(headline.lower().split()) + f"-{1000 + start + k}",
@@ -149,7 +149,7 @@ def wire_stories(now: datetime, start: int) -> list[Article]:
     ]
 
 
-def build_articles(now: datetime, count: int = 32) -> list[Article]:
+def build_articles(now: datetime, count: int = 32) -> list[SampleArticle]:
     articles = []
     for i in range(count):
         section = SECTIONS[i % len(SECTIONS)]
@@ -161,7 +161,7 @@ def build_articles(now: datetime, count: int = 32) -> list[Article]:
         published = (now - timedelta(hours=7 + i * 14)).replace(microsecond=0)
         template = ("wordpress", "modern", "plain")[i % 3]
         articles.append(
-            Article(
+            SampleArticle(
                 index=i,
                 section=section,
                 slug=slug,
@@ -182,7 +182,7 @@ def _with_promo(i: int, paragraphs: list[str]) -> list[str]:
     return [*paragraphs[:3], PROMO, *paragraphs[3:]]
 
 
-def edited(article: Article, now: datetime) -> None:
+def edited(article: SampleArticle, now: datetime) -> None:
     """A substantive correction: two paragraphs rewritten, and a newer modification time."""
     article.paragraphs[1] = (
         f"Correction: an earlier version of this story gave the wrong number of submissions. A spokesperson "
@@ -195,7 +195,7 @@ def edited(article: Article, now: datetime) -> None:
     article.modified = now.replace(microsecond=0)
 
 
-def fresh_article(index: int, now: datetime) -> Article:
+def fresh_article(index: int, now: datetime) -> SampleArticle:
     """A newly published article (for the incremental-crawl tests)."""
     article = build_articles(now, count=index + 1)[index]
     article.published = (now - timedelta(minutes=5)).replace(microsecond=0)

@@ -1,4 +1,4 @@
-"""HTML, XML and text of the sample site, rendered from content.Article objects."""
+"""HTML, XML and text of the sample site, rendered from content.SampleArticle objects."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from html import escape
 from xml.sax.saxutils import escape as xml_escape
 
-from newscrawler.demo.content import SECTIONS, Article
+from sample_site.content import SECTIONS, SampleArticle
 
 SITE = "The Coastline Courier"
 SECTION_PAGE_SIZE = 4
@@ -22,7 +22,7 @@ def _nav() -> str:
     return f'<ul class="sf-menu"><li><a href="/">Home</a></li>{items}</ul>'
 
 
-def _teasers(articles: list[Article]) -> str:
+def _teasers(articles: list[SampleArticle]) -> str:
     return "".join(
         f'<div class="td-module-container"><h3 class="entry-title td-module-title">'
         f'<a href="{a.path}">{escape(a.headline)}</a></h3>'
@@ -31,7 +31,7 @@ def _teasers(articles: list[Article]) -> str:
     )
 
 
-def wordpress(a: Article, others: list[Article]) -> str:
+def wordpress(a: SampleArticle, others: list[SampleArticle]) -> str:
     """The chrome-heavy WordPress news theme behind naive-crawl-output.txt; meta tags only."""
     body = "".join(f"<p>{escape(p)}</p>" for p in a.paragraphs[:2])
     body += '<div class="td-a-rec td-a-rec-id-content_inline">spot_img</div>'
@@ -70,7 +70,7 @@ def wordpress(a: Article, others: list[Article]) -> str:
 </body></html>"""
 
 
-def modern(a: Article, others: list[Article], jsonld: bool = True, amp: bool = False) -> str:
+def modern(a: SampleArticle, others: list[SampleArticle], jsonld: bool = True, amp: bool = False) -> str:
     """A clean template; with JSON-LD NewsArticle, or (plain) with no metadata at all."""
     ld = ""
     if jsonld:
@@ -106,13 +106,13 @@ def modern(a: Article, others: list[Article], jsonld: bool = True, amp: bool = F
 <footer><p>Sign up for our newsletter</p></footer></body></html>"""
 
 
-def article_page(a: Article, others: list[Article], amp: bool = False) -> str:
+def article_page(a: SampleArticle, others: list[SampleArticle], amp: bool = False) -> str:
     if a.template == "wordpress" and not amp:
         return wordpress(a, others)
     return modern(a, others, jsonld=a.template == "modern" or amp, amp=amp)
 
 
-def home(articles: list[Article], feeds: bool, links: bool, amp_of: Article | None) -> str:
+def home(articles: list[SampleArticle], feeds: bool, links: bool, amp_of: SampleArticle | None) -> str:
     feed = '<link rel="alternate" type="application/rss+xml" title="RSS" href="/feed.xml">' if feeds else ""
     items = ""
     if links:
@@ -144,7 +144,7 @@ work from Port Saleh, Karimabad and Old Harbour, and our editors read every stor
 <ul>{people}</ul></main></body></html>"""
 
 
-def section(name: str, articles: list[Article], page: int) -> str:
+def section(name: str, articles: list[SampleArticle], page: int) -> str:
     in_section = [a for a in articles if a.section == name]
     start = (page - 1) * SECTION_PAGE_SIZE
     chunk = in_section[start : start + SECTION_PAGE_SIZE]
@@ -175,7 +175,7 @@ def sitemap_index(base: str, newest: datetime) -> str:
 </sitemapindex>"""
 
 
-def sitemap_articles(base: str, articles: list[Article]) -> str:
+def sitemap_articles(base: str, articles: list[SampleArticle]) -> str:
     urls = "".join(
         f"<url><loc>{base}{a.path}</loc><lastmod>{_iso(a.modified or a.published)}</lastmod></url>"
         for a in articles
@@ -184,7 +184,7 @@ def sitemap_articles(base: str, articles: list[Article]) -> str:
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>"""
 
 
-def news_sitemap(base: str, articles: list[Article]) -> str:
+def news_sitemap(base: str, articles: list[SampleArticle]) -> str:
     urls = "".join(
         f"<url><loc>{base}{a.path}</loc><news:news><news:publication><news:name>{SITE}</news:name>"
         f"<news:language>en</news:language></news:publication>"
@@ -197,8 +197,8 @@ def news_sitemap(base: str, articles: list[Article]) -> str:
  xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{urls}</urlset>"""
 
 
-def rss(base: str, articles: list[Article], tracked: Article | None) -> str:
-    def link(a: Article) -> str:
+def rss(base: str, articles: list[SampleArticle], tracked: SampleArticle | None) -> str:
+    def link(a: SampleArticle) -> str:
         suffix = "?utm_source=rss&utm_medium=feed" if a is tracked else ""
         return f"{base}{a.path}{suffix}"
 

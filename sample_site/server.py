@@ -1,6 +1,6 @@
 """A small real HTTP server for the sample news site.
 
-    python -m newscrawler.demo.server [--port 0] [--discovery all|sitemap|feed|links]
+    python -m sample_site.server [--port 0] [--discovery all|sitemap|feed|links]
 
 Prints ``READY http://127.0.0.1:PORT`` once it listens. ``--discovery`` limits how the site
 lists its articles, so each discovery path can be tested alone. ``GET /__requests`` returns how
@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from newscrawler.demo import pages
-from newscrawler.demo.content import SECTIONS, Article, build_articles, edited, fresh_article
+from sample_site import pages
+from sample_site.content import SECTIONS, SampleArticle, build_articles, edited, fresh_article
 
 DISCOVERY = ("all", "sitemap", "feed", "links")
 
@@ -35,15 +35,15 @@ class Site:
         self.lock = threading.Lock()
 
     @property
-    def listed(self) -> list[Article]:
+    def listed(self) -> list[SampleArticle]:
         return [a for a in self.articles if a.listed]
 
     @property
-    def tracked(self) -> Article:
+    def tracked(self) -> SampleArticle:
         """The article also served under ?utm_source= and /amp/ URLs."""
         return self.articles[1]
 
-    def describe(self, a: Article) -> dict[str, object]:
+    def describe(self, a: SampleArticle) -> dict[str, object]:
         return {
             "path": a.path,
             "headline": a.headline,
@@ -56,7 +56,7 @@ class Site:
             "section": a.section,
         }
 
-    def by_path(self, path: str) -> Article | None:
+    def by_path(self, path: str) -> SampleArticle | None:
         for a in self.articles:
             if a.path == path:
                 return a
@@ -150,9 +150,7 @@ def serve(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m newscrawler.demo.server", description=__doc__.splitlines()[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m sample_site.server", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--discovery", choices=DISCOVERY, default="all")
     parser.add_argument(

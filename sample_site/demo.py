@@ -15,7 +15,7 @@ OUTPUT = Path("output/demo.jsonl")
 
 def start_site(*args: str) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "newscrawler.demo.server", "--port", "0", *args],
+        [sys.executable, "-m", "sample_site.server", "--port", "0", *args],
         stdout=subprocess.PIPE,
         text=True,
     )
