@@ -44,7 +44,7 @@ def run_newscrawler(html: bytes, url: str) -> Prediction:
         headline=a.headline or "",
         body=a.articleBody or "",
         published=a.datePublished or "",
-        authors=tuple(x["name"] for x in a.authors or ()),
+        authors=tuple(x.name for x in a.authors or ()),
     )
 
 

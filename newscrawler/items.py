@@ -1,37 +1,99 @@
 """The Article record: the output schema, one JSON line per article.
 
-Field names follow schema.org NewsArticle (as zyte-common-items' ``Article`` does).
-docs/fields.md defines each field. Empty fields are left out when serialised.
+Field names follow schema.org NewsArticle, as zyte-common-items' ``Article`` does. Each field
+documents itself below; docs/fields.md is the long form (where each value comes from, when it
+is left empty), and a test holds the two to the same fields. Empty fields are left out when
+serialised.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+
+@dataclass
+class Author:
+    """A person who wrote the article (an agency only when no person is named)."""
+
+    name: str
+    """The name as a reader would write it: no "By", no role, no e-mail or handle."""
+
+
+@dataclass
+class Image:
+    """An image of the article."""
+
+    url: str
+    """Absolute http(s) URL of the image."""
 
 
 @dataclass
 class Article:
     url: str | None = None
+    """The URL the page was fetched from, after redirects."""
+
     canonicalUrl: str | None = None
+    """The page's own idea of its address (``rel=canonical``, then ``og:url``), absolute."""
+
     headline: str | None = None
+    """The article's visible headline, without the site's name or a section kicker."""
+
     description: str | None = None
+    """The standfirst or summary the page gives for the article."""
+
     articleBody: str | None = None
-    authors: list[dict[str, str]] = field(default_factory=list)
+    """The article's own text: paragraphs and subheadings separated by blank lines, no chrome."""
+
+    authors: list[Author] = field(default_factory=list)
+    """People who wrote it, in page order; agencies only when no person is named."""
+
     datePublished: str | None = None
+    """First publication, ISO 8601 with the page's offset (a bare day when only the day is given)."""
+
     dateModified: str | None = None
+    """Last substantive update, as datePublished; never before it, never the serving time."""
+
     inLanguage: str | None = None
+    """ISO 639-1 code of the text's language, declared or identified."""
+
     articleSection: str | None = None
+    """The section the site files the article under."""
+
     keywords: list[str] = field(default_factory=list)
-    mainImage: dict[str, str] | None = None
+    """The page's tags, deduplicated, at most 30."""
+
+    mainImage: Image | None = None
+    """The article's lead image."""
+
     isAccessibleForFree: bool | None = None
+    """False behind a paywall or meter, True when the page says it is free; else unknown."""
+
     publisher: str | None = None
+    """The site's name as the page states it; never guessed from the host name."""
+
     wordCount: int | None = None
+    """Words in articleBody as written (each Chinese or Japanese character counts as one)."""
+
     metadata: dict[str, Any] = field(default_factory=dict)
+    """Crawl facts: dateDownloaded, site, source, listed, revision, duplicateOf (docs/fields.md)."""
 
     def to_dict(self) -> dict[str, Any]:
-        """Fields in schema order, empty ones left out (False and 0 are values, not empty)."""
-        return {f.name: v for f in fields(self) if not is_empty(v := getattr(self, f.name))}
+        """Fields in schema order as plain JSON values, empty ones left out (False and 0 are values)."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not is_empty(value):
+                out[f.name] = _plain(value)
+        return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (Author, Image)):
+        return asdict(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def is_empty(value: Any) -> bool:

@@ -1,4 +1,5 @@
-"""Text fingerprints for deduplication: exact, near-duplicate (MinHash) and per paragraph."""
+"""Text rules in one place: invisible characters, spacing, normalisation, and the one 64-bit hash
+behind every fingerprint (exact text, paragraph, URL key), plus MinHash signatures and LSH bands."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ ROWS = 3  # at 0.9 with 0.998; candidates are then checked against the whole sig
 SHINGLE = 5  # words per shingle
 
 _WORD = re.compile(r"\w+")
+# C0 control characters but tab, newline and carriage return: never text, often binary debris.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Control characters (C0 but newline/tab, C1), zero-width and direction marks, soft hyphens.
+INVISIBLE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+# Every kind of horizontal space, folded to one ASCII space.
+SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
 def normalise(text: str) -> str:
@@ -22,17 +29,14 @@ def normalise(text: str) -> str:
     return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text or "").casefold()))
 
 
-def _hash64(data: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big", signed=True)
+def hash64(text: str) -> int:
+    """The project's one hash: 64-bit signed (SQLite integers are signed), stable across runs."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
 def fingerprint(text: str) -> int:
-    """Exact fingerprint of the normalised text."""
-    return _hash64(normalise(text).encode("utf-8"))
-
-
-def paragraph_hash(paragraph: str) -> int:
-    return _hash64(normalise(paragraph).encode("utf-8"))
+    """Exact fingerprint of the normalised text (a whole body, or one paragraph)."""
+    return hash64(normalise(text))
 
 
 def signature(text: str) -> bytes:
@@ -41,7 +45,7 @@ def signature(text: str) -> bytes:
     grams = [" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))]
     m = MinHash(num_perm=NUM_PERM, seed=7)
     m.update_batch([g.encode("utf-8") for g in grams if g])
-    return (m.hashvalues & 0xFF).astype(np.uint8).tobytes()
+    return bytes((m.hashvalues & 0xFF).astype(np.uint8).tobytes())
 
 
 def signature_similarity(a: bytes, b: bytes) -> float:

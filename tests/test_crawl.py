@@ -46,7 +46,7 @@ async def test_url_crawl_writes_every_article_once_as_the_page_states_it(demo_si
         page = expected[path]
         assert article.headline == page["headline"]
         assert article.datePublished == page["published"]
-        assert [a["name"] for a in article.authors] == [page["author"]]
+        assert [a.name for a in article.authors] == [page["author"]]
         own = [p for p in page["paragraphs"] if p != PROMO]
         assert article.articleBody.split("\n\n") == own, "the article's paragraphs, the promo removed"
         for chrome in CHROME_LINES:

@@ -16,6 +16,7 @@ from newscrawler.extraction import extract_article
 from newscrawler.extraction.authors import clean_authors
 from newscrawler.extraction.dates import parse_text
 from newscrawler.extraction.metric import body_scores, page_f1
+from newscrawler.items import Author, Image
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2024, 5, 3, 18, 0, tzinfo=UTC)
@@ -100,11 +101,11 @@ def test_jsonld_inside_graph_wins_over_meta_tags() -> None:
     assert a.headline == "Council approves the new bridge"
     assert a.datePublished == "2024-05-03T17:47:42+02:00"
     assert a.dateModified == "2024-05-03T18:02:00+02:00"
-    assert a.authors == [{"name": "Anna Müller"}]
+    assert a.authors == [Author("Anna Müller")]
     assert a.inLanguage == "de"
     assert a.isAccessibleForFree is False
     assert a.keywords == ["Bridge", "Council"]
-    assert a.mainImage == {"url": "https://daily.example/img/bridge.jpg"}
+    assert a.mainImage == Image("https://daily.example/img/bridge.jpg")
     assert a.publisher == "Daily Example"
 
 
@@ -118,7 +119,7 @@ def test_meta_tags_when_there_is_no_jsonld_and_site_name_is_stripped() -> None:
     a = extract_article(page(head, ARTICLE_TEXT), "https://daily.example/bridge", downloaded=NOW)
     assert a.headline == "Bridge vote passes narrowly"
     assert a.datePublished == "2024-05-03T09:30:00+00:00"
-    assert a.authors == [{"name": "Jane Doe"}, {"name": "John Smith"}]
+    assert a.authors == [Author("Jane Doe"), Author("John Smith")]
 
 
 def test_visible_byline_and_time_element_when_no_metadata() -> None:
@@ -128,7 +129,7 @@ def test_visible_byline_and_time_element_when_no_metadata() -> None:
     )
     a = extract_article(page("", body), "https://daily.example/bridge", downloaded=NOW)
     assert a.headline == "Bridge vote passes"
-    assert a.authors == [{"name": "Maria Lopez"}]
+    assert a.authors == [Author("Maria Lopez")]
     assert a.datePublished == "2024-05-02"
     assert "Maria Lopez" not in (a.articleBody or "")
 
@@ -295,3 +296,36 @@ def test_shingle_metric() -> None:
     assert page_f1(text, "entirely different words in this other text") == 0.0
     scores = body_scores([(text, text), (text, "")])
     assert scores["precision"] == 1.0 and scores["recall"] == 0.5
+
+
+def test_a_sites_own_selectors_win_when_they_match_and_fall_back_when_not() -> None:
+    html = """<html><head><title>Wrong title | Daily</title>
+    <meta property="og:title" content="A promo title"></head><body>
+    <h2 class="hed">The real &amp; visible headline</h2>
+    <span class="by"><a>Ada <b>Lovelace</b></a></span><span class="by">Charles Babbage</span>
+    <span class="when">2024-05-03T09:30:00+02:00</span>
+    <div class="story"><p>First paragraph of the story, long enough to count as text here.</p>
+    <p>Second paragraph of the story with more words in it.</p></div></body></html>"""
+    own = {
+        "headline": "h2.hed",
+        "authors": "span.by",
+        "datePublished": "span.when::text",
+        "articleBody": "div.story",
+    }
+    a = extract_article(html, "https://daily.example/a", selectors=own)
+    assert a.headline == "The real & visible headline"
+    assert a.authors == [Author("Ada Lovelace"), Author("Charles Babbage")]
+    assert a.datePublished == "2024-05-03T09:30:00+02:00"
+    assert a.articleBody is not None and a.articleBody.startswith("First paragraph")
+    missing = extract_article(html, "https://daily.example/a", selectors={"headline": "h1.nope"})
+    assert missing.headline == "A promo title", "no match: the generic rules"
+
+
+def test_registry_selectors_are_checked() -> None:
+    from newscrawler.sites import RegistryError, make_site
+
+    site = make_site("x", {"home": "https://x.example/", "selectors": {"headline": "h1.title"}})
+    assert site.selectors == {"headline": "h1.title"}
+    for bad in ({"headline": "h1[["}, {"colour": "h1"}, {"headline": 3}):
+        with pytest.raises(RegistryError):
+            make_site("x", {"home": "https://x.example/", "selectors": bad})

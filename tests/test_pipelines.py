@@ -15,7 +15,7 @@ import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
-from newscrawler.items import Article
+from newscrawler.items import Article, Author
 from newscrawler.pipelines import Drop
 from newscrawler.pipelines.clean import clean_text
 from newscrawler.pipelines.validate import ValidatePipeline
@@ -45,7 +45,7 @@ async def test_every_story_once_promo_gone_and_the_summary_adds_up(demo_site) ->
     articles = site.articles()
     tracked = articles[1]["path"]
     assert sum(urlsplit(i.url).path in (tracked, "/amp" + tracked, "/m" + tracked) for i in items) == 1
-    assert len([i for i in items if i.authors == [{"name": WIRE_AUTHOR}]]) == 1, "wire story written once"
+    assert len([i for i in items if i.authors == [Author(WIRE_AUTHOR)]]) == 1, "wire story written once"
     assert stats["newscrawler/dropped/near_duplicate"] == 1
     with_promo = [a for a in articles if PROMO in a["paragraphs"]]
     assert len(with_promo) > len(articles) / 2
@@ -67,7 +67,7 @@ async def test_every_story_once_promo_gone_and_the_summary_adds_up(demo_site) ->
 async def test_near_duplicates_can_be_kept_and_marked(demo_site) -> None:
     site = demo_site("sitemap")
     items, _ = await crawl({"NEWSCRAWLER_NEAR_DUPLICATES": "keep"}, url=site.url + "/")
-    wire = [i for i in items if i.authors == [{"name": WIRE_AUTHOR}]]
+    wire = [i for i in items if i.authors == [Author(WIRE_AUTHOR)]]
     assert len(wire) == 2
     marked = [i for i in wire if "duplicateOf" in i.metadata]
     assert len(marked) == 1

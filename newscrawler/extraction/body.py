@@ -21,6 +21,7 @@ import trafilatura
 from lxml import etree
 
 from newscrawler.extraction.metric import shingles
+from newscrawler.text import INVISIBLE, SPACES
 
 # Below this many characters, precise mode probably missed the article.
 MIN_PRECISE_CHARS = 250
@@ -61,8 +62,6 @@ _BYLINE = re.compile(
     re.I,
 )
 _DATE_ONLY = re.compile(r"^[\W\d]*(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2})[\W\w]{0,40}$")
-SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 _TRAFILATURA_ARGS = {
     "include_comments": False,
@@ -88,7 +87,7 @@ def norm(text: str) -> str:
 def paragraphs(text: str) -> list[str]:
     out = []
     for line in text.splitlines():
-        line = SPACES.sub(" ", _ZERO_WIDTH.sub("", line)).strip()
+        line = SPACES.sub(" ", INVISIBLE.sub("", line)).strip()
         if line:
             out.append(line)
     return out

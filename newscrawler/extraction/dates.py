@@ -42,9 +42,6 @@ class Stamp:
         w = self.when if self.has_time else self.when.replace(hour=0, minute=0, second=0, microsecond=0)
         return w.astimezone(UTC) if w.tzinfo else w.replace(tzinfo=UTC)
 
-    def day(self) -> str:
-        return self.when.date().isoformat()
-
 
 def parse_iso(value: str) -> Stamp | None:
     """Strict ISO 8601 (and the common near-misses: space separator, +0000, trailing Z)."""

@@ -8,10 +8,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
 from w3lib.encoding import html_body_declared_encoding, resolve_encoding
+
+from newscrawler.text import CONTROL
+from newscrawler.urls import url_key
 
 # Past this, a page is not an article page but a dump; the tail is never article text.
 MAX_HTML_CHARS = 2_000_000
@@ -40,8 +44,6 @@ ARTICLE_TYPES = frozenset(
     }
 )
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
 
 def decode(html: str | bytes) -> str:
     """Bytes to text: BOM, then valid UTF-8, then the declared charset, then detection.
@@ -50,16 +52,16 @@ def decode(html: str | bytes) -> str:
     a UTF-8 page) is common and the reverse mistake essentially never yields valid UTF-8.
     """
     if isinstance(html, str):
-        return _CONTROL.sub("", html)
+        return CONTROL.sub("", html)
     for bom, enc in (
         (codecs.BOM_UTF8, "utf-8"),
         (codecs.BOM_UTF16_LE, "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
         if html.startswith(bom):
-            return _CONTROL.sub("", html.decode(enc, errors="replace"))
+            return CONTROL.sub("", html.decode(enc, errors="replace"))
     try:
-        return _CONTROL.sub("", html.decode("utf-8"))
+        return CONTROL.sub("", html.decode("utf-8"))
     except UnicodeDecodeError:
         pass
     # Not UTF-8, so a UTF-8 declaration is wrong; any other declaration is worth a strict try.
@@ -68,10 +70,10 @@ def decode(html: str | bytes) -> str:
     for candidate in candidates:
         if candidate:
             try:
-                return _CONTROL.sub("", html.decode(candidate))
+                return CONTROL.sub("", html.decode(candidate))
             except (UnicodeDecodeError, LookupError):
                 continue
-    return _CONTROL.sub("", html.decode("cp1252", errors="replace"))
+    return CONTROL.sub("", html.decode("cp1252", errors="replace"))
 
 
 def _detect(data: bytes) -> str | None:
@@ -130,6 +132,27 @@ class Page:
             return list(self.tree.xpath(query))
         except (etree.XPathError, ValueError):
             return []
+
+    def main_article(self) -> dict[str, Any]:
+        """The JSON-LD article object that describes this page (not a related one); {} if none."""
+        articles = self.articles()
+        if not articles:
+            return {}
+        try:
+            here = url_key(self.url)
+        except ValueError:
+            return articles[0]
+        for obj in articles:
+            for key in ("url", "mainEntityOfPage", "@id"):
+                v = obj.get(key)
+                v = v.get("@id") if isinstance(v, dict) else v
+                if isinstance(v, str) and v.startswith(("http://", "https://", "//")):
+                    try:
+                        if url_key(urljoin(self.url, v)) == here:
+                            return obj
+                    except ValueError:
+                        continue
+        return articles[0]
 
     def articles(self) -> list[dict[str, Any]]:
         """JSON-LD article objects, the most article-like first."""

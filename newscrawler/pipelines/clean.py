@@ -1,4 +1,6 @@
-"""Clean: normalised text, repaired mojibake, no site-name affixes, no site-template paragraphs.
+"""Clean: normalised text, repaired mojibake, no site-template paragraphs.
+
+(Site names are stripped from headlines once, in extraction: `extraction.fields.strip_site_name`.)
 
 Site-template paragraphs ("Follow us on ...", a promo, a disclaimer) are learned per site
 from what the crawls see: a paragraph that turns up in the bodies of several different
@@ -18,16 +20,13 @@ import ftfy
 from scrapy.crawler import Crawler
 from w3lib.html import remove_tags, replace_entities
 
-from newscrawler.extraction.article import strip_site_name
-from newscrawler.extraction.body import SPACES
 from newscrawler.frontier import Frontier
-from newscrawler.items import Article
+from newscrawler.items import Article, Author
 from newscrawler.state import StateStore
 from newscrawler.state.extension import get_store
-from newscrawler.text import paragraph_hash
+from newscrawler.text import INVISIBLE, SPACES, fingerprint
 from newscrawler.urls import url_key
 
-_INVISIBLE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
 SITE_ARTICLES = 0  # paragraph hash under which the state counts a site's articles
 
 
@@ -38,7 +37,7 @@ def clean_text(text: str, keep_paragraphs: bool = False) -> str:
     text = ftfy.fix_text(text, normalization="NFC")
     if "<" in text or "&" in text:
         text = replace_entities(remove_tags(text))
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    text = INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     if not keep_paragraphs:
         return " ".join(text.split())
     paragraphs = (SPACES.sub(" ", p).strip() for p in re.split(r"\n\s*\n|\n", text))
@@ -66,12 +65,7 @@ class CleanPipeline:
             value = getattr(item, name)
             if value:
                 setattr(item, name, clean_text(value))
-        sites = [s for s in (item.publisher, (item.metadata or {}).get("site")) if s]
-        for name in ("headline", "description"):
-            value = getattr(item, name)
-            if value and sites:
-                setattr(item, name, strip_site_name(value, sites) or value)
-        item.authors = [{"name": clean_text(a["name"])} for a in item.authors if a.get("name")]
+        item.authors = [Author(clean_text(a.name)) for a in item.authors if a.name]
         if item.articleBody:
             item.articleBody = clean_text(item.articleBody, keep_paragraphs=True)
             await self._remove_template_paragraphs(item)
@@ -81,7 +75,7 @@ class CleanPipeline:
         site = item.metadata.get("site") or ""
         state = get_store(self.crawler)
         paragraphs = (item.articleBody or "").split("\n\n")
-        hashes = [paragraph_hash(p) for p in paragraphs]
+        hashes = [fingerprint(p) for p in paragraphs]
         # Counted once per article (by canonical key): re-fetches and revisions do not make text "common".
         state.add_paragraphs(
             site, url_key(item.canonicalUrl or item.url or ""), [*set(hashes), SITE_ARTICLES]

@@ -10,6 +10,10 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cssselect import GenericTranslator, SelectorError
+
+from newscrawler.urls import is_http_url
+
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -28,6 +32,7 @@ class Site:
     body_selector: str | None = None
     download_delay: float | None = None
     timezone: str | None = None
+    selectors: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     _allow_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
     _deny_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
 
@@ -51,15 +56,14 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "body_selector": str,
     "download_delay": (int, float),
     "timezone": str,
+    "selectors": dict,
 }
+# Fields a site may give its own CSS selector for (they win over the generic rules when they match).
+SELECTOR_FIELDS = ("headline", "authors", "datePublished", "articleBody")
 
 
 def _http_url(value: Any, where: str) -> str:
-    if (
-        not isinstance(value, str)
-        or urlsplit(value).scheme not in ("http", "https")
-        or not urlsplit(value).hostname
-    ):
+    if not isinstance(value, str) or not is_http_url(value):
         raise RegistryError(f"{where}: {value!r} is not an http(s) URL")
     return value
 
@@ -91,6 +95,18 @@ def make_site(name: str, entry: dict[str, Any]) -> Site:
         deny_re = tuple(re.compile(p) for p in lists["deny"])
     except re.error as exc:
         raise RegistryError(f"site {name!r}: bad pattern: {exc}") from None
+    selectors = dict(entry.get("selectors", {}))
+    for key, css in selectors.items():
+        if key not in SELECTOR_FIELDS:
+            raise RegistryError(f"site {name!r}: selectors.{key}: use one of {', '.join(SELECTOR_FIELDS)}")
+        try:
+            if not isinstance(css, str):
+                raise TypeError
+            GenericTranslator().css_to_xpath(css)
+        except (TypeError, SelectorError):
+            raise RegistryError(f"site {name!r}: selectors.{key} = {css!r} is not a CSS selector") from None
+    if entry.get("body_selector"):
+        selectors.setdefault("articleBody", entry["body_selector"])
     tz = entry.get("timezone")
     if tz is not None:
         try:
@@ -107,6 +123,7 @@ def make_site(name: str, entry: dict[str, Any]) -> Site:
         body_selector=entry.get("body_selector"),
         download_delay=entry.get("download_delay"),
         timezone=tz,
+        selectors=selectors,
         _allow_re=allow_re,
         _deny_re=deny_re,
     )

@@ -204,7 +204,7 @@ class NewsSpider(scrapy.Spider):
             self._count("dropped", "not_html", response.url, site.name)
             return
         page = Page.load(response.body, response.url)
-        article = extract_from_page(page, downloaded=datetime.now(UTC), body_selector=site.body_selector)
+        article = extract_from_page(page, downloaded=datetime.now(UTC), selectors=site.selectors)
         if not is_article_page(page, article):
             self._count("dropped", "not_article", response.url, site.name)
             return

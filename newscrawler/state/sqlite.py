@@ -8,7 +8,6 @@ released when the next crawl opens the state, so the article is fetched again.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import socket
 import sqlite3
@@ -18,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from newscrawler.state import Seen, StateError
-from newscrawler.text import BANDS, band_hashes, signature_similarity
+from newscrawler.text import BANDS, band_hashes, hash64, signature_similarity
 
 SCHEMA_VERSION = 2
 _SCHEMA = """
@@ -65,8 +64,8 @@ def _marks(n: int) -> str:
 
 
 def key_hash(key: str) -> int:
-    """64-bit signed hash of a URL key (SQLite integers are signed)."""
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+    """A URL key as stored: the project's one 64-bit hash."""
+    return hash64(key)
 
 
 class SQLiteState:
