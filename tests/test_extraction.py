@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
 import random
 import subprocess
 import sys
@@ -16,6 +18,7 @@ from newscrawler.extraction import extract_article
 from newscrawler.extraction.authors import clean_authors
 from newscrawler.extraction.dates import parse_text
 from newscrawler.extraction.metric import body_scores, page_f1
+from newscrawler.extraction.page import Page
 from newscrawler.items import Author, Image
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -329,3 +332,69 @@ def test_registry_selectors_are_checked() -> None:
     for bad in ({"headline": "h1[["}, {"colour": "h1"}, {"headline": 3}):
         with pytest.raises(RegistryError):
             make_site("x", {"home": "https://x.example/", "selectors": bad})
+
+
+EN = (
+    "The minister said \u201cwe will act\u201d and the council\u2019s plan \u2013 a bold one \u2013 passed today. "
+    * 20
+)
+
+
+def test_json_ld_nested_past_the_recursion_limit_costs_only_that_block() -> None:
+    deep = '<script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000 + "</script>"
+    html = (
+        f"<html><head>{deep}</head><body><article><h1>Headline here</h1><p>{EN}</p></article></body></html>"
+    )
+    page = Page.load(html.encode(), "https://x.example/a")  # raised RecursionError before
+    assert page.tree is not None and page.jsonld == []
+    assert extract_article(html.encode(), "https://x.example/a").headline == "Headline here"
+
+
+def test_a_huge_json_ld_block_does_not_push_the_article_out() -> None:
+    big = '<script type="application/ld+json">{"@type":"NewsArticle","x":"' + "y" * 7_000_000 + '"}</script>'
+    html = f"<html><head>{big}</head><body><article><h1>Headline here</h1><p>{EN}</p><p>{EN}</p></article></body></html>"
+    article = extract_article(html.encode(), "https://x.example/a")
+    assert article.wordCount and article.wordCount > 200, "the body survives the size cut"
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [("Правительство объявило о новых мерах поддержки экономики. " * 30, "cp1251"), (EN, "cp1252")],
+)
+def test_a_page_declared_utf8_but_encoded_otherwise_is_decoded_by_its_bytes(text: str, encoding: str) -> None:
+    html = (
+        f'<html><head><meta charset="utf-8"><title>T</title></head><body><article>'
+        f"<h1>{text[:30]}</h1><p>{text}</p><p>{text}</p></article></body></html>"
+    )
+    article = extract_article(html.encode(encoding), "https://x.example/a")
+    assert article.articleBody is not None and text.split(".")[0] in article.articleBody
+
+
+def run_cli(page: Path | str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "newscrawler.extraction", str(page), "--url", "https://x.example/"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def one_line_error(res: subprocess.CompletedProcess[str], words: str) -> None:
+    assert res.returncode == 2
+    assert res.stderr.strip().count("\n") == 0 and words in res.stderr and "Traceback" not in res.stderr
+
+
+def test_cli_a_gzip_bomb_is_refused_at_the_crawls_size_limit(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.html.gz"
+    with gzip.open(bomb, "wb", compresslevel=9) as f:
+        for _ in range(40):
+            f.write(b"<p>" + b"a" * (1 << 20))  # 40 MB of text, about 40 KB on disk
+    one_line_error(run_cli(bomb), "larger than")
+
+
+def test_cli_corrupt_gzip_and_non_regular_files_are_one_line_errors(tmp_path: Path) -> None:
+    corrupt = tmp_path / "page.html.gz"
+    corrupt.write_bytes(gzip.compress(b"<html><body><p>hello</p></body></html>")[:-12] + b"\x00" * 12)
+    one_line_error(run_cli(corrupt), "cannot read")
+    fifo = tmp_path / "pipe.html"
+    os.mkfifo(fifo)
+    one_line_error(run_cli(fifo), "not a regular file")
+    one_line_error(run_cli(tmp_path), "not a regular file")

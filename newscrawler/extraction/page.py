@@ -19,6 +19,10 @@ from newscrawler.urls import url_key
 
 # Past this, a page is not an article page but a dump; the tail is never article text.
 MAX_HTML_CHARS = 2_000_000
+# A script or style block larger than this is data, not page structure (a JSON-LD block of
+# megabytes, an inlined bundle); dropped before the cut above, so it cannot push the text out.
+MAX_BLOCK_CHARS = 1_000_000
+_BLOCK = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)", re.I | re.S)
 
 # schema.org types that describe one article (and its common subtypes).
 ARTICLE_TYPES = frozenset(
@@ -85,9 +89,16 @@ def _detect(data: bytes) -> str | None:
     return resolve_encoding(best.encoding) if best else None
 
 
+def _drop_huge_blocks(text: str) -> str:
+    def keep(m: re.Match[str]) -> str:
+        return m[0] if len(m[3]) <= MAX_BLOCK_CHARS else m[1] + m[4]
+
+    return _BLOCK.sub(keep, text)
+
+
 def parse(text: str) -> lxml.html.HtmlElement | None:
     if len(text) > MAX_HTML_CHARS:
-        text = text[:MAX_HTML_CHARS]
+        text = _drop_huge_blocks(text)[:MAX_HTML_CHARS]
     if not text.strip():
         return None
     # XML declarations with an encoding are refused by lxml for str input.
@@ -182,11 +193,13 @@ def _jsonld_objects(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
             continue
         try:
             data = json.loads(raw)
+        except RecursionError:  # nested past Python's limit: hostile or broken, never an article
+            continue
         except ValueError:
             # Common breakage: raw newlines or tabs inside strings, trailing semicolons.
             try:
                 data = json.loads(re.sub(r"[\r\n\t]+", " ", raw).rstrip(";"), strict=False)
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
         yield from _walk(data, 0)
 
