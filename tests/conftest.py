@@ -1,4 +1,4 @@
-"""Shared test helpers: the sample news site in a subprocess, and in-process crawls."""
+"""Shared test helpers: the sample news site and hostile sites in subprocesses, and in-process crawls."""
 
 from __future__ import annotations
 
@@ -62,6 +62,60 @@ class DemoSite:
         self.proc.wait(timeout=10)
         if self.proc.stdout:
             self.proc.stdout.close()
+
+
+class HostileSite:
+    """One scenario of tests/mockserver/hostile.py as a real HTTP server (its docstring lists them)."""
+
+    def __init__(
+        self, scenario: str, host: str = "127.0.0.1", other_url: str | None = None, stall: float = 60.0
+    ) -> None:
+        cmd = [sys.executable, "-m", "tests.mockserver.hostile", "--port", "0", "--host", host]
+        cmd += ["--scenario", scenario, "--stall", str(stall)]
+        if other_url:
+            cmd += ["--other-url", other_url]
+        self.scenario = scenario
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=REPO)
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline().strip()
+        assert line.startswith("READY "), line
+        self.url = line.split(" ", 1)[1]
+
+    def get(self, path: str) -> Any:
+        with urlopen(self.url + path, timeout=10) as resp:
+            return json.loads(resp.read())
+
+    def requests(self) -> dict[str, int]:
+        """Hits per path (query string kept). never_answers has none to give."""
+        return self.get("/__requests")
+
+    def articles(self) -> list[dict[str, Any]]:
+        """Each article's path, headline, author, published, paragraphs and fate in this scenario."""
+        return self.get("/__articles")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+
+@pytest.fixture
+def hostile_site() -> Iterator[Any]:
+    """hostile_site(scenario, host="127.0.0.1", other_url=None, stall=60.0) -> HostileSite, stopped at teardown."""
+    started: list[HostileSite] = []
+
+    def start(
+        scenario: str, host: str = "127.0.0.1", other_url: str | None = None, stall: float = 60.0
+    ) -> HostileSite:
+        site = HostileSite(scenario, host, other_url, stall)
+        started.append(site)
+        return site
+
+    yield start
+    for site in started:
+        site.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,1 @@
+"""Test servers run as subprocesses (like Scrapy's own tests/mockserver/)."""
