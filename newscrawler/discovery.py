@@ -75,7 +75,8 @@ def read_sitemap(body: bytes, max_size: int) -> SitemapFile:
         raw = list(sitemap)
     except (etree.XMLSyntaxError, StopIteration, RuntimeError, ValueError, AttributeError, TypeError):
         return SitemapFile("invalid", error="not_a_sitemap")
-    if kind not in ("urlset", "sitemapindex"):
+    if kind not in ("urlset", "sitemapindex") or b"<!ENTITY" in body[:65536]:
+        # No sitemap declares entities; one that does is an expansion bomb or worse.
         return SitemapFile("invalid", error="not_a_sitemap")
     news_dates = _news_publication_dates(body) if NEWS_NS.encode() in body else {}
     out = SitemapFile("urlset" if kind == "urlset" else "sitemapindex")
@@ -115,10 +116,18 @@ class FeedFile:
 
 def read_feed(body: bytes, base_url: str) -> FeedFile:
     """RSS or Atom entries: each entry's article link (Atom's rel=alternate) and its date."""
-    try:
-        parsed: Any = feedparser.parse(body, response_headers={"content-location": base_url})
-    except Exception:  # feedparser is lenient; anything it still raises is a broken feed
+    parsed = _parse_feed(body, base_url)
+    if parsed is None:
         return FeedFile(error="not_a_feed")
+    if not parsed.entries and parsed.get("bozo") and _DECLARED_ENCODING.match(body):
+        # An encoding declaration the bytes contradict (UTF-16 declared, UTF-8 sent): read the bytes.
+        try:
+            text = _DECLARED_ENCODING.sub(rb"\1", body, count=1).decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        retried = _parse_feed(text, base_url) if text else None
+        if retried is not None and retried.entries:
+            parsed = retried
     out = FeedFile()
     for entry in parsed.entries:
         link = entry.get("link") or (entry.get("id") if entry.get("guidislink") else None)
@@ -133,6 +142,16 @@ def read_feed(body: bytes, base_url: str) -> FeedFile:
     if not out.entries and not out.bad and not parsed.get("version"):
         out.error = "not_a_feed"
     return out
+
+
+_DECLARED_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?)\s+encoding=["'][^"']*["']""")
+
+
+def _parse_feed(data: bytes | str, base_url: str) -> Any:
+    try:
+        return feedparser.parse(data, response_headers={"content-location": base_url})
+    except Exception:  # feedparser is lenient; anything it still raises is a broken feed
+        return None
 
 
 def rfc822_to_iso(value: str) -> str:

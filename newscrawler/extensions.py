@@ -15,6 +15,7 @@ from scrapy.settings import BaseSettings
 from twisted.internet.task import LoopingCall
 
 from newscrawler.output import OutputLedger, article_stored, output_closed
+from newscrawler.safety import install_log_masking
 from newscrawler.stats import per_site, totals
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ class FeedLocation:
     """
 
     def update_settings(self, settings: BaseSettings) -> None:
+        install_log_masking()  # before Scrapy logs the overridden settings and the feed URIs
         if (settings.getpriority("FEEDS") or 0) > 0:
             return  # -o/-O or an explicit FEEDS setting wins
         uri = settings.get("NEWSCRAWLER_FEED_URI")

@@ -74,8 +74,11 @@ class OutputLedger:
     def _decide(self, item: Any, slots: list[Any]) -> None:
         reports = self._reports.pop(id(item), [])
         self._decided.add(id(item))
-        if not slots:  # no feed configured: whoever consumes item_scraped has it
-            self._stored(item)
+        if not slots:
+            if self.crawler.settings.getdict("FEEDS") and self.crawler.get_extension(FeedExporter) is None:
+                self._lost(item, "feeds are configured but Scrapy disabled them (see the error above)")
+            else:  # no feed configured: whoever consumes item_scraped has it
+                self._stored(item)
             return
         remote = []
         for slot in slots:

@@ -70,8 +70,13 @@ ITEM_PIPELINES = {
     "newscrawler.pipelines.dedupe.DedupePipeline": 300,
 }
 DOWNLOADER_MIDDLEWARES = {
+    "newscrawler.safety.SafetyMiddleware": 10,  # first: http(s) only, on the site, never private hosts
     "newscrawler.middlewares.IncrementalMiddleware": 50,  # before robots and the network: no fetch at all
 }
+TWISTED_DNS_RESOLVER = "newscrawler.safety.PublicOnlyResolver"  # private answers refused at connect time too
+NEWSCRAWLER_ALLOW_PRIVATE = os.environ.get(
+    "NEWSCRAWLER_ALLOW_PRIVATE", ""
+)  # host or host:port list that may be private (an intranet news site); start URLs' are always allowed
 LOG_FORMATTER = (
     "newscrawler.logformatter.QuietDrops"  # drops are counted and logged once per reason, not per item
 )

@@ -30,8 +30,13 @@ class CountedIgnore(scrapy_errors.IgnoreRequest):
     """A request refused on purpose and already counted by whoever raised it."""
 
 
+class PrivateAddressRefused(DNSLookupError):
+    """A host name resolved to a non-public address that the crawl may not reach."""
+
+
 # A failed request's real reason, by exception type, for the summary and the monitors.
 _REASONS: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...] = (
+    (PrivateAddressRefused, "private_address"),
     ((scrapy_errors.DownloadTimeoutError, TxTimeoutError, TCPTimedOutError), "timeout"),
     (scrapy_errors.DownloadCancelledError, "too_large"),
     ((scrapy_errors.DownloadConnectionRefusedError, TxConnectionRefused), "connection_refused"),

@@ -16,6 +16,7 @@ TRACKING_PARAMS = re.compile(
 )
 # Session ids carried as path parameters (";jsessionid=...") make one page many URLs.
 SESSION_PATH_PARAM = re.compile(r";(?:jsessionid|phpsessid|sessionid|sid)=[^/?#]*", re.I)
+SESSION_QUERY = re.compile(r"^(?:jsessionid|phpsessid|sessionid|sid|aspsessionid\w*)$", re.I)
 
 
 def url_key(url: str) -> str:
@@ -48,3 +49,13 @@ def url_pattern(url: str) -> str:
     parts = urlsplit(url)
     keys = sorted({kv.split("=", 1)[0] for kv in parts.query.split("&") if kv})
     return re.sub(r"\d+", "N", parts.path) + ("?" + "&".join(keys) if keys else "")
+
+
+def without_session_id(url: str) -> str:
+    """The URL without a session id (";jsessionid=..." or "?sid=..."): the same page, one URL."""
+    url = SESSION_PATH_PARAM.sub("", url)
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    pairs = [kv for kv in parts.query.split("&") if not SESSION_QUERY.match(kv.split("=", 1)[0])]
+    return urlunsplit(parts._replace(query="&".join(pairs)))

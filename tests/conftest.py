@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.request import urlopen
 
@@ -15,6 +16,8 @@ from scrapy.utils.test import get_crawler
 
 from newscrawler import settings as project_settings
 from newscrawler.spiders.news import NewsSpider
+
+REPO = Path(__file__).parent.parent
 
 
 class DemoSite:

@@ -14,7 +14,7 @@ from newscrawler.text import (
     signature,
     signature_similarity,
 )
-from newscrawler.urls import is_http_url, url_key, url_pattern
+from newscrawler.urls import is_http_url, url_key, url_pattern, without_session_id
 
 STORY = " ".join(
     f"Sentence {i} of the story says the council met on day {i} and voted on item {i * 7} of the budget."
@@ -56,6 +56,10 @@ def test_http_urls_only() -> None:
     assert not is_http_url("http://x.example:99999/")
     assert not is_http_url("http:///nohost")
     assert url_pattern("https://x.example/cal/2026/11/?d=5&s=x") == "/cal/N/N/?d&s"
+    assert (
+        without_session_id("https://x.example/a/;jsessionid=AB12?sid=9&page=2")
+        == "https://x.example/a/?page=2"
+    )
 
 
 def test_one_hash_stable_signed_64_bits() -> None:

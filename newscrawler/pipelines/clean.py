@@ -34,7 +34,8 @@ def clean_text(text: str, keep_paragraphs: bool = False) -> str:
     """NFC, mojibake repaired, no tags, entities, control or zero-width characters, tidy spaces."""
     if not text:
         return text
-    text = ftfy.fix_text(text, normalization="NFC")
+    # Mojibake repaired; quotes stay as the site typed them (ftfy would straighten curly ones).
+    text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False)
     if "<" in text or "&" in text:
         text = replace_entities(remove_tags(text))
     text = INVISIBLE.sub("", unicodedata.normalize("NFC", text))

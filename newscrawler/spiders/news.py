@@ -31,6 +31,7 @@ from newscrawler.middlewares import KnownArticle
 from newscrawler.plan import CrawlPlan
 from newscrawler.sites import Site
 from newscrawler.stats import count, failure_reason
+from newscrawler.urls import without_session_id
 
 # Articles first: a crawl reaches articles before it has walked every listing.
 ARTICLE_PRIORITY = 100
@@ -162,17 +163,18 @@ class NewsSpider(scrapy.Spider):
             yield self._request(feed, self.parse_feed, response.meta, SITEMAP_PRIORITY, discovery=True)
         yield from self._articles(response.meta, [discovery.Entry(u) for u in links.articles], "links")
         for url in links.listings:
-            yield from self._listing_request(url, response.meta, depth + 1)
+            yield from self._listing_request(without_session_id(url), response.meta, depth + 1)
 
     def _articles(
         self, origin: dict[str, Any], entries: Iterable[discovery.Entry], source: str
     ) -> Iterator[scrapy.Request]:
         site = self.plan.site(origin["site"])
         for entry in entries:
-            if not site.wants(entry.url):
+            url = without_session_id(entry.url)
+            if not site.wants(url):
                 continue
             listed = parse_any(entry.listed, self.plan.started) if entry.listed else None
-            yield from self._offer(origin, Candidate(site.name, entry.url, listed, source))
+            yield from self._offer(origin, Candidate(site.name, url, listed, source))
 
     def _offer(self, origin: dict[str, Any], c: Candidate) -> Iterator[scrapy.Request]:
         decision = self.frontier.offer(c)
