@@ -15,6 +15,7 @@ from scrapy.settings import BaseSettings
 from twisted.internet.task import LoopingCall
 
 from newscrawler.output import OutputLedger, article_stored, output_closed
+from newscrawler.plan import Planned
 from newscrawler.safety import install_log_masking
 from newscrawler.stats import per_site, totals
 
@@ -44,7 +45,8 @@ def feed_uri_params(params: dict[str, Any], spider: Spider) -> dict[str, Any]:
     SCRAPY_JOB variable) and ``job_suffix`` is ``-<job id>``, so later or concurrent jobs never
     share a file. Outside scrapyd they are ``local`` and empty.
     """
-    job = getattr(spider, "_job", None) or os.environ.get("SCRAPY_JOB")
+    plan = spider.plan if isinstance(spider, Planned) else None
+    job = (plan.job if plan else None) or os.environ.get("SCRAPY_JOB")
     return {**params, "job": job or "local", "job_suffix": f"-{job}" if job else ""}
 
 

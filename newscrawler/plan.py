@@ -43,6 +43,7 @@ class CrawlPlan:
     fresh: bool = False  # start with an empty crawl state
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     user_urls: tuple[str, ...] = ()  # the start URLs the user gave with url=
+    job: str | None = None  # the scrapyd job id (scrapyd passes it as the _job argument)
 
     def site(self, name: str) -> Site:
         for s in self.sites:
@@ -82,6 +83,7 @@ class CrawlPlan:
             fresh=parse_flag("fresh", args.get("fresh")),
             started=now,
             user_urls=tuple(user_urls),
+            job=str(arguments["_job"]) if arguments.get("_job") else None,
         )
 
 

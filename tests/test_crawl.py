@@ -263,7 +263,10 @@ def test_feed_names_carry_the_scrapyd_job_id() -> None:
     from newscrawler.extensions import feed_uri_params
 
     assert "%(job_suffix)s" in settings.NEWSCRAWLER_FEED_URI
-    params = feed_uri_params({"name": "news", "time": "T"}, SimpleNamespace(_job="abc123"))  # type: ignore[arg-type]
+    from newscrawler.plan import CrawlPlan
+
+    spider = SimpleNamespace(plan=CrawlPlan.parse({"url": "https://x.example/", "_job": "abc123"}))
+    params = feed_uri_params({"name": "news", "time": "T"}, spider)  # type: ignore[arg-type]
     assert settings.NEWSCRAWLER_FEED_URI % params == "output/news/T-abc123.jsonl"
     assert feed_uri_params({}, SimpleNamespace())["job_suffix"] == ""  # type: ignore[arg-type]
 

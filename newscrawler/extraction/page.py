@@ -22,7 +22,9 @@ MAX_HTML_CHARS = 2_000_000
 # A script or style block larger than this is data, not page structure (a JSON-LD block of
 # megabytes, an inlined bundle); dropped before the cut above, so it cannot push the text out.
 MAX_BLOCK_CHARS = 1_000_000
-_BLOCK = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)", re.I | re.S)
+# Text between tags that holds non-ASCII bytes: what tells one 8-bit charset from another.
+_NON_ASCII_TEXT = re.compile(rb"[^<>]{0,200}[\x80-\xff][^<>]{0,200}")
+_DETECT_SAMPLE = 200_000
 
 # schema.org types that describe one article (and its common subtypes).
 ARTICLE_TYPES = frozenset(
@@ -71,6 +73,7 @@ def decode(html: str | bytes) -> str:
     # Not UTF-8, so a UTF-8 declaration is wrong; any other declaration is worth a strict try.
     declared = html_body_declared_encoding(html)
     candidates: list[str | None] = [declared if declared != "utf-8" else None, _detect(html), "cp1252"]
+    candidates = [c for c in candidates if c not in ("utf-8", "ascii")]
     for candidate in candidates:
         if candidate:
             try:
@@ -85,15 +88,48 @@ def _detect(data: bytes) -> str | None:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - charset_normalizer comes with requests
         return None
-    best = from_bytes(data[:200_000]).best()
-    return resolve_encoding(best.encoding) if best else None
+    # Detect on the text that has non-ASCII bytes, wherever it is: the first 200 kB of a page
+    # are often all-ASCII markup and scripts, which any charset "explains".
+    sample = bytearray()
+    for m in _NON_ASCII_TEXT.finditer(data):
+        sample += m.group() + b"\n"
+        if len(sample) > _DETECT_SAMPLE:
+            break
+    matches = list(from_bytes(bytes(sample) or data[:_DETECT_SAMPLE]))
+    if not matches:
+        return None
+    best = matches[0]
+    # Between equally clean readings, windows-1252 (the web's usual 8-bit charset) wins:
+    # the detector's coin toss between it and windows-1250 turns French "è" into "č".
+    if any(m.encoding == "cp1252" and m.chaos <= best.chaos for m in matches):
+        return "cp1252"
+    return resolve_encoding(best.encoding)
 
 
 def _drop_huge_blocks(text: str) -> str:
-    def keep(m: re.Match[str]) -> str:
-        return m[0] if len(m[3]) <= MAX_BLOCK_CHARS else m[1] + m[4]
-
-    return _BLOCK.sub(keep, text)
+    """Empty every <script>/<style> whose contents exceed MAX_BLOCK_CHARS (one linear pass:
+    a regex would rescan to the end for every unclosed tag)."""
+    lower = text.lower()
+    out: list[str] = []
+    pos = i = 0
+    while True:
+        starts = [j for j in (lower.find("<script", i), lower.find("<style", i)) if j >= 0]
+        if not starts:
+            break
+        start = min(starts)
+        tag = "script" if lower.startswith("<script", start) else "style"
+        open_end = lower.find(">", start)
+        if open_end < 0:
+            break
+        close = lower.find(f"</{tag}", open_end)
+        if close < 0:
+            close = len(text)
+        if close - open_end - 1 > MAX_BLOCK_CHARS:
+            out.append(text[pos : open_end + 1])
+            pos = close
+        i = close
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def parse(text: str) -> lxml.html.HtmlElement | None:

@@ -1,0 +1,1 @@
+"""The `news` spider (one generic spider for every site)."""
