@@ -12,12 +12,13 @@ from __future__ import annotations
 import enum
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 
-from newscrawler.extraction.dates import Stamp, parse_iso
+from newscrawler.extraction.dates import Stamp, parse_any, parse_iso
 from newscrawler.plan import CrawlPlan, plan_of
 from newscrawler.stats import count
 from newscrawler.urls import url_key, url_pattern
@@ -198,15 +199,23 @@ class Frontier:
         self._in_flight[site] -= 1
 
     def not_fetched(
-        self, site: str, url: str, known: bool = False, decided_with: str | None = None, source: str = ""
+        self,
+        site: str,
+        url: str,
+        known: bool = False,
+        decided_with: str | None = None,
+        source: str = "",
+        requested: bool = True,
     ) -> list[Candidate]:
         """An article request failed or was skipped: its place under `limit` is free again.
 
         ``known``: the incremental middleware skipped it as unchanged, judging by the listing
         date ``decided_with``. Returns the candidates now scheduled in its place, to be
         requested: the article itself first when a newer listing arrived while it was in flight.
+        ``requested``: False when it was skipped before any request was made (nothing in flight).
         """
-        self._in_flight[site] -= 1
+        if requested:
+            self._in_flight[site] -= 1
         self.scheduled[site] -= 1
         out = []
         if known:
@@ -242,3 +251,15 @@ class Frontier:
             return True
         self._seen.add(c)
         return False
+
+
+def changed_since(listed: str | None, listed_before: str | None, fetched: str) -> bool:
+    """The listing's date is newer than both what it said last time and when we fetched it."""
+    if not listed:
+        return False
+    now = datetime.now(UTC)
+    new = parse_any(listed, now)
+    if new is None:
+        return False
+    marks = [s for s in (parse_any(v, now) for v in (listed_before, fetched) if v) if s is not None]
+    return all(new.utc() > m.utc() for m in marks)

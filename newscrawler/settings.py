@@ -71,7 +71,7 @@ ITEM_PIPELINES = {
 }
 DOWNLOADER_MIDDLEWARES = {
     "newscrawler.safety.SafetyMiddleware": 10,  # first: http(s) only, on the site, never private hosts
-    "newscrawler.middlewares.IncrementalMiddleware": 50,  # before robots and the network: no fetch at all
+    "newscrawler.middlewares.DiscoveryBudgetMiddleware": 50,  # a limit= crawl with enough stops listing
 }
 TWISTED_DNS_RESOLVER = "newscrawler.safety.PublicOnlyResolver"  # private answers refused at connect time too
 NEWSCRAWLER_ALLOW_PRIVATE = os.environ.get(

@@ -9,8 +9,7 @@ from scrapy import Request
 from scrapy.exceptions import UsageError
 
 from newscrawler.extraction.dates import parse_iso
-from newscrawler.frontier import Bounds, Candidate, Decision, Frontier
-from newscrawler.middlewares import changed_since
+from newscrawler.frontier import Bounds, Candidate, Decision, Frontier, changed_since
 from newscrawler.plan import CrawlPlan
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)

@@ -15,6 +15,7 @@ import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
+from newscrawler.extraction.fields import word_count
 from newscrawler.items import Article, Author
 from newscrawler.pipelines import Drop
 from newscrawler.pipelines.clean import clean_text
@@ -54,6 +55,7 @@ async def test_every_story_once_promo_gone_and_the_summary_adds_up(demo_site) ->
         if a["path"] in by_path:
             body = by_path[a["path"]].articleBody
             assert PROMO not in body
+            assert by_path[a["path"]].wordCount == word_count(body), "counted after the promo went"
             for own in (p for p in a["paragraphs"] if p != PROMO):
                 assert own in body, "a paragraph of one article only is never removed"
     assert stats["newscrawler/template_paragraphs_removed"] == len(
@@ -99,6 +101,8 @@ async def test_second_run_writes_and_fetches_nothing_third_writes_new_and_edited
         "no known article page was fetched again"
     )
     assert stats["newscrawler/skipped/known"] >= len(first)
+    assert stats["newscrawler/skipped/known"] <= len(site.articles()), "each skip counted once"
+    assert "downloader/exception_count" not in stats, "skips are not errors"
 
     edited_path = site.articles()[5]["path"]
     site.publish(2)

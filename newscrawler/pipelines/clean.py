@@ -20,6 +20,7 @@ import ftfy
 from scrapy.crawler import Crawler
 from w3lib.html import remove_tags, replace_entities
 
+from newscrawler.extraction.fields import word_count
 from newscrawler.frontier import Frontier
 from newscrawler.items import Article, Author
 from newscrawler.state import StateStore
@@ -70,6 +71,7 @@ class CleanPipeline:
         if item.articleBody:
             item.articleBody = clean_text(item.articleBody, keep_paragraphs=True)
             await self._remove_template_paragraphs(item)
+        item.wordCount = word_count(item.articleBody)  # of the text as written, after cleaning
         return item
 
     async def _remove_template_paragraphs(self, item: Article) -> None:

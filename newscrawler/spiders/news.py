@@ -26,12 +26,12 @@ from newscrawler import discovery
 from newscrawler.extraction.article import extract_from_page, is_article_page
 from newscrawler.extraction.dates import parse_any
 from newscrawler.extraction.page import Page
-from newscrawler.frontier import Candidate, Decision, Frontier
-from newscrawler.middlewares import KnownArticle
+from newscrawler.frontier import Candidate, Decision, Frontier, changed_since
 from newscrawler.plan import CrawlPlan
 from newscrawler.sites import Site
+from newscrawler.state.extension import get_store
 from newscrawler.stats import count, failure_reason
-from newscrawler.urls import without_session_id
+from newscrawler.urls import url_key, without_session_id
 
 # Articles first: a crawl reaches articles before it has walked every listing.
 ARTICLE_PRIORITY = 100
@@ -183,16 +183,37 @@ class NewsSpider(scrapy.Spider):
         elif decision is Decision.TRAP:
             self._count("skipped", "trap", c.url, c.site)
         elif decision in (Decision.FETCH, Decision.REFETCH):
-            yield self._article_request(origin, c, refetch=decision is Decision.REFETCH)
+            yield from self._fetch(origin, c, refetch=decision is Decision.REFETCH)
 
-    def _article_request(self, origin: dict[str, Any], c: Candidate, refetch: bool = False) -> scrapy.Request:
+    def _fetch(self, origin: dict[str, Any], c: Candidate, refetch: bool = False) -> Iterator[scrapy.Request]:
+        """Request the article unless an earlier run wrote it and its listing shows no change;
+        a skipped one gives its place under `limit` to the next listed article."""
+        queue = [(c, refetch)]
+        while queue:
+            c, refetch = queue.pop(0)
+            newest = self.frontier.newest_listing(c.url)
+            listed = newest.iso() if newest is not None else (c.listed.iso() if c.listed else None)
+            seen = get_store(self.crawler).last_fetch(url_key(c.url))
+            if seen is not None and not changed_since(listed, *seen):
+                if not refetch:  # counted once per article, however many listings name it
+                    self._count("skipped", "known", c.url, c.site)
+                freed = self.frontier.not_fetched(
+                    c.site, c.url, known=True, decided_with=listed, source=c.source, requested=False
+                )
+                queue += [(n, n.url == c.url) for n in freed]
+                continue
+            yield self._article_request(origin, c, refetch, listed)
+
+    def _article_request(
+        self, origin: dict[str, Any], c: Candidate, refetch: bool = False, listed: str | None = None
+    ) -> scrapy.Request:
         request = self._request(
             c.url,
             self.parse_article,
             origin,
             ARTICLE_PRIORITY,
             source=c.source,
-            listed=c.listed.iso() if c.listed else None,
+            listed=listed or (c.listed.iso() if c.listed else None),
         )
         return request.replace(dont_filter=True) if refetch else request
 
@@ -231,15 +252,8 @@ class NewsSpider(scrapy.Spider):
         site = request.meta.get("site")
         if request.meta.get("source") is not None and site:
             # Not fetched: its place under `limit` goes to the next listed article.
-            known = failure.value if isinstance(failure.value, KnownArticle) else None
-            for c in self.frontier.not_fetched(
-                site,
-                request.url,
-                known=known is not None,
-                decided_with=known.listed if known else None,
-                source=request.meta.get("source", ""),
-            ):
-                yield self._article_request(request.meta, c, refetch=c.url == request.url)
+            for c in self.frontier.not_fetched(site, request.url, source=request.meta.get("source", "")):
+                yield from self._fetch(request.meta, c)
         if request.meta.get("quiet_404") and failure.check(HttpError):
             return  # a usual sitemap location that this site does not use
         found = failure_reason(failure)
