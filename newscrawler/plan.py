@@ -119,7 +119,7 @@ def _registry(sites_file: str | None) -> dict[str, Site]:
                 extra = Path(sites_file).read_text(encoding="utf-8")
             except OSError as exc:
                 raise UsageError(f"sites_file={sites_file!r}: cannot read it ({exc.strerror})") from None
-            registry.update(load_registry(extra))
+            registry.update(load_registry(extra, source=f"sites_file {sites_file}"))
     except RegistryError as exc:
         raise UsageError(str(exc)) from None
     return registry

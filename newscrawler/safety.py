@@ -136,7 +136,8 @@ class SafetyMiddleware:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return "bad_scheme"
         host, netloc = _netloc(request.url)
-        if request.meta.get("start") and not request.meta.get("redirect_urls"):
+        user_given = request.meta.get("start") or "site" not in request.meta  # `scrapy parse URL`
+        if user_given and not request.meta.get("redirect_urls"):
             # A start URL the user (or the registry) gave: its exact host:port may be private.
             self.allow.netlocs.add(netloc)
         home = request.meta.get("site_home")

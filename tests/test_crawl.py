@@ -287,3 +287,37 @@ def test_progress_line_reports_written_dropped_duplicates_and_rate(caplog) -> No
     with caplog.at_level("INFO", logger="newscrawler.extensions"):
         Progress(crawler, 60).log()  # type: ignore[arg-type]
     assert "7 articles written, 3 dropped (2 duplicates), 30 skipped as known, 120 pages/min" in caplog.text
+
+
+def test_scrapy_parse_and_shell_work_on_an_article_url(demo_site) -> None:
+    site = demo_site()
+    article = site.articles()[0]
+    url = site.url + article["path"]
+    parsed = scrapy_cmd("parse", "--spider", "news", "-c", "parse_article", url)
+    assert parsed.returncode == 0 and "Traceback" not in parsed.stderr, parsed.stderr[-2000:]
+    assert article["headline"] in parsed.stdout
+    shell = scrapy_cmd(
+        "shell", "--spider", "news", url, "-c", "[a.headline for a in spider.parse_article(response)]"
+    )
+    assert shell.returncode == 0 and article["headline"] in shell.stdout, shell.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('dawn = "https://www.dawn.com/"\n', "'dawn' must be a table"),
+        ("[x]\nhome = 3\n", "site 'x': home has the wrong type"),
+        ("[x\nhome=", "not valid TOML"),
+        ('[x]\nhome = "https://x.example/"\n[x.selectors]\nheadline = "h1[["\n', "not a CSS selector"),
+    ],
+)
+def test_a_bad_sites_file_is_one_line_naming_the_file_and_the_entry(
+    tmp_path: Path, text: str, words: str
+) -> None:
+    bad = tmp_path / "mysites.toml"
+    bad.write_text(text, encoding="utf-8")
+    res = scrapy_cmd("crawl", "news", "-a", "sites=x", "-a", f"sites_file={bad}")
+    assert res.returncode == 2
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and str(bad) in errors[0] and words in errors[0], res.stderr[-1500:]
+    assert "Traceback" not in res.stderr

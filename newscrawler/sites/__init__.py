@@ -129,15 +129,26 @@ def make_site(name: str, entry: dict[str, Any]) -> Site:
     )
 
 
-def load_registry(text: str | None = None) -> dict[str, Site]:
-    """The bundled registry (read with importlib.resources, so it works from an egg)."""
+def load_registry(text: str | None = None, source: str = "the bundled registry") -> dict[str, Site]:
+    """The bundled registry (read with importlib.resources, so it works from an egg), or a
+    user's sites file; any mistake is one RegistryError line naming the file and the entry."""
     if text is None:
         text = resources.files("newscrawler.sites").joinpath("sites.toml").read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RegistryError(f"site registry is not valid TOML: {exc}") from None
-    return {name: make_site(name, entry) for name, entry in data.items()}
+        raise RegistryError(f"{source}: not valid TOML: {exc}") from None
+    sites = {}
+    for name, entry in data.items():
+        if not isinstance(entry, dict):
+            raise RegistryError(
+                f'{source}: {name!r} must be a table: [{name}] followed by home = "https://..."'
+            )
+        try:
+            sites[name] = make_site(name, entry)
+        except RegistryError as exc:
+            raise RegistryError(f"{source}: {exc}") from None
+    return sites
 
 
 def site_for_url(url: str) -> Site:

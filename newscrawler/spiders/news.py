@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import scrapy
@@ -28,7 +28,7 @@ from newscrawler.extraction.dates import parse_any
 from newscrawler.extraction.page import Page
 from newscrawler.frontier import Candidate, Decision, Frontier, changed_since
 from newscrawler.plan import CrawlPlan
-from newscrawler.sites import Site
+from newscrawler.sites import Site, site_for_url
 from newscrawler.state.extension import get_store
 from newscrawler.stats import count, failure_reason
 from newscrawler.urls import url_key, without_session_id
@@ -41,7 +41,7 @@ SITEMAP_PRIORITY = 50  # sitemaps and feeds name articles directly
 class NewsSpider(scrapy.Spider):
     name = "news"
     plan: CrawlPlan
-    frontier: Frontier
+    _frontier: Frontier | None = None
 
     def __init__(self, plan: CrawlPlan | None = None, **kwargs: Any) -> None:
         super().__init__(**{k: v for k, v in kwargs.items() if k.startswith("_")})
@@ -56,9 +56,25 @@ class NewsSpider(scrapy.Spider):
 
     # --- discovery ---
 
+    @property
+    def frontier(self) -> Frontier:
+        """The crawl's frontier (the extension; a private one where it is not enabled)."""
+        if self._frontier is None:
+            self._frontier = self.crawler.get_extension(Frontier) or Frontier()
+            self._frontier.configure(self.plan)
+        return self._frontier
+
+    def site_of(self, meta: dict[str, Any], url: str) -> Site:
+        """The site a response belongs to: from its request, else by its host (`scrapy parse`)."""
+        if "site" in meta:
+            return self.plan.site(meta["site"])
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        for site in self.plan.sites:
+            if host == site.domain.split(":")[0] or host.endswith("." + site.domain):
+                return site
+        return site_for_url(url)
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.frontier = self.crawler.get_extension(Frontier) or Frontier()
-        self.frontier.configure(self.plan)
         for site in self.plan.sites:
             meta: dict[str, Any] = {"site": site.name, "site_home": site.home, "download_slot": site.domain}
             if site.download_delay is not None:
@@ -220,7 +236,7 @@ class NewsSpider(scrapy.Spider):
     # --- articles ---
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        site = self.plan.site(response.meta["site"])
+        site = self.site_of(response.meta, response.url)
         self.frontier.answered(site.name)
         self.crawler.stats.inc_value(f"newscrawler/{site.name}/fetched")  # type: ignore[union-attr]
         if not isinstance(response, TextResponse):
