@@ -80,6 +80,8 @@ class Frontier:
         self._sitemaps: Counter[str] = Counter()  # sitemap files requested per site
         self._listings: Counter[str] = Counter()  # listing pages requested per site
         self._patterns: Counter[tuple[str, str]] = Counter()  # (site, URL shape) -> URLs requested
+        self._samples: Counter[str] = Counter()  # extra articles a `limit=` crawl may read to learn a site
+        self._sampled: Counter[str] = Counter()
         self.scheduled: Counter[str] = Counter()  # article requests per site (fetched or to be)
         self._in_flight: Counter[str] = Counter()  # article requests not yet answered
         self._extracted: Counter[str] = Counter()  # articles handed to the pipelines
@@ -137,7 +139,7 @@ class Frontier:
         if self.since and c.listed and c.listed.utc() < self.since:
             self._seen.add(key)
             return Decision.TOO_OLD
-        if self.limit is not None and self.scheduled[c.site] >= self.limit:
+        if self.limit is not None and self.scheduled[c.site] >= self._cap(c.site):
             if len(self._backlog[c.site]) < self.BACKLOG_FACTOR * self.limit:
                 self._backlog[c.site].append(c)
             return Decision.HELD
@@ -185,9 +187,25 @@ class Frontier:
         """A `limit=` crawl that has all the articles it wants of a site stops discovering there."""
         if self.limit is None:
             return False
-        if self._extracted[site] >= self.limit:
+        if self._extracted[site] + self._sampled[site] >= self._cap(site):
             return True
-        return self.scheduled[site] >= self.limit and len(self._backlog[site]) >= self.limit
+        return self.scheduled[site] >= self._cap(site) and len(self._backlog[site]) >= self.limit
+
+    def _cap(self, site: str) -> int:
+        return (self.limit or 0) + self._samples[site]
+
+    def allow_samples(self, site: str, n: int) -> None:
+        """A `limit=` crawl of a site the state barely knows may read n more articles than it
+        writes, to learn the site's template paragraphs (they are counted, then dropped as
+        `template_sample`, and written by a later run), so that the first crawl is clean too."""
+        if self.limit is not None:
+            self._samples[site] = max(0, n)
+
+    def may_sample(self, site: str) -> bool:
+        return self._sampled[site] < self._samples[site]
+
+    def sampled(self, site: str) -> None:
+        self._sampled[site] += 1
 
     def newest_listing(self, url: str) -> Stamp | None:
         return self._listed.get(url_key(url))
@@ -227,7 +245,7 @@ class Frontier:
                 out.append(Candidate(site, url, newest, source))
             else:
                 self._known.add(key)
-        while self._backlog[site] and (self.limit is None or self.scheduled[site] < self.limit):
+        while self._backlog[site] and (self.limit is None or self.scheduled[site] < self._cap(site)):
             c = self._backlog[site].popleft()
             if self.offer(c) is Decision.FETCH:
                 out.append(c)

@@ -114,8 +114,12 @@ async def test_since_filters_unlisted_articles_on_their_extracted_date(demo_site
 @deferred_f_from_coro_f
 async def test_limit_caps_articles_per_site(demo_site) -> None:
     site = demo_site()
-    items, _ = await crawl(url=site.url + "/", limit="3")
+    items, stats = await crawl(url=site.url + "/", limit="3")
     assert len(items) == 3
+    site_key = urlsplit(site.url).netloc
+    samples = stats.get("newscrawler/dropped/template_sample", 0)
+    assert stats[f"newscrawler/{site_key}/fetched"] == 3 + samples, "every page fetched is written or counted"
+    assert "newscrawler/dropped/over_limit" not in stats
 
 
 @deferred_f_from_coro_f

@@ -23,12 +23,11 @@ from w3lib.html import remove_tags, replace_entities
 from newscrawler.extraction.fields import word_count
 from newscrawler.frontier import Frontier
 from newscrawler.items import Article, Author
-from newscrawler.state import StateStore
+from newscrawler.pipelines import count_drop
+from newscrawler.state import SITE_ARTICLES, StateStore
 from newscrawler.state.extension import get_store
 from newscrawler.text import INVISIBLE, SPACES, fingerprint
 from newscrawler.urls import url_key
-
-SITE_ARTICLES = 0  # paragraph hash under which the state counts a site's articles
 
 
 def clean_text(text: str, keep_paragraphs: bool = False) -> str:
@@ -68,22 +67,32 @@ class CleanPipeline:
             if value:
                 setattr(item, name, clean_text(value))
         item.authors = [Author(clean_text(a.name)) for a in item.authors if a.name]
+        if item.metadata.get("templateSample"):  # read past `limit=` only to learn the site
+            self._count_paragraphs(item)
+            raise count_drop(self.crawler, "template_sample", item.url, item.metadata.get("site"))
         if item.articleBody:
             item.articleBody = clean_text(item.articleBody, keep_paragraphs=True)
             await self._remove_template_paragraphs(item)
         item.wordCount = word_count(item.articleBody)  # of the text as written, after cleaning
         return item
 
+    def _count_paragraphs(self, item: Article) -> list[int]:
+        """Count the article's paragraphs for its site; their hashes in order."""
+        site = item.metadata.get("site") or ""
+        paragraphs = clean_text(item.articleBody or "", keep_paragraphs=True).split("\n\n")
+        hashes = [fingerprint(p) for p in paragraphs]
+        # Counted once per article (by canonical key): re-fetches and revisions do not make text "common".
+        get_store(self.crawler).add_paragraphs(
+            site, url_key(item.canonicalUrl or item.url or ""), [*set(hashes), SITE_ARTICLES]
+        )
+        self.seen[site] = self.seen.get(site, 0) + 1
+        return hashes
+
     async def _remove_template_paragraphs(self, item: Article) -> None:
         site = item.metadata.get("site") or ""
         state = get_store(self.crawler)
         paragraphs = (item.articleBody or "").split("\n\n")
-        hashes = [fingerprint(p) for p in paragraphs]
-        # Counted once per article (by canonical key): re-fetches and revisions do not make text "common".
-        state.add_paragraphs(
-            site, url_key(item.canonicalUrl or item.url or ""), [*set(hashes), SITE_ARTICLES]
-        )
-        self.seen[site] = self.seen.get(site, 0) + 1
+        hashes = self._count_paragraphs(item)
         await self._warm_up(site, state)
         counts = state.paragraph_counts(site, hashes)
         template = [i for i, h in enumerate(hashes) if counts.get(h, 0) >= self.min_articles]

@@ -29,6 +29,7 @@ from newscrawler.extraction.page import Page
 from newscrawler.frontier import Candidate, Decision, Frontier, changed_since
 from newscrawler.plan import CrawlPlan
 from newscrawler.sites import Site, site_for_url
+from newscrawler.state import SITE_ARTICLES
 from newscrawler.state.extension import get_store
 from newscrawler.stats import count, failure_reason
 from newscrawler.urls import url_key, without_session_id
@@ -75,7 +76,10 @@ class NewsSpider(scrapy.Spider):
         return site_for_url(url)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        warmup = self.settings.getint("NEWSCRAWLER_TEMPLATE_WARMUP")
         for site in self.plan.sites:
+            known = get_store(self.crawler).paragraph_counts(site.name, [SITE_ARTICLES]).get(SITE_ARTICLES, 0)
+            self.frontier.allow_samples(site.name, warmup - known - (self.plan.limit or 0))
             meta: dict[str, Any] = {"site": site.name, "site_home": site.home, "download_slot": site.domain}
             if site.download_delay is not None:
                 meta["download_delay"] = site.download_delay
@@ -251,16 +255,23 @@ class NewsSpider(scrapy.Spider):
         if article.canonicalUrl and self.frontier.same_as_seen(article.canonicalUrl, response.url, requested):
             self._count("dropped", "duplicate_url", response.url, site.name)
             return
+        sample = False
         if not self.frontier.may_extract(site.name):
-            self._count("dropped", "over_limit", response.url, site.name)
-            return
+            if not self.frontier.may_sample(site.name):
+                self._count("dropped", "over_limit", response.url, site.name)
+                return
+            sample = True  # read to learn the site's template; the clean pipeline drops it
         _apply_site_zone(article, site)
         article.metadata.update({"site": site.name, "source": response.meta.get("source")})
         newest = self.frontier.newest_listing(requested)
         listed = newest.iso() if newest is not None else response.meta.get("listed")
         if listed:
             article.metadata["listed"] = listed
-        self.frontier.extracted(site.name)
+        if sample:
+            article.metadata["templateSample"] = True
+            self.frontier.sampled(site.name)
+        else:
+            self.frontier.extracted(site.name)
         yield article
 
     def on_error(self, failure: Failure) -> Iterator[scrapy.Request]:

@@ -21,6 +21,7 @@ from platformdirs import user_data_dir
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "state.sqlite3"
+SITE_ARTICLES = 0  # the paragraph hash under which the state counts a site's articles
 
 
 class StateError(RuntimeError):
