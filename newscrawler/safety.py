@@ -51,9 +51,10 @@ def same_site(host: str, home_host: str) -> bool:
 
 def is_public(address: str) -> bool:
     try:
-        return ipaddress.ip_address(address.split("%")[0]).is_global
+        ip = ipaddress.ip_address(address.split("%")[0].strip("[]"))
     except ValueError:
         return False
+    return ip.is_global and not ip.is_multicast
 
 
 def _netloc(url: str) -> tuple[str, str]:
@@ -136,7 +137,11 @@ class SafetyMiddleware:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return "bad_scheme"
         host, netloc = _netloc(request.url)
-        user_given = request.meta.get("start") or "site" not in request.meta  # `scrapy parse URL`
+        # A start request, or one no crawl component made (`scrapy parse URL`); Scrapy's own
+        # robots.txt fetches follow a request that passed here, and are judged like any other.
+        user_given = request.meta.get("start") or (
+            "site" not in request.meta and not request.meta.get("dont_obey_robotstxt")
+        )
         if user_given and not request.meta.get("redirect_urls"):
             # A start URL the user (or the registry) gave: its exact host:port may be private.
             self.allow.netlocs.add(netloc)
@@ -149,7 +154,7 @@ class SafetyMiddleware:
             literal = ipaddress.ip_address(host.strip("[]"))
         except ValueError:
             return None
-        if not literal.is_global and not self.allow.allows(host, netloc):
+        if not is_public(str(literal)) and not self.allow.allows(host, netloc):
             return "private_address"
         request.meta["_private_ok"] = True  # a literal address: nothing to resolve
         return None

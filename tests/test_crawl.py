@@ -54,6 +54,7 @@ async def test_url_crawl_writes_every_article_once_as_the_page_states_it(demo_si
     assert stats[f"newscrawler/{urlsplit(site.url).netloc}/written"] == len(items)
     # an article-shaped URL that is not an article is fetched, recognised and not written
     assert site.requests().get("/about-the-coastline-courier-newsroom-team/") == 1
+    assert site.requests().get("/robots.txt") == 1, "robots.txt is fetched once per site and crawl"
     assert stats["newscrawler/dropped/not_article"] == 1
 
 

@@ -97,6 +97,7 @@ def test_the_safety_rules_on_single_requests() -> None:
     declared = {"site": "s", "site_home": home, "declared": True}
     assert mw.refusal(Request("http://169.254.169.254/latest/meta-data", meta=declared)) == "private_address"
     assert mw.refusal(Request("http://[::1]:8000/sitemap.xml", meta=declared)) == "private_address"
+    assert mw.refusal(Request("http://224.0.0.1/sitemap.xml", meta=declared)) == "private_address"
     redirected = Request(home.replace("8000", "8002"), meta={"start": True, "redirect_urls": [home]})
     assert mw.refusal(redirected) == "private_address", "a redirect does not make a start URL"
     assert same_site("www.bbc.co.uk", "feeds.bbc.co.uk") and not same_site("bbc.co.uk", "evil.co.uk")

@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -43,6 +44,7 @@ class NewsSpider(scrapy.Spider):
     name = "news"
     plan: CrawlPlan
     _frontier: Frontier | None = None
+    _robots_read: set[str]  # sites whose robots.txt was read for sitemaps
 
     def __init__(self, plan: CrawlPlan | None = None, **kwargs: Any) -> None:
         super().__init__(**{k: v for k, v in kwargs.items() if k.startswith("_")})
@@ -53,6 +55,8 @@ class NewsSpider(scrapy.Spider):
         plan = CrawlPlan.parse(kwargs, sites_file=crawler.settings.get("NEWSCRAWLER_SITES_FILE"))
         spider = super().from_crawler(crawler, *args, plan=plan, **kwargs)
         assert isinstance(spider, NewsSpider)
+        spider._robots_read = set()
+        crawler.signals.connect(spider.response_received, signal=signals.response_received)
         return spider
 
     # --- discovery ---
@@ -80,15 +84,14 @@ class NewsSpider(scrapy.Spider):
         for site in self.plan.sites:
             known = get_store(self.crawler).paragraph_counts(site.name, [SITE_ARTICLES]).get(SITE_ARTICLES, 0)
             self.frontier.allow_samples(site.name, warmup - known - (self.plan.limit or 0))
-            meta: dict[str, Any] = {"site": site.name, "site_home": site.home, "download_slot": site.domain}
-            if site.download_delay is not None:
-                meta["download_delay"] = site.download_delay
-            yield scrapy.Request(
-                urljoin(site.home, "/robots.txt"),
-                self.parse_robots,
-                errback=self.on_error,
-                meta={**meta, "start": True, "dont_obey_robotstxt": True, "handle_httpstatus_all": True},
-            )
+            meta = self._site_meta(site)
+            if not self._robots_from_middleware:  # else Scrapy's robots.txt fetch is read (once)
+                yield scrapy.Request(
+                    urljoin(site.home, "/robots.txt"),
+                    self.parse_robots,
+                    errback=self.on_error,
+                    meta={**meta, "start": True, "dont_obey_robotstxt": True, "handle_httpstatus_all": True},
+                )
             requests = [
                 *(
                     r
@@ -132,16 +135,41 @@ class NewsSpider(scrapy.Spider):
             return
         yield self._request(url, self.parse_listing, origin, -depth, depth_=depth, discovery=True, **extra)
 
-    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
-        site = self.plan.site(response.meta["site"])
+    @staticmethod
+    def _site_meta(site: Site) -> dict[str, Any]:
+        meta: dict[str, Any] = {"site": site.name, "site_home": site.home, "download_slot": site.domain}
+        if site.download_delay is not None:
+            meta["download_delay"] = site.download_delay
+        return meta
+
+    @property
+    def _robots_from_middleware(self) -> bool:
+        return self.settings.getbool("ROBOTSTXT_OBEY")
+
+    def response_received(self, response: Response, request: scrapy.Request, **_: Any) -> None:
+        """Scrapy's RobotsTxtMiddleware fetched a site's robots.txt: read its Sitemap lines from
+        that response rather than fetching robots.txt a second time."""
+        if not self._robots_from_middleware or urlsplit(request.url).path != "/robots.txt":
+            return
+        netloc = urlsplit(request.url).netloc
+        for site in self.plan.sites:
+            if urlsplit(site.home).netloc == netloc and site.name not in self._robots_read:
+                self._robots_read.add(site.name)
+                assert self.crawler.engine is not None
+                for r in self.parse_robots(response, self._site_meta(site)):
+                    self.crawler.engine.crawl(r)
+
+    def parse_robots(
+        self, response: Response, meta: dict[str, Any] | None = None
+    ) -> Iterator[scrapy.Request]:
+        meta = meta or response.meta
+        site = self.plan.site(meta["site"])
         found = []
         if response.status == 200 and isinstance(response, TextResponse):
             found = discovery.robots_sitemaps(response.body, response.url)
         urls = found or ([] if site.sitemaps else [urljoin(site.home, p) for p in discovery.USUAL_SITEMAPS])
         for url in urls:
-            yield self._request(
-                url, self.parse_sitemap, response.meta, declared=bool(found), quiet_404=not found
-            )
+            yield from self._sitemap_request(url, meta, depth=0, declared=bool(found), quiet_404=not found)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         site = response.meta["site"]
