@@ -17,7 +17,7 @@ from twisted.internet.task import LoopingCall
 from newscrawler.output import OutputLedger, article_stored, output_closed
 from newscrawler.plan import Planned
 from newscrawler.safety import install_log_masking
-from newscrawler.stats import per_site, totals
+from newscrawler.stats import answered, per_site, totals
 
 logger = logging.getLogger(__name__)
 
@@ -157,7 +157,8 @@ def summary_line(stats: dict[str, Any], reason: str = "finished") -> str:
     written = sum(s["written"] for s in sites.values())
     lost = stats.get("newscrawler/lost_to_output", 0)
     line = (
-        f"newscrawler summary ({reason}): {written} articles written, "
+        f"newscrawler summary ({reason}{'' if answered(stats) else ', no site answered'}): "
+        f"{written} articles written, "
         + (f"{lost} lost to output (written next run), " if lost else "")
         + f"{stats.get('response_received_count', 0)} pages fetched, "
         f"dropped: {_reasons(totals(stats, 'dropped')) or 'none'}"

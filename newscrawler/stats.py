@@ -12,6 +12,7 @@ fetched are skipped (known, too old) or failed. Keys:
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from scrapy import exceptions as scrapy_errors
@@ -106,12 +107,23 @@ EXIT_CRAWL_FAILED = 1  # Scrapy could not start the crawl
 EXIT_USAGE = 2  # a mistyped argument, a bad sites file, an unusable state: nothing was fetched
 EXIT_OUTPUT_FAILED = 3  # some articles could not be stored in the output; the next run writes them
 EXIT_STATE_FAILED = 4  # the crawl state failed during the crawl
+EXIT_NO_SITE_ANSWERED = 5  # no site gave a single successful response
+
+
+def answered(stats: dict[str, Any]) -> int:
+    """Successful (2xx/3xx) responses the crawl received."""
+    return sum(v for k, v in stats.items() if re.fullmatch(r"downloader/response_status_count/[23]\d\d", k))
 
 
 def exit_status(stats: dict[str, Any]) -> int:
     """The exit status a finished crawl's stats call for."""
     if stats.get("newscrawler/lost_to_output"):
         return EXIT_OUTPUT_FAILED
-    if stats.get("finish_reason") == "state_error":
+    if stats.get("finish_reason") == "state_error" or stats.get("newscrawler/dropped/state_error"):
         return EXIT_STATE_FAILED
+    answered = sum(
+        v for k, v in stats.items() if re.fullmatch(r"downloader/response_status_count/[23]\d\d", k)
+    )
+    if not answered:
+        return EXIT_NO_SITE_ANSWERED
     return EXIT_OK

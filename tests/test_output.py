@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from scrapy.utils.defer import deferred_f_from_coro_f
 
 REPO = Path(__file__).parent.parent
 LIMIT = "6"
@@ -148,3 +149,48 @@ def test_a_read_only_state_folder_says_so(demo_site, tmp_path: Path, mount) -> N
     assert res.returncode == 2
     errors = [e for e in res.stderr.splitlines() if e.startswith("error:")]
     assert len(errors) == 1 and "is read-only" in errors[0] and "corrupt" not in errors[0]
+
+
+def test_a_crawl_where_no_site_answers_is_a_failure(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}"
+    res = crawl(closed, "-O", str(tmp_path / "a.jsonl"), state=tmp_path / "state")
+    assert res.returncode == 5, res.stderr[-2000:]
+    assert "no site answered" in summary(res)
+
+
+@deferred_f_from_coro_f
+async def test_the_state_failing_mid_crawl_is_counted_and_exits_4(demo_site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from newscrawler.state.sqlite import SQLiteState
+    from newscrawler.stats import EXIT_STATE_FAILED, exit_status
+    from tests.conftest import crawl as crawl_in_process
+
+    def broken(*_: object, **__: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(SQLiteState, "claim", broken)
+    site = demo_site()
+    items, stats = await crawl_in_process(url=site.url + "/", limit="3")
+    assert items == []
+    assert stats["newscrawler/dropped/state_error"] == 3
+    assert exit_status(stats) == EXIT_STATE_FAILED
+
+
+def test_json_output_leaves_empty_fields_out_and_nothing_new_leaves_no_file(
+    demo_site, tmp_path: Path
+) -> None:
+    site = demo_site()
+    state = tmp_path / "state"
+    out = tmp_path / "a.json"
+    assert crawl(site.url, "-O", str(out), state=state).returncode == 0
+    records = json.loads(out.read_text(encoding="utf-8"))
+    assert len(records) == int(LIMIT)
+    assert all(None not in r.values() and "" not in r.values() and [] not in r.values() for r in records)
+    empty = tmp_path / "b.jsonl"
+    nothing_new = crawl(site.url, "-a", "limit=1000", "-O", str(empty), state=state)
+    rerun = crawl(site.url, "-O", str(tmp_path / "c.jsonl"), state=state)
+    assert nothing_new.returncode == 0 and rerun.returncode == 0
+    assert not (tmp_path / "c.jsonl").exists(), "a run that writes nothing leaves no empty file"

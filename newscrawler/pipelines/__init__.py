@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from newscrawler.state import StateError
 from newscrawler.stats import count
+
+logger = logging.getLogger(__name__)
 
 
 class Drop(DropItem):
@@ -20,3 +26,16 @@ class Drop(DropItem):
 def count_drop(crawler: Crawler, reason: str, url: str | None, site: str | None) -> Drop:
     count(crawler, "dropped", reason, url, site)
     return Drop(reason, url)
+
+
+STATE_ERRORS = (StateError, sqlite3.Error)  # the store failed mid-crawl: loud, counted, exit 4
+
+
+def state_failed(crawler: Crawler, exc: BaseException, url: str | None, site: str | None) -> Drop:
+    """The crawl state failed while handling an article: one error line, a counted drop."""
+    stats = crawler.stats
+    if stats is not None and not stats.get_value("newscrawler/dropped/state_error"):
+        logger.error(
+            "error: the crawl state failed (%s); the article is not written and the next run retries it", exc
+        )
+    return count_drop(crawler, "state_error", url, site)

@@ -23,7 +23,7 @@ from w3lib.html import remove_tags, replace_entities
 from newscrawler.extraction.fields import word_count
 from newscrawler.frontier import Frontier
 from newscrawler.items import Article, Author
-from newscrawler.pipelines import count_drop
+from newscrawler.pipelines import STATE_ERRORS, count_drop, state_failed
 from newscrawler.state import SITE_ARTICLES, StateStore
 from newscrawler.state.extension import get_store
 from newscrawler.text import INVISIBLE, SPACES, fingerprint
@@ -62,6 +62,12 @@ class CleanPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
+        try:
+            return await self._process(item)
+        except STATE_ERRORS as exc:
+            raise state_failed(self.crawler, exc, item.url, item.metadata.get("site")) from None
+
+    async def _process(self, item: Article) -> Article:
         for name in ("headline", "description", "articleSection"):
             value = getattr(item, name)
             if value:

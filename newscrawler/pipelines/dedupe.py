@@ -23,7 +23,7 @@ from scrapy.crawler import Crawler
 
 from newscrawler.items import Article
 from newscrawler.output import article_lost, article_stored
-from newscrawler.pipelines import count_drop
+from newscrawler.pipelines import STATE_ERRORS, count_drop, state_failed
 from newscrawler.state.extension import get_store
 from newscrawler.text import fingerprint, signature, signature_similarity
 from newscrawler.urls import url_key
@@ -48,6 +48,12 @@ class DedupePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
+        try:
+            return self._process(item)
+        except STATE_ERRORS as exc:
+            raise state_failed(self.crawler, exc, item.url, item.metadata.get("site")) from None
+
+    def _process(self, item: Article) -> Article:
         state = get_store(self.crawler)
         site = item.metadata.get("site")
         keys = sorted({url_key(u) for u in (item.url, item.canonicalUrl) if u})
