@@ -7,8 +7,11 @@ it requests an article (see `NewsSpider._fetch`), so a skip is a counted skip, n
 
 from __future__ import annotations
 
+from typing import Any
+
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.stats import DownloaderStats
 
 from newscrawler.frontier import Frontier
 from newscrawler.stats import CountedIgnore, count
@@ -30,3 +33,15 @@ class DiscoveryBudgetMiddleware:
         if frontier is not None and site and frontier.has_enough(site):
             count(self.crawler, "skipped", "enough_articles", request.url, site)
             raise CountedIgnore(f"enough articles of {site}: {request.url}")
+
+
+class DownloaderErrorStats(DownloaderStats):
+    """Scrapy's downloader stats, with exception counts kept for real errors: a request refused
+    on purpose (CountedIgnore: off-site, private, enough articles) is counted under its own
+    reason by whoever refused it, not as a downloader exception."""
+
+    def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> None:
+        if isinstance(exception, CountedIgnore):
+            return None
+        super().process_exception(request, exception)
+        return None

@@ -72,6 +72,8 @@ ITEM_PIPELINES = {
 DOWNLOADER_MIDDLEWARES = {
     "newscrawler.safety.SafetyMiddleware": 10,  # first: http(s) only, on the site, never private hosts
     "newscrawler.middlewares.DiscoveryBudgetMiddleware": 50,  # a limit= crawl with enough stops listing
+    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,  # replaced by the next line...
+    "newscrawler.middlewares.DownloaderErrorStats": 850,  # ...so refusals are not counted as exceptions
 }
 TWISTED_DNS_RESOLVER = "newscrawler.safety.PublicOnlyResolver"  # private answers refused at connect time too
 NEWSCRAWLER_ALLOW_PRIVATE = os.environ.get(

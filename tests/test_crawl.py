@@ -121,6 +121,8 @@ async def test_limit_caps_articles_per_site(demo_site) -> None:
     samples = stats.get("newscrawler/dropped/template_sample", 0)
     assert stats[f"newscrawler/{site_key}/fetched"] == 3 + samples, "every page fetched is written or counted"
     assert "newscrawler/dropped/over_limit" not in stats
+    assert stats.get("newscrawler/skipped/enough_articles"), "listings left once it had enough..."
+    assert "downloader/exception_count" not in stats, "...are skips, not downloader errors"
 
 
 @deferred_f_from_coro_f
