@@ -83,6 +83,8 @@ async def test_each_discovery_path_works_on_its_own(demo_site, discovery: str, s
     got = {urlsplit(i.url).path for i in items}
     assert {a["path"] for a in reachable} <= got and len(got - {a["path"] for a in reachable}) <= 1
     assert {i.metadata["source"] for i in items} == {source}
+    if source == "feed":  # RSS pubDate "Fri, 27 Nov 2026 06:33:52 +0000" keeps its offset
+        assert all(i.metadata["listed"].endswith("+00:00") for i in items)
 
 
 @deferred_f_from_coro_f
