@@ -485,3 +485,38 @@ def test_sample_site_listing_and_about_pages_are_not_articles() -> None:
     for a in articles[:6]:
         others = [o for o in articles if o is not a]
         assert _judge(pages.article_page(a, others), f"{base}{a.path}"), a.template
+
+
+def test_drop_chrome_ends_the_article_where_its_text_ends() -> None:
+    """Chrome found at the fixtures' edges (issue #10), removed by general rules."""
+    from newscrawler.extraction.body import drop_chrome
+
+    story = [_STORY, _STORY.replace("Tuesday", "Monday")]
+    cases = [
+        # An end credit closes the article; a teaser for another story follows it.
+        [*story, "Reporting by Ann Lee in Port Saleh; Editing by Tom Brown", f"Elsewhere: {_STORY}"],
+        [*story, "—Associated Press writer John Doe in Paris contributed to this report."],
+        # Follow and feedback prompts at the end.
+        [*story, "Follow The Courier Opinion section on Facebook, Twitter (@Courier) and Instagram."],
+        # A closing list of other stories' headlines.
+        [
+            *story,
+            "The strange life and mysterious death of a coder",
+            "How the harbour board spends its money",
+            "What the new ferry timetable means for the islands",
+        ],
+    ]
+    for lines in cases:
+        assert drop_chrome(lines, "Harbour board closes the quay", []) == story
+    # A "Read more" prompt and the cut-short teaser it points to; a photo credit.
+    lines = [
+        story[0],
+        "Czytaj więcej",
+        "Delegacja dotrze do stolicy wieczorem – wynika ze słów Tr...",
+        story[1],
+    ]
+    assert drop_chrome(lines, None, []) == story
+    assert drop_chrome([story[0], "Фото: Дмитрий Азаров, Коммерсантъ", story[1]], None, []) == story
+    # A list article's own numbered items and links stay.
+    items = [*story, "14) Thriller (Vinile)", "http://amzn.to/x", "15) Bad (Vinile)", "http://amzn.to/y"]
+    assert drop_chrome(items, None, []) == items
