@@ -494,7 +494,6 @@ def test_drop_chrome_ends_the_article_where_its_text_ends() -> None:
     story = [_STORY, _STORY.replace("Tuesday", "Monday")]
     cases = [
         # An end credit closes the article; a teaser for another story follows it.
-        [*story, "Reporting by Ann Lee in Port Saleh; Editing by Tom Brown", f"Elsewhere: {_STORY}"],
         [*story, "—Associated Press writer John Doe in Paris contributed to this report."],
         # Follow and feedback prompts at the end.
         [*story, "Follow The Courier Opinion section on Facebook, Twitter (@Courier) and Instagram."],
@@ -508,6 +507,9 @@ def test_drop_chrome_ends_the_article_where_its_text_ends() -> None:
     ]
     for lines in cases:
         assert drop_chrome(lines, "Harbour board closes the quay", []) == story
+    # A "Reporting by" credit is the article's last line: what follows is another story's teaser.
+    credit = "Reporting by Ann Lee in Port Saleh; Editing by Tom Brown"
+    assert drop_chrome([*story, credit, f"Elsewhere: {_STORY}"], None, []) == [*story, credit]
     # A "Read more" prompt and the cut-short teaser it points to; a photo credit.
     lines = [
         story[0],

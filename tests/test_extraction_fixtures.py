@@ -32,6 +32,8 @@ KNOWN_EDGE_DIFFERENCES = {
     "fundus-ru_Kommersant_2025_05_14": "the gold body opens with the subtitle and the standfirst, "
     "which extraction gives as `description`",
     "fundus-se_Aftonbladet_2026_08_02": _STANDFIRST,
+    "fundus-us_Reuters_2024_03_07": "the gold body leaves out the closing 'Reporting by ...; Editing by' "
+    "credit, which extraction keeps as the last paragraph (the aeb gold and the sample site keep it)",
 }
 
 

@@ -8,8 +8,8 @@ Order of work (docs/fields.md, articleBody):
    much of, trafilatura's recall mode, kept to the paragraphs that JSON-LD confirms;
 4. a paragraph filter for chrome that survives all of the above (repeated headline,
    byline and dateline lines, "Related", "Read more" and the teaser it points to, photo
-   credits, share, follow and subscribe prompts; an end credit such as "Reporting by..."
-   and everything after it; a closing list of other stories' headlines).
+   credits, share, follow and subscribe prompts; whatever follows an end credit such as
+   "Reporting by...", and a contributor note; a closing list of other stories' headlines).
 """
 
 from __future__ import annotations
@@ -61,12 +61,11 @@ _CALL_TO_ACTION = re.compile(
     r"we(?:'|’)d (?:like|love) to hear (?:from you|what you think))\b",
     re.I,
 )
-# A credit line closes the article; what follows it is a teaser for another story.
-_CREDIT = re.compile(
-    r"^\W*\(?(?:reporting by|additional reporting by|writing by|editing by)\b|"
-    r"\bcontributed (?:to )?(?:this |the )?(?:report|story|article)(?:ing)?\W*$",
-    re.I,
-)
+# A credit line closes the article; what follows it is a teaser for another story. The
+# "Reporting by..." credit is kept as the article's last line (the sample site's wire stories
+# and the aeb gold keep it); a contributor note is dropped with it.
+_CREDIT = re.compile(r"^\W*\(?(?:reporting by|additional reporting by|writing by|editing by)\b", re.I)
+_CONTRIBUTED = re.compile(r"\bcontributed (?:to )?(?:this |the )?(?:report|story|article)(?:ing)?\W*$", re.I)
 # A photo credit printed as a paragraph ("Фото: Дмитрий Азаров, Коммерсантъ").
 _PHOTO_CREDIT = re.compile(r"^\W*(?:photo|foto|фото|bild|image|credit)s?\s*:", re.I)
 # A headline-shaped line: 5 to 14 words, a capital first, no closing punctuation, no number
@@ -246,8 +245,11 @@ def drop_chrome(
             continue
         if words <= 40 and _CALL_TO_ACTION.search(line) and i >= len(lines) - 3:
             continue
-        if words <= 40 and _CREDIT.search(line) and i >= len(lines) - 3:
-            break  # the end credit closes the article: what follows is another story's teaser
+        if words <= 40 and i >= len(lines) - 3 and _CONTRIBUTED.search(line):
+            break  # a contributor note closes the article: it and what follows are not the story
+        if words <= 40 and i >= len(lines) - 3 and _CREDIT.search(line):
+            kept.append(line)
+            break  # the credit closes the article: what follows is another story's teaser
         if i < 4 and words <= 15 and (_BYLINE.match(line) or _DATE_ONLY.match(line)):
             continue  # byline or dateline repeated as a paragraph
         if names and words <= 8 and any(name and name in n for name in names) and i < 4:
