@@ -398,3 +398,127 @@ def test_cli_corrupt_gzip_and_non_regular_files_are_one_line_errors(tmp_path: Pa
     os.mkfifo(fifo)
     one_line_error(run_cli(fifo), "not a regular file")
     one_line_error(run_cli(tmp_path), "not a regular file")
+
+
+# --- article pages and listing pages (issue #10) ---
+
+_STORY = (
+    "The harbour board voted on Tuesday to close the north quay for repairs after divers found "
+    "cracks in three of its oldest pillars, a decision that will move the ferry to the south pier "
+    "until the spring. Fishermen who land their catch at the quay said they had been warned for "
+    "years that the stone was failing, and asked the board to pay for the longer trip to market. "
+    "The board's chair said the repairs would cost about four million and that the work could not "
+    "wait for another winter of storms."
+)
+
+
+def _judge(html: str, url: str) -> bool:
+    from newscrawler.extraction.article import extract_from_page, is_article_page
+
+    page = Page.load(html, url)
+    return is_article_page(page, extract_from_page(page, downloaded=NOW))
+
+
+def test_jsonld_news_article_outweighs_a_generic_og_type() -> None:
+    """og:type website + a JSON-LD NewsArticle + real text: an article (6 aeb and 5 fundus-dev pages)."""
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Harbour board closes the north quay",
+        "datePublished": "2024-05-02T09:00:00Z",
+    }
+    html = f"""<html><head><title>Harbour board closes the north quay</title>
+<meta property="og:type" content="website">
+<script type="application/ld+json">{json.dumps(ld)}</script></head>
+<body><h1>Harbour board closes the north quay</h1><article><p>{_STORY}</p><p>{_STORY}</p></article>
+</body></html>"""
+    assert _judge(html, "https://news.example/2024/05/02/quay/")
+    # Without JSON-LD the page's own content (headline, date, running text) still says article.
+    plain = html.replace(f'<script type="application/ld+json">{json.dumps(ld)}</script>', "").replace(
+        "</title>", '</title><meta property="article:published_time" content="2024-05-02T09:00:00Z">'
+    )
+    assert _judge(plain, "https://news.example/2024/05/02/quay/")
+
+
+def test_section_page_with_generic_og_type_is_not_an_article() -> None:
+    teasers = "".join(
+        f'<li><h3><a href="/2024/05/0{i}/story-{i}/">Story number {i} from the coast</a></h3>'
+        f"<p>{_STORY[:90]}…</p></li>"
+        for i in range(1, 7)
+    )
+    html = f"""<html><head><title>Harbour | The Courier</title><meta property="og:type" content="website">
+</head><body><h1>Harbour</h1><ul>{teasers}</ul><a rel="next" href="?page=2">Older</a></body></html>"""
+    assert not _judge(html, "https://news.example/section/harbour/")
+    # Nor when its JSON-LD lists the teasers as NewsArticle items of a CollectionPage.
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "mainEntity": {
+            "@type": "ItemList",
+            "itemListElement": [
+                {"@type": "NewsArticle", "headline": f"Story number {i} from the coast"} for i in range(1, 7)
+            ],
+        },
+    }
+    with_ld = html.replace("</head>", f'<script type="application/ld+json">{json.dumps(ld)}</script></head>')
+    assert not _judge(with_ld, "https://news.example/section/harbour/")
+
+
+def test_sample_site_listing_and_about_pages_are_not_articles() -> None:
+    from sample_site import pages
+    from sample_site.content import SECTIONS, build_articles
+
+    articles = build_articles(NOW)
+    base = "http://sample.test"
+    listings = [
+        (f"{base}/", pages.home(articles, feeds=True, links=True, amp_of=articles[1])),
+        (f"{base}/", pages.home(articles, feeds=False, links=False, amp_of=None)),
+        (f"{base}{pages.ABOUT_PATH}", pages.about()),
+    ]
+    for name in SECTIONS:
+        count = sum(a.section == name for a in articles)
+        for n in range(1, count // pages.SECTION_PAGE_SIZE + 2):
+            listings.append((f"{base}/section/{name}/?page={n}", pages.section(name, articles, n)))
+    assert len(listings) > 10
+    assert [url for url, html in listings if _judge(html, url)] == []
+    # The same site's articles, every template, all pass.
+    for a in articles[:6]:
+        others = [o for o in articles if o is not a]
+        assert _judge(pages.article_page(a, others), f"{base}{a.path}"), a.template
+
+
+def test_drop_chrome_ends_the_article_where_its_text_ends() -> None:
+    """Chrome found at the fixtures' edges (issue #10), removed by general rules."""
+    from newscrawler.extraction.body import drop_chrome
+
+    story = [_STORY, _STORY.replace("Tuesday", "Monday")]
+    cases = [
+        # An end credit closes the article; a teaser for another story follows it.
+        [*story, "—Associated Press writer John Doe in Paris contributed to this report."],
+        # Follow and feedback prompts at the end.
+        [*story, "Follow The Courier Opinion section on Facebook, Twitter (@Courier) and Instagram."],
+        # A closing list of other stories' headlines.
+        [
+            *story,
+            "The strange life and mysterious death of a coder",
+            "How the harbour board spends its money",
+            "What the new ferry timetable means for the islands",
+        ],
+    ]
+    for lines in cases:
+        assert drop_chrome(lines, "Harbour board closes the quay", []) == story
+    # A "Reporting by" credit is the article's last line: what follows is another story's teaser.
+    credit = "Reporting by Ann Lee in Port Saleh; Editing by Tom Brown"
+    assert drop_chrome([*story, credit, f"Elsewhere: {_STORY}"], None, []) == [*story, credit]
+    # A "Read more" prompt and the cut-short teaser it points to; a photo credit.
+    lines = [
+        story[0],
+        "Czytaj więcej",
+        "Delegacja dotrze do stolicy wieczorem – wynika ze słów Tr...",
+        story[1],
+    ]
+    assert drop_chrome(lines, None, []) == story
+    assert drop_chrome([story[0], "Фото: Дмитрий Азаров, Коммерсантъ", story[1]], None, []) == story
+    # A list article's own numbered items and links stay.
+    items = [*story, "14) Thriller (Vinile)", "http://amzn.to/x", "15) Bad (Vinile)", "http://amzn.to/y"]
+    assert drop_chrome(items, None, []) == items

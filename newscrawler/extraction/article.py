@@ -21,7 +21,7 @@ from newscrawler.extraction import dates, fields
 from newscrawler.extraction.authors import clean_authors
 from newscrawler.extraction.body import extract_body
 from newscrawler.extraction.language import detect_language
-from newscrawler.extraction.page import Page
+from newscrawler.extraction.page import Page, is_listing_type
 from newscrawler.items import Article, Author
 
 logger = logging.getLogger(__name__)
@@ -96,18 +96,33 @@ def extract_from_page(
         return Article(url=page.url or None, metadata={"dateDownloaded": _iso_now(now)})
 
 
-def is_article_page(page: Page, article: Article) -> bool:
-    """An article page, not a home, section, tag or author page.
+# og:type values that say the page is an article.
+ARTICLE_OG_TYPES = frozenset({"article", "news", "newsarticle"})
+# og:type values that say nothing about the page: "website" is the default many CMSs print on
+# every page, articles included, and "video.other" marks an article with an embedded video.
+GENERIC_OG_TYPES = frozenset({"website", "video.other"})
+# Running text an undeclared page needs to count as an article.
+MIN_ARTICLE_WORDS = 80
 
-    Pages that declare a type are taken at their word (og:type, JSON-LD article objects);
-    undeclared pages need a headline, a date and enough running text.
+
+def is_article_page(page: Page, article: Article) -> bool:
+    """An article page, not a home, section, tag or author page. In order:
+
+    1. ``og:type`` article, or a JSON-LD article object (NewsArticle, Article...) on a page
+       whose JSON-LD does not also declare a listing (CollectionPage, ItemList...: a section
+       page's teasers): an article if it has a headline. JSON-LD is the more specific
+       statement, so it outweighs a generic ``og:type`` ("website", "video.other");
+    2. any other declared ``og:type`` ("profile", "product", "book"...): not an article;
+    3. no type, or a generic ``og:type``: the page's own content decides, a headline, a date
+       and at least 80 words of running text (a listing of teasers has no date of its own).
     """
-    og_type = (page.meta_first("og:type") or "").lower()
-    if og_type and og_type not in ("article", "news", "newsarticle"):
-        return False
-    if og_type == "article" or page.articles():
+    og_type = (page.meta_first("og:type") or "").strip().lower()
+    ld_article = bool(page.articles()) and not any(is_listing_type(o) for o in page.jsonld)
+    if og_type in ARTICLE_OG_TYPES or ld_article:
         return bool(article.headline)
-    return bool(article.headline and article.datePublished and (article.wordCount or 0) >= 80)
+    if og_type and og_type not in GENERIC_OG_TYPES:
+        return False
+    return bool(article.headline and article.datePublished and (article.wordCount or 0) >= MIN_ARTICLE_WORDS)
 
 
 def _iso_now(now: datetime) -> str:

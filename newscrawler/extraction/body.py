@@ -7,7 +7,9 @@ Order of work (docs/fields.md, articleBody):
 3. when the page's JSON-LD carries a full ``articleBody`` that the text above misses
    much of, trafilatura's recall mode, kept to the paragraphs that JSON-LD confirms;
 4. a paragraph filter for chrome that survives all of the above (repeated headline,
-   byline and dateline lines, "Related", "Read more", share and subscribe prompts...).
+   byline and dateline lines, "Related", "Read more" and the teaser it points to, photo
+   credits, share, follow and subscribe prompts; whatever follows an end credit such as
+   "Reporting by...", and a contributor note; a closing list of other stories' headlines).
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ _CHROME_LINE = re.compile(
     r"advertisement|advertising|sponsored|anzeige|werbung|publicidad|publicité|"
     r"click to tweet|tweet|email|print|comments?|\d+ comments?|leave a (?:comment|reply)|comments are closed\.?|"
     r"lesen sie auch|mehr zum thema|auch interessant|weitere artikel|lire aussi|à lire aussi|lee también|"
-    r"leer más|leia também|leggi anche|les også|läs också|czytaj też|ayrıca okuyun|"
+    r"leer más|leia também|leggi anche|les også|läs också|czytaj (?:też|także|więcej)|ayrıca okuyun|"
+    r"читайте также|"
     r"spot_img(?:spot_img)*|skip to (?:main )?content|back to top|loading\.*|"
     r"we use cookies.*|this site uses cookies.*|accept(?: all)? cookies"
     r")\W*$",
@@ -53,9 +56,23 @@ _CHROME_PREFIX = re.compile(
 _CALL_TO_ACTION = re.compile(
     r"\b(?:sign up|subscribe|newsletter|follow (?:us|him|her|them)|click here|download (?:our|the) app|"
     r"by submitting this form|all rights reserved|copyright ©|©\s*\d{4}|share this (?:article|story)|"
-    r"get (?:our|the) \w+ newsletter|support (?:our|independent) journalism|already a subscriber)\b",
+    r"get (?:our|the) \w+ newsletter|support (?:our|independent) journalism|already a subscriber|"
+    r"follow [\w .’'@()-]{1,60} on (?:facebook|twitter|instagram|x\b)|check out (?:our|the latest)|"
+    r"we(?:'|’)d (?:like|love) to hear (?:from you|what you think))\b",
     re.I,
 )
+# A credit line closes the article; what follows it is a teaser for another story. The
+# "Reporting by..." credit is kept as the article's last line (the sample site's wire stories
+# and the aeb gold keep it); a contributor note is dropped with it.
+_CREDIT = re.compile(r"^\W*\(?(?:reporting by|additional reporting by|writing by|editing by)\b", re.I)
+_CONTRIBUTED = re.compile(r"\bcontributed (?:to )?(?:this |the )?(?:report|story|article)(?:ing)?\W*$", re.I)
+# A photo credit printed as a paragraph ("Фото: Дмитрий Азаров, Коммерсантъ").
+_PHOTO_CREDIT = re.compile(r"^\W*(?:photo|foto|фото|bild|image|credit)s?\s*:", re.I)
+# A headline-shaped line: 5 to 14 words, a capital first, no closing punctuation, no number
+# or URL (those are a list article's own items).
+_LINK_LINE = re.compile(r"^(?=[A-Z])(?!.*(?:https?:|www\.))(?:\S+\s+){4,13}\S+$(?<![.!?:;\"”»’)])")
+# A teaser cut short after a "Read more" prompt.
+_ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)\W*$")
 _BYLINE = re.compile(
     r"^(?:by|von|par|por|di|av|door|from)\s+[\w.'’ -]{2,60}(?:,|\||$)|^(?:published|updated|posted|veröffentlicht|"
     r"aktualisiert|publié|publicado|pubblicato)\b",
@@ -198,26 +215,53 @@ def drop_chrome(
     label_keys = {norm(x) for x in labels if x}
     names = [norm(a) for a in authors]
     kept: list[str] = []
+    after_prompt = False
     for i, line in enumerate(lines):
         n = norm(line)
         words = len(n.split())
+        prompt, after_prompt = after_prompt, False
         if not n or "spot_img" in n:
             continue
         if i < 3 and n in label_keys:
             continue
         if head and (n == head or (i < 3 and words <= 40 and n.rstrip(".") == head.rstrip("."))):
             continue  # the headline printed again
+        if (
+            head
+            and i < 3
+            and words >= 3
+            and head.startswith(n)
+            and head[len(n) :].lstrip().startswith(("-", "|", "–"))
+        ):
+            continue  # the headline without its " - Section" suffix
         if words <= 12 and _CHROME_LINE.match(line):
+            after_prompt = True
             continue
         if words <= 25 and _CHROME_PREFIX.match(line):
             continue
-        if words <= 30 and _CALL_TO_ACTION.search(line) and i >= len(lines) - 3:
+        if prompt and words <= 40 and _ELLIPSIS_END.search(line):
+            continue  # the teaser a "Read more" prompt points to
+        if words <= 12 and _PHOTO_CREDIT.match(line):
             continue
+        if words <= 40 and _CALL_TO_ACTION.search(line) and i >= len(lines) - 3:
+            continue
+        if words <= 40 and i >= len(lines) - 3 and _CONTRIBUTED.search(line):
+            break  # a contributor note closes the article: it and what follows are not the story
+        if words <= 40 and i >= len(lines) - 3 and _CREDIT.search(line):
+            kept.append(line)
+            break  # the credit closes the article: what follows is another story's teaser
         if i < 4 and words <= 15 and (_BYLINE.match(line) or _DATE_ONLY.match(line)):
             continue  # byline or dateline repeated as a paragraph
         if names and words <= 8 and any(name and name in n for name in names) and i < 4:
             continue
         kept.append(line)
+    # A run of three or more short unpunctuated lines at the end is a list of links to other
+    # stories ("More Great WIRED Stories"), not the article's closing paragraphs.
+    run = 0
+    while run < len(kept) and _LINK_LINE.match(kept[len(kept) - 1 - run]):
+        run += 1
+    if 3 <= run <= 8 and run < len(kept):
+        del kept[len(kept) - run :]
     # A one- or two-word label above the first paragraph is a kicker, not a subheading.
     if len(kept) > 1 and len(kept[0].split()) <= 2 and len(kept[1].split()) >= 20:
         kept.pop(0)

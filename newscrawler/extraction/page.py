@@ -216,6 +216,14 @@ def is_article_type(obj: dict[str, Any]) -> bool:
     return any(t in ARTICLE_TYPES or t.endswith(("Article", "Posting")) for t in _types(obj))
 
 
+# JSON-LD types that say the page lists things (a section, tag, author or search page).
+LISTING_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"})
+
+
+def is_listing_type(obj: dict[str, Any]) -> bool:
+    return bool(_types(obj) & LISTING_TYPES)
+
+
 def _types(obj: dict[str, Any]) -> set[str]:
     t = obj.get("@type")
     values = t if isinstance(t, list) else [t]
