@@ -4,18 +4,31 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install lint test bench clean demo
+.PHONY: install lock lint test bench clean demo
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11+ is required"'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+# The exact versions and hashes in requirements.lock (`make lock` regenerates it), then the project
+# itself without dependencies, built by the locked setuptools: a new release of anything cannot
+# change what `make test` runs on.
+$(STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Regenerate requirements.lock from pyproject.toml (Python 3.11, Linux x86_64): pip-tools runs in a
+# venv of its own, so it never changes .venv. Then `make install` to use it.
+LOCK_TOOLS := $(VENV)/lock-tools
+lock:
+	$(PYTHON) -m venv $(LOCK_TOOLS)
+	$(LOCK_TOOLS)/bin/python -m pip install --quiet "pip-tools>=7.4,<8"
+	$(LOCK_TOOLS)/bin/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links \
+		--extra dev --output-file requirements.lock pyproject.toml
 
 lint: install
 	$(BIN)/ruff check newscrawler sample_site tests benchmarks

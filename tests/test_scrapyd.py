@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import importlib.machinery
+import importlib.util
 import json
 import os
 import socket
@@ -88,13 +90,13 @@ class Scrapyd:
         assert res.returncode == 0, res.stdout + res.stderr
         assert '"status": "ok"' in res.stdout + res.stderr, res.stdout + res.stderr
 
-    def schedule(self, *args: str, auth: bool = True) -> subprocess.CompletedProcess:
+    def schedule(self, *args: str, auth: bool = True, timeout: float = 60) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, str(REPO / "scripts" / "schedule-crawl"), *args],
             env=self.client_env(auth),
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=timeout,
         )
 
     def wait(self, job: str, timeout: float = 240) -> None:
@@ -198,3 +200,93 @@ def test_items_dir_replaces_feeds_and_per_job_settings_work(
     assert len(written) == 3
     assert all(set(r) >= {"url", "headline", "articleBody"} and None not in r.values() for r in written)
     assert (state / "state.sqlite3").exists(), "the per-job state setting was used"
+
+
+def load_schedule_crawl():
+    path = REPO / "scripts" / "schedule-crawl"
+    loader = importlib.machinery.SourceFileLoader("schedule_crawl", str(path))
+    spec = importlib.util.spec_from_loader("schedule_crawl", loader)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+PREFIX = "2026-11-28 15:00:00 [newscrawler.extensions] INFO: "
+
+
+@pytest.mark.parametrize(
+    ("log", "status", "says"),
+    [
+        ("error: limit='abc': use a whole number, e.g. limit=20\n", 2, "refused to start: limit='abc'"),
+        ("2026-11-28 15:00:00 [scrapy.utils.log] INFO: Scrapy 2.19.0 started\n", 1, "no newscrawler summary"),
+        ("", 1, "no newscrawler summary"),
+        (PREFIX + "newscrawler summary (finished): 0 articles written, 0 pages fetched, dropped: none"
+         " | a.example: 0 written of 0 article pages fetched, errors connection_refused 2\n", 1, "every request failed"),
+        (PREFIX + "newscrawler summary (finished): 0 articles written, 3 pages fetched, dropped: none"
+         " | no site answered\n", 1, "every request failed"),
+        (PREFIX + "newscrawler summary (finished): 4 articles written, 2 lost to output (written next run), "
+         "9 pages fetched, dropped: none | a.example: 4 written of 6 article pages fetched, 2 lost to output\n",
+         3, "lost to output"),
+        ("x [newscrawler.state.extension] ERROR: error: database disk image is malformed\n"
+         + PREFIX + "newscrawler summary (state_error): 0 articles written, 0 pages fetched, dropped: none"
+         " | no site answered\n", 4, "database disk image is malformed"),
+        (PREFIX + "newscrawler summary (shutdown): 2 articles written, 5 pages fetched, dropped: none"
+         " | a.example: 2 written of 2 article pages fetched\n", 1, "stopped before the crawl ended"),
+        (PREFIX + "newscrawler summary (finished): 0 articles written, 5 pages fetched, dropped: none"
+         " | a.example: 0 written of 0 article pages fetched, skipped known 12\n", 0, "0 articles written"),
+        ("x [scrapy.core.scraper] ERROR: Spider error processing <GET http://a.example/x>\n"
+         + PREFIX + "newscrawler summary (finished): 3 articles written, 5 pages fetched, dropped: none"
+         " | a.example: 3 written of 4 article pages fetched\n", 0, "3 articles written"),
+    ],
+)  # fmt: skip
+def test_wait_verdict_read_from_the_job_log(log: str, status: int, says: str) -> None:
+    verdict, why = load_schedule_crawl().judge(log)
+    assert (verdict, "\n" in why) == (status, False)
+    assert says in why
+
+
+@pytest.mark.slow
+def test_wait_makes_failed_jobs_loud(scrapyd_factory, demo_site, tmp_path: Path) -> None:
+    site = demo_site("feed")
+    daemon = scrapyd_factory(
+        NEWSCRAWLER_STATE_DIR=str(tmp_path / "state"),
+        NEWSCRAWLER_FEED_URI=str(tmp_path / "items" / "%(job)s.jsonl"),
+    )
+    daemon.deploy()
+
+    bad = daemon.schedule(
+        "--wait", "--timeout", "120", "-a", f"url={site.url}/", "-a", "limit=abc", timeout=180
+    )
+    assert bad.returncode == 2, bad.stdout + bad.stderr
+    job = bad.stdout.strip()
+    assert job, "the job id is printed before the wait"
+    assert bad.stderr.count("\n") == 1 and bad.stderr.startswith(
+        f"error: job {job}: the crawl refused to start: "
+    )
+    assert "limit='abc'" in bad.stderr and f"/logs/newscrawler/news/{job}.log" in bad.stderr
+    assert daemon.log(job).splitlines()[0] == "error: limit='abc': use a whole number, e.g. limit=20"
+
+    dead = daemon.schedule(
+        "--wait", "-a", "url=http://127.0.0.1:9/", "-d", "setting=AUTOTHROTTLE_ENABLED=False", timeout=180
+    )
+    assert dead.returncode == 1, dead.stdout + dead.stderr
+    assert "every request failed" in dead.stderr
+
+    good = daemon.schedule(
+        "--wait",
+        "-a",
+        f"url={site.url}/",
+        "-a",
+        "limit=2",
+        "-d",
+        "setting=AUTOTHROTTLE_ENABLED=False",
+        timeout=180,
+    )
+    assert good.returncode == 0, good.stdout + good.stderr
+    job, verdict = good.stdout.strip().splitlines()
+    assert verdict.startswith(f"job {job} ok: newscrawler summary (finished): 2 articles written")
+    assert good.stderr == ""
+
+    late = daemon.schedule("--wait", "--timeout", "0", "-a", f"url={site.url}/", "-a", "limit=1")
+    assert late.returncode == 1 and "--timeout" in late.stderr

@@ -2,6 +2,11 @@
 
 A mistyped argument (unknown site, malformed since=, a url= that is not http) is the
 user's mistake: one line on stderr and exit status 2, not a traceback from inside the crawl.
+
+The check runs in ``process_options``, which Scrapy calls before it creates the crawler
+process (and with it the logging and the start-up lines). So the ``error:`` line is the
+only output: the last line on stderr, and, when ``LOG_FILE`` is set (scrapyd sets it to the
+job's log), the first line of that file, where whoever reads the job's log sees it.
 """
 
 from __future__ import annotations
@@ -19,18 +24,50 @@ from newscrawler.stats import EXIT_USAGE, exit_status
 
 
 class Command(ScrapyCrawlCommand):
+    failed = False
+    fresh = False  # fresh=1: the state is checked in run()
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)  # -s, -a, -o: the settings are final after this
+        if not args or args[0] != NewsSpider.name:
+            return
+        assert self.settings is not None
+        try:
+            plan = CrawlPlan.parse(dict(opts.spargs), sites_file=self.settings.get("NEWSCRAWLER_SITES_FILE"))
+            # A corrupt state is an error before the crawl, not during it. With fresh=1 an
+            # unusable state is moved aside and that is logged: checked in run(), once logging is set up.
+            self.fresh = plan.fresh
+            if not plan.fresh:
+                open_state(self.settings).close()
+        except (UsageError, StateError) as exc:
+            self.fail(str(exc))
+
+    def fail(self, message: str) -> None:
+        """The one `error:` line: appended to LOG_FILE if set, then on stderr, exit status 2."""
+        assert self.settings is not None
+        line = f"error: {message}"
+        log_file = self.settings.get("LOG_FILE")
+        if log_file:
+            try:
+                with open(log_file, "a", encoding=self.settings.get("LOG_ENCODING") or "utf-8") as f:
+                    f.write(line + "\n")
+            except OSError as exc:
+                print(f"warning: cannot write to LOG_FILE {log_file}: {exc}", file=sys.stderr)
+        print(line, file=sys.stderr, flush=True)
+        self.failed = True
+        self.exitcode = EXIT_USAGE
+        # Nothing will be crawled: no crawler process, so no Scrapy log line before or after.
+        self.requires_crawler_process = False
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        if args and args[0] == NewsSpider.name:
+        if self.failed:
+            return
+        if self.fresh:
             assert self.settings is not None
             try:
-                plan = CrawlPlan.parse(
-                    dict(opts.spargs), sites_file=self.settings.get("NEWSCRAWLER_SITES_FILE")
-                )
-                # A corrupt state is an error before the crawl, not during it.
-                open_state(self.settings, fresh=plan.fresh).close()
-            except (UsageError, StateError) as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                self.exitcode = EXIT_USAGE
+                open_state(self.settings, fresh=True).close()
+            except StateError as exc:
+                self.fail(str(exc))
                 return
         if len(args) != 1:
             super().run(args, opts)
