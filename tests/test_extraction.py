@@ -522,3 +522,13 @@ def test_drop_chrome_ends_the_article_where_its_text_ends() -> None:
     # A list article's own numbered items and links stay.
     items = [*story, "14) Thriller (Vinile)", "http://amzn.to/x", "15) Bad (Vinile)", "http://amzn.to/y"]
     assert drop_chrome(items, None, []) == items
+
+
+def test_publisher_is_never_guessed_from_the_host_name() -> None:
+    html = f"<html><head><title>Storm closes the port</title></head><body><article><h1>Storm closes the port</h1><p>{EN}</p></article></body></html>"
+    for url in (
+        "https://www.nytimes.com/2024/05/03/storm.html",
+        "http://127.0.0.1:8000/storm",
+        "https://x.com/a",
+    ):
+        assert extract_article(html, url).publisher is None
