@@ -20,24 +20,13 @@ from newscrawler.spiders.news import NewsSpider
 REPO = Path(__file__).parent.parent
 
 
-class DemoSite:
-    """The sample site as a real HTTP server on a free 127.0.0.1 port (like Scrapy's mockserver)."""
+class LocalServer:
+    """A test server in a subprocess that prints `READY <url>` once it listens (like Scrapy's
+    mockserver); run from the repository root so it finds sample_site/ and tests/."""
 
-    def __init__(self, discovery: str = "all", delay: float = 0.0) -> None:
+    def __init__(self, *module_and_args: str) -> None:
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "sample_site.server",
-                "--port",
-                "0",
-                "--discovery",
-                discovery,
-                "--delay",
-                str(delay),
-            ],
-            stdout=subprocess.PIPE,
-            text=True,
+            [sys.executable, "-m", *module_and_args], stdout=subprocess.PIPE, text=True, cwd=REPO
         )
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline().strip()
@@ -48,52 +37,11 @@ class DemoSite:
         with urlopen(self.url + path, timeout=10) as resp:
             return json.loads(resp.read())
 
-    def publish(self, n: int) -> None:
-        self.get(f"/__publish?n={n}")
-
-    def edit(self, index: int) -> None:
-        self.get(f"/__edit?index={index}")
-
     def requests(self) -> dict[str, int]:
+        """Hits per path."""
         return self.get("/__requests")
 
     def articles(self) -> list[dict[str, Any]]:
-        return self.get("/__articles")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-        if self.proc.stdout:
-            self.proc.stdout.close()
-
-
-class HostileSite:
-    """One scenario of tests/mockserver/hostile.py as a real HTTP server (its docstring lists them)."""
-
-    def __init__(
-        self, scenario: str, host: str = "127.0.0.1", other_url: str | None = None, stall: float = 60.0
-    ) -> None:
-        cmd = [sys.executable, "-m", "tests.mockserver.hostile", "--port", "0", "--host", host]
-        cmd += ["--scenario", scenario, "--stall", str(stall)]
-        if other_url:
-            cmd += ["--other-url", other_url]
-        self.scenario = scenario
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=REPO)
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline().strip()
-        assert line.startswith("READY "), line
-        self.url = line.split(" ", 1)[1]
-
-    def get(self, path: str) -> Any:
-        with urlopen(self.url + path, timeout=10) as resp:
-            return json.loads(resp.read())
-
-    def requests(self) -> dict[str, int]:
-        """Hits per path (query string kept). never_answers has none to give."""
-        return self.get("/__requests")
-
-    def articles(self) -> list[dict[str, Any]]:
-        """Each article's path, headline, author, published, paragraphs and fate in this scenario."""
         return self.get("/__articles")
 
     def stop(self) -> None:
@@ -102,6 +50,33 @@ class HostileSite:
             self.proc.wait(timeout=10)
         if self.proc.stdout:
             self.proc.stdout.close()
+
+
+class DemoSite(LocalServer):
+    """The sample site on a free 127.0.0.1 port; it can publish and edit articles on request."""
+
+    def __init__(self, discovery: str = "all", delay: float = 0.0) -> None:
+        super().__init__("sample_site.server", "--port", "0", "--discovery", discovery, "--delay", str(delay))
+
+    def publish(self, n: int) -> None:
+        self.get(f"/__publish?n={n}")
+
+    def edit(self, index: int) -> None:
+        self.get(f"/__edit?index={index}")
+
+
+class HostileSite(LocalServer):
+    """One scenario of tests/mockserver/hostile.py (its docstring lists them). `articles()` gives
+    each article's fate in the scenario; never_answers has no `requests()` to give."""
+
+    def __init__(
+        self, scenario: str, host: str = "127.0.0.1", other_url: str | None = None, stall: float = 60.0
+    ) -> None:
+        args = ["--port", "0", "--host", host, "--scenario", scenario, "--stall", str(stall)]
+        super().__init__(
+            "tests.mockserver.hostile", *args, *(["--other-url", other_url] if other_url else [])
+        )
+        self.scenario = scenario
 
 
 @pytest.fixture

@@ -30,6 +30,20 @@ def crawl(site_url: str, *args: str, state: Path) -> subprocess.CompletedProcess
     )  # fmt: skip
 
 
+def closed_port_url() -> str:
+    """A 127.0.0.1 address with nothing listening: connections are refused."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"127.0.0.1:{s.getsockname()[1]}"
+
+
+def next_run_writes_all(site_url: str, state: Path, out: Path) -> None:
+    """With the output working again, the next run on the same state writes every article."""
+    again = crawl(site_url, "-O", str(out), state=state)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert len(urls(out)) == int(LIMIT), "the next run writes every article the failed one lost"
+
+
 def summary(res: subprocess.CompletedProcess[str]) -> str:
     lines = [line for line in res.stderr.splitlines() if "newscrawler summary" in line]
     assert len(lines) == 1, res.stderr[-3000:]
@@ -70,10 +84,7 @@ def test_output_to_a_full_device_loses_nothing(demo_site, tmp_path: Path) -> Non
     line = summary(res)
     assert "0 articles written" in line and f"{LIMIT} lost to output" in line
     assert "error: output failed" in res.stderr
-    out = tmp_path / "out.jsonl"
-    again = crawl(site.url, "-O", str(out), state=state)
-    assert again.returncode == 0, again.stderr[-2000:]
-    assert len(urls(out)) == int(LIMIT), "the next run writes every article the failed one lost"
+    next_run_writes_all(site.url, state, tmp_path / "out.jsonl")
 
 
 def test_a_filesystem_filling_up_midway_keeps_whole_lines_and_loses_nothing(
@@ -106,23 +117,16 @@ def test_a_read_only_output_folder_is_loud_and_loses_nothing(demo_site, tmp_path
     ro = mount("ro", "ro,size=64k")
     res = crawl(site.url, "-O", str(ro / "out.jsonl"), state=state)
     assert res.returncode == 3 and "0 articles written" in summary(res)
-    out = tmp_path / "out.jsonl"
-    assert crawl(site.url, "-O", str(out), state=state).returncode == 0
-    assert len(urls(out)) == int(LIMIT)
+    next_run_writes_all(site.url, state, tmp_path / "out.jsonl")
 
 
 def test_an_upload_that_fails_at_the_end_loses_nothing(demo_site, tmp_path: Path) -> None:
     site = demo_site()
     state = tmp_path / "state"
-    with socket.socket() as s:  # a port with nothing listening: the FTP upload is refused
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    res = crawl(site.url, "-o", f"ftp://user:pw@127.0.0.1:{port}/out.jsonl", state=state)
+    res = crawl(site.url, "-o", f"ftp://user:pw@{closed_port_url()}/out.jsonl", state=state)  # refused
     assert res.returncode == 3, res.stderr[-2000:]
     assert "0 articles written" in summary(res) and f"{LIMIT} lost to output" in summary(res)
-    out = tmp_path / "out.jsonl"
-    assert crawl(site.url, "-O", str(out), state=state).returncode == 0
-    assert len(urls(out)) == int(LIMIT)
+    next_run_writes_all(site.url, state, tmp_path / "out.jsonl")
 
 
 def test_a_truncated_state_is_an_error_and_fresh_keeps_it_aside(demo_site, tmp_path: Path) -> None:
@@ -152,10 +156,7 @@ def test_a_read_only_state_folder_says_so(demo_site, tmp_path: Path, mount) -> N
 
 
 def test_a_crawl_where_no_site_answers_is_a_failure(tmp_path: Path) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        closed = f"http://127.0.0.1:{s.getsockname()[1]}"
-    res = crawl(closed, "-O", str(tmp_path / "a.jsonl"), state=tmp_path / "state")
+    res = crawl(f"http://{closed_port_url()}", "-O", str(tmp_path / "a.jsonl"), state=tmp_path / "state")
     assert res.returncode == 5, res.stderr[-2000:]
     assert "no site answered" in summary(res)
 

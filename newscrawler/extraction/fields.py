@@ -74,26 +74,26 @@ def canonical_url(page: Page) -> str | None:
     return None
 
 
-def publisher(page: Page, ld: dict[str, Any]) -> str | None:
-    """The site's name as the page states it (never guessed from the host name)."""
+def _stated_site_names(page: Page, ld: dict[str, Any]) -> list[str]:
+    """The names the page itself gives its site: JSON-LD publisher, og:site_name, WebSite/Organization."""
     pub = ld.get("publisher")
     names = strs(pub if not isinstance(pub, list) else pub[:1])
-    names += [n for n in (page.meta_first(*mx.SITE_NAME_META),) if n]
+    names += [n for n in (page.meta_first(name) for name in mx.SITE_NAME_META) if n]
     for obj in page.jsonld:
         if "WebSite" in str(obj.get("@type")) or "Organization" in str(obj.get("@type")):
             names += strs(obj.get("name"))
-    return next((" ".join(n.split()) for n in names if n.strip()), None)
+    return [" ".join(n.split()) for n in names if n.strip()]
+
+
+def publisher(page: Page, ld: dict[str, Any]) -> str | None:
+    """The site's name as the page states it (never guessed from the host name)."""
+    return next(iter(_stated_site_names(page, ld)), None)
 
 
 def site_names(page: Page, ld: dict[str, Any]) -> list[str]:
-    """Every name the site goes by here, for stripping from titles and telling from authors."""
-    names: list[str] = []
-    pub = ld.get("publisher")
-    names += strs(pub if not isinstance(pub, list) else pub[:1])
-    names += [n for n in (page.meta_first("og:site_name"), page.meta_first("application-name")) if n]
-    for obj in page.jsonld:
-        if "WebSite" in str(obj.get("@type")) or "Organization" in str(obj.get("@type")):
-            names += strs(obj.get("name"))
+    """Every name the site goes by here, for stripping from titles and telling from authors:
+    the names the page states, then the host's first label and the host."""
+    names = _stated_site_names(page, ld)
     host = urlsplit(page.url).hostname or ""
     labels = [x for x in host.split(".") if x not in ("www", "m", "amp", "com", "co", "org", "net", "news")]
     if labels:
@@ -103,8 +103,7 @@ def site_names(page: Page, ld: dict[str, Any]) -> list[str]:
     seen: set[str] = set()
     out = []
     for n in names:
-        n = " ".join(n.split())
-        if n and n.casefold() not in seen:
+        if n.casefold() not in seen:
             seen.add(n.casefold())
             out.append(n)
     return out
