@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install lock lint test bench clean demo
+.PHONY: install system lock lint test bench clean demo
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11+ is required"'
@@ -18,7 +18,18 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) system
+
+# Servers the tests start for themselves: redis-server (distributed crawls). Installed with the
+# system package manager when missing; that needs root (CI machines run as root).
+SYSTEM_PACKAGES := redis-server
+system:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do command -v $$p >/dev/null || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" != 0 ]; then echo "error: install$$missing (e.g. sudo apt-get install$$missing)" >&2; exit 1; fi; \
+		echo "installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
 
 # Regenerate requirements.lock from pyproject.toml (Python 3.11, Linux x86_64): pip-tools runs in a
 # venv of its own, so it never changes .venv. Then `make install` to use it.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,11 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 from twisted.internet.task import LoopingCall
 
+from newscrawler.distributed import redis_url
 from newscrawler.output import OutputLedger, article_stored, output_closed
 from newscrawler.plan import Planned
 from newscrawler.safety import install_log_masking
-from newscrawler.stats import answered, per_site, totals
+from newscrawler.stats import answered, idle_worker, per_site, totals
 
 logger = logging.getLogger(__name__)
 
@@ -43,11 +45,15 @@ def feed_uri_params(params: dict[str, Any], spider: Spider) -> dict[str, Any]:
 
     Under scrapyd, ``job`` is the job id (scrapyd passes it as the ``_job`` argument and the
     SCRAPY_JOB variable) and ``job_suffix`` is ``-<job id>``, so later or concurrent jobs never
-    share a file. Outside scrapyd they are ``local`` and empty.
+    share a file. A distributed worker outside scrapyd uses ``<host>-<pid>`` (also ``%(worker)s``).
+    Otherwise they are ``local`` and empty.
     """
     plan = spider.plan if isinstance(spider, Planned) else None
     job = (plan.job if plan else None) or os.environ.get("SCRAPY_JOB")
-    return {**params, "job": job or "local", "job_suffix": f"-{job}" if job else ""}
+    worker = f"{socket.gethostname()}-{os.getpid()}"
+    if not job and redis_url(getattr(spider, "settings", None)):
+        job = worker  # many workers of one distributed crawl: one file each
+    return {**params, "job": job or "local", "job_suffix": f"-{job}" if job else "", "worker": worker}
 
 
 class Progress:
@@ -157,7 +163,7 @@ def summary_line(stats: dict[str, Any], reason: str = "finished") -> str:
     written = sum(s["written"] for s in sites.values())
     lost = stats.get("newscrawler/lost_to_output", 0)
     line = (
-        f"newscrawler summary ({reason}{'' if answered(stats) else ', no site answered'}): "
+        f"newscrawler summary ({reason}{_answered_note(stats)}): "
         f"{written} articles written, "
         + (f"{lost} lost to output (written next run), " if lost else "")
         + f"{stats.get('response_received_count', 0)} pages fetched, "
@@ -165,4 +171,14 @@ def summary_line(stats: dict[str, Any], reason: str = "finished") -> str:
     )
     if stats.get("newscrawler/template_paragraphs_removed"):
         line += f", template paragraphs removed {stats['newscrawler/template_paragraphs_removed']}"
-    return line + " | " + ("; ".join(parts) or "no site answered")
+    return (
+        line
+        + " | "
+        + ("; ".join(parts) or ("nothing left to take" if idle_worker(stats) else "no site answered"))
+    )
+
+
+def _answered_note(stats: dict[str, Any]) -> str:
+    if answered(stats):
+        return ""
+    return ", nothing left to take" if idle_worker(stats) else ", no site answered"

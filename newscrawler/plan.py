@@ -44,12 +44,21 @@ class CrawlPlan:
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     user_urls: tuple[str, ...] = ()  # the start URLs the user gave with url=
     job: str | None = None  # the scrapyd job id (scrapyd passes it as the _job argument)
+    chosen: bool = False  # url= or sites= named the sites (else: the whole registry)
 
     def site(self, name: str) -> Site:
         for s in self.sites:
             if s.name == name:
                 return s
         raise KeyError(name)
+
+    def start_entries(self) -> list[dict[str, str]]:
+        """The sites as a distributed crawl's start-key entries: the URL the user gave, or the
+        registry name (with its home page, the ``url`` scrapy-redis expects)."""
+        given = {site_for_url(u).name: u for u in self.user_urls}
+        return [
+            {"url": given[s.name]} if s.name in given else {"site": s.name, "url": s.home} for s in self.sites
+        ]
 
     @classmethod
     def parse(
@@ -62,7 +71,7 @@ class CrawlPlan:
             raise UsageError(_unknown_message(unknown[0]))
         now = now or datetime.now(UTC)
         sites_file = args.get("sites_file") or sites_file
-        registry = _registry(sites_file)
+        registry = load_sites(sites_file)
         chosen: list[Site] = []
         user_urls: list[str] = []
         for u in _items(args.get("url")):
@@ -84,6 +93,7 @@ class CrawlPlan:
             started=now,
             user_urls=tuple(user_urls),
             job=str(arguments["_job"]) if arguments.get("_job") else None,
+            chosen=bool(chosen),
         )
 
 
@@ -111,7 +121,8 @@ def _items(value: Any) -> list[str]:
     return [x.strip() for x in str(value or "").split(",") if x.strip()]
 
 
-def _registry(sites_file: str | None) -> dict[str, Site]:
+def load_sites(sites_file: str | None) -> dict[str, Site]:
+    """The bundled registry, with a sites_file's entries merged over it."""
     try:
         registry = load_registry()
         if sites_file:

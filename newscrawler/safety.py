@@ -142,10 +142,12 @@ class SafetyMiddleware:
         user_given = request.meta.get("start") or (
             "site" not in request.meta and not request.meta.get("dont_obey_robotstxt")
         )
-        if user_given and not request.meta.get("redirect_urls"):
-            # A start URL the user (or the registry) gave: its exact host:port may be private.
-            self.allow.netlocs.add(netloc)
         home = request.meta.get("site_home")
+        # A start URL the user (or the registry) gave: its exact host:port may be private. So may
+        # a request on its site's own home host:port: in a distributed crawl another worker may
+        # have sent the site's start requests.
+        if (user_given and not request.meta.get("redirect_urls")) or (home and _netloc(home)[1] == netloc):
+            self.allow.netlocs.add(netloc)
         if home and not request.meta.get("declared"):
             home_host = urlsplit(home).hostname or ""
             if not same_site(host, home_host):

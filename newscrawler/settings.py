@@ -48,7 +48,10 @@ FEED_EXPORTERS = {
 FEED_STORE_EMPTY = False  # a run with nothing new leaves no empty file behind
 FEED_EXPORT_ENCODING = "utf-8"  # UTF-8 text, not \u escapes
 FEED_EXPORT_FIELDS = list(FIELD_NAMES)  # schema order in every line
-ADDONS = {"newscrawler.extensions.FeedLocation": 0}  # FEEDS from NEWSCRAWLER_FEED_URI unless -o/-O
+ADDONS = {
+    "newscrawler.extensions.FeedLocation": 0,  # FEEDS from NEWSCRAWLER_FEED_URI unless -o/-O
+    "newscrawler.distributed.Distributed": 0,  # REDIS_URL set: scrapy-redis scheduler, Redis state
+}
 EXTENSIONS = {
     "newscrawler.frontier.Frontier": 0,  # what is scheduled, in flight and held back, per site
     "newscrawler.state.extension.CrawlState": 0,  # opens the crawl state with the spider, closes it after
@@ -88,6 +91,13 @@ NEWSCRAWLER_STATE_DIR = os.environ.get(
 NEWSCRAWLER_STATE_URL = os.environ.get(
     "NEWSCRAWLER_STATE_URL"
 )  # None: state.sqlite3 in NEWSCRAWLER_STATE_DIR; or sqlite:///path, a path
+NEWSCRAWLER_LEASE_SECONDS = 120.0  # a claim outlives a dead worker this long, then another writes it
+
+# --- distributed: one switch, REDIS_URL (setting or environment); see newscrawler/distributed.py ---
+REDIS_URL = os.environ.get("REDIS_URL")  # None: one machine, SQLite state, Scrapy's own scheduler
+NEWSCRAWLER_WORKER_WAIT = 30.0  # seconds an idle worker waits for sites to be pushed; -1: forever
+NEWSCRAWLER_ROUND_TTL = 7 * 86400  # a pushed site's request fingerprints expire this long after its crawl
+
 # --- bounds: every crawl ends, whatever a site serves (per site; cuts are counted as skipped) ---
 NEWSCRAWLER_MAX_URL_LENGTH = 2000  # longer links are traps or junk (Scrapy's own limit is 2083)
 NEWSCRAWLER_SITEMAP_MAX_DEPTH = 4  # real indexes nest once or twice; an endless chain is a trap

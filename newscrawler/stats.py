@@ -115,15 +115,22 @@ def answered(stats: dict[str, Any]) -> int:
     return sum(v for k, v in stats.items() if re.fullmatch(r"downloader/response_status_count/[23]\d\d", k))
 
 
+def idle_worker(stats: dict[str, Any]) -> bool:
+    """A distributed worker that found nothing left to take (the others did it): not a failure."""
+    return stats.get("distributed/taken") == 0
+
+
 def exit_status(stats: dict[str, Any]) -> int:
     """The exit status a finished crawl's stats call for."""
     if stats.get("newscrawler/lost_to_output"):
         return EXIT_OUTPUT_FAILED
-    if stats.get("finish_reason") == "state_error" or stats.get("newscrawler/dropped/state_error"):
+    if stats.get("finish_reason") in ("state_error", "redis_error") or stats.get(
+        "newscrawler/dropped/state_error"
+    ):
         return EXIT_STATE_FAILED
     answered = sum(
         v for k, v in stats.items() if re.fullmatch(r"downloader/response_status_count/[23]\d\d", k)
     )
-    if not answered:
+    if not answered and not idle_worker(stats):
         return EXIT_NO_SITE_ANSWERED
     return EXIT_OK

@@ -278,6 +278,9 @@ def test_feed_names_carry_the_scrapyd_job_id() -> None:
     params = feed_uri_params({"name": "news", "time": "T"}, spider)  # type: ignore[arg-type]
     assert settings.NEWSCRAWLER_FEED_URI % params == "output/news/T-abc123.jsonl"
     assert feed_uri_params({}, SimpleNamespace())["job_suffix"] == ""  # type: ignore[arg-type]
+    # Workers of one distributed crawl, started the same second on one machine: a file each.
+    worker = SimpleNamespace(settings={"REDIS_URL": "redis://127.0.0.1:6379/0"})
+    assert feed_uri_params({}, worker)["job_suffix"].endswith(f"-{os.getpid()}")  # type: ignore[arg-type]
 
 
 def test_progress_line_reports_written_dropped_duplicates_and_rate(caplog) -> None:

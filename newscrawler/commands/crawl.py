@@ -14,9 +14,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+import redis
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
+from newscrawler.distributed import redis_url, reset_crawl
 from newscrawler.plan import CrawlPlan
 from newscrawler.spiders.news import NewsSpider
 from newscrawler.state import StateError, open_state
@@ -65,8 +67,11 @@ class Command(ScrapyCrawlCommand):
         if self.fresh:
             assert self.settings is not None
             try:
+                url = redis_url(self.settings)
+                if url:  # the shared queue, fingerprints and waiting sites go too (no worker may run)
+                    reset_crawl(url, args[0] if args else "news")
                 open_state(self.settings, fresh=True).close()
-            except StateError as exc:
+            except (StateError, RuntimeError, redis.RedisError) as exc:
                 self.fail(str(exc))
                 return
         if len(args) != 1:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 
+import redis
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
@@ -28,7 +29,11 @@ def count_drop(crawler: Crawler, reason: str, url: str | None, site: str | None)
     return Drop(reason, url)
 
 
-STATE_ERRORS = (StateError, sqlite3.Error)  # the store failed mid-crawl: loud, counted, exit 4
+STATE_ERRORS = (
+    StateError,
+    sqlite3.Error,
+    redis.RedisError,
+)  # the store failed mid-crawl: loud, counted, exit 4
 
 
 def state_failed(crawler: Crawler, exc: BaseException, url: str | None, site: str | None) -> Drop:

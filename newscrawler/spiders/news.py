@@ -3,6 +3,12 @@
 scrapy crawl news -a url=https://site.example/          # any site, zero configuration
 scrapy crawl news -a sites=dawn,reuters -a since=2d     # sites from the registry
 scrapy crawl news -a limit=20 -O articles.jsonl
+REDIS_URL=redis://host:6379/0 scrapy crawl news    # one of many workers sharing a crawl
+
+With REDIS_URL set (see ``newscrawler.distributed``) the sites come from a Redis key, read
+through scrapy-redis's ``RedisMixin``: a first batch in ``start()`` (scrapy-redis 0.9.1 reads
+them in ``start_requests``, which Scrapy 2.13+ no longer calls), more whenever the worker is
+idle. Sites given with url= or sites= are pushed there first, so every worker shares them.
 
 The callbacks are thin: `newscrawler.discovery` parses what listings say, the `Frontier`
 decides what to fetch, `newscrawler.extraction` turns a page into an Article.
@@ -10,6 +16,9 @@ decides what to fetch, `newscrawler.extraction` turns a page into an Article.
 
 from __future__ import annotations
 
+import json
+import time
+import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -19,32 +28,38 @@ from zoneinfo import ZoneInfo
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy_redis.spiders import RedisMixin
 from twisted.python.failure import Failure
 
 from newscrawler import discovery
+from newscrawler.distributed import push_sites, redis_url, request_done
 from newscrawler.extraction.article import extract_from_page, is_article_page
 from newscrawler.extraction.dates import parse_any
 from newscrawler.extraction.page import Page
 from newscrawler.frontier import Candidate, Decision, Frontier, changed_since
-from newscrawler.plan import CrawlPlan
+from newscrawler.plan import CrawlPlan, load_sites
 from newscrawler.sites import Site, site_for_url
 from newscrawler.state import SITE_ARTICLES
 from newscrawler.state.extension import get_store
 from newscrawler.stats import count, failure_reason
-from newscrawler.urls import url_key, without_session_id
+from newscrawler.urls import is_http_url, url_key, without_session_id
 
 # Articles first: a crawl reaches articles before it has walked every listing.
 ARTICLE_PRIORITY = 100
 SITEMAP_PRIORITY = 50  # sitemaps and feeds name articles directly
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
     name = "news"
     plan: CrawlPlan
+    distributed = False  # REDIS_URL is set: sites and requests are shared through Redis
     _frontier: Frontier | None = None
     _robots_read: set[str]  # sites whose robots.txt was read for sitemaps
+    _sites: dict[str, Site]  # the sites this worker has seen: the plan's, then pushed ones
+    _registry: dict[str, Site] | None = None
 
     def __init__(self, plan: CrawlPlan | None = None, **kwargs: Any) -> None:
         super().__init__(**{k: v for k, v in kwargs.items() if k.startswith("_")})
@@ -56,7 +71,9 @@ class NewsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, plan=plan, **kwargs)
         assert isinstance(spider, NewsSpider)
         spider._robots_read = set()
+        spider._sites = {site.name: site for site in plan.sites}
         crawler.signals.connect(spider.response_received, signal=signals.response_received)
+        spider.distributed = redis_url(crawler.settings) is not None
         return spider
 
     # --- discovery ---
@@ -69,49 +86,114 @@ class NewsSpider(scrapy.Spider):
             self._frontier.configure(self.plan)
         return self._frontier
 
+    def site(self, name: str, home: str | None = None) -> Site:
+        """A site by name: one this worker knows, else the registry's, else one made from its home
+        page (a distributed crawl hands a worker requests of sites that others were given)."""
+        if name not in self._sites:
+            if self._registry is None:
+                self._registry = load_sites(self.settings.get("NEWSCRAWLER_SITES_FILE"))
+            if name in self._registry:
+                self._sites[name] = self._registry[name]
+            elif home and site_for_url(home).name == name:
+                self._sites[name] = site_for_url(home)
+            else:
+                raise KeyError(name)
+        return self._sites[name]
+
     def site_of(self, meta: dict[str, Any], url: str) -> Site:
         """The site a response belongs to: from its request, else by its host (`scrapy parse`)."""
         if "site" in meta:
-            return self.plan.site(meta["site"])
+            return self.site(meta["site"], meta.get("site_home"))
         host = (urlsplit(url).hostname or "").removeprefix("www.")
-        for site in self.plan.sites:
+        for site in self._sites.values():
             if host == site.domain.split(":")[0] or host.endswith("." + site.domain):
                 return site
         return site_for_url(url)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        warmup = self.settings.getint("NEWSCRAWLER_TEMPLATE_WARMUP")
-        for site in self.plan.sites:
-            known = get_store(self.crawler).paragraph_counts(site.name, [SITE_ARTICLES]).get(SITE_ARTICLES, 0)
-            self.frontier.allow_samples(site.name, warmup - known - (self.plan.limit or 0))
-            meta = self._site_meta(site)
-            if not self._robots_from_middleware:  # else Scrapy's robots.txt fetch is read (once)
-                yield scrapy.Request(
-                    urljoin(site.home, "/robots.txt"),
-                    self.parse_robots,
-                    errback=self.on_error,
-                    meta={**meta, "start": True, "dont_obey_robotstxt": True, "handle_httpstatus_all": True},
-                )
-            requests = [
-                *(
-                    r
-                    for url in site.sitemaps
-                    for r in self._sitemap_request(url, meta, depth=0, declared=True)
-                ),
-                *(
-                    self._request(url, self.parse_feed, meta, declared=True, discovery=True)
-                    for url in site.feeds
-                ),
-                *self._listing_request(site.home, meta, depth=0, start=True),
-            ]
-            for request in requests:
+        if self.distributed:
+            # Here, not in from_crawler: add-ons (the Distributed one sets REDIS_START_URLS_AS_SET)
+            # apply their settings after the spider is made.
+            self.setup_redis(self.crawler)  # scrapy-redis: the start key, and its spider_idle hook
+            if self.plan.chosen:
+                added = push_sites(self.redis_url, self.redis_key, self.plan.start_entries())
+                self.logger.info("Pushed %d of %d sites to %s", added, len(self.plan.sites), self.redis_key)
+            for request in self.next_requests():  # RedisMixin: a first batch of pushed sites
                 yield request
+            return
+        for site in self.plan.sites:
+            for request in self._site_requests(site):
+                yield request
+
+    def _site_requests(self, site: Site, round_: str | None = None) -> Iterator[scrapy.Request]:
+        """A site's entry points: robots.txt (for its sitemaps), declared sitemaps and feeds, home."""
+        warmup = self.settings.getint("NEWSCRAWLER_TEMPLATE_WARMUP")
+        known = get_store(self.crawler).paragraph_counts(site.name, [SITE_ARTICLES]).get(SITE_ARTICLES, 0)
+        self.frontier.allow_samples(site.name, warmup - known - (self.plan.limit or 0))
+        meta = self._site_meta(site)
+        if round_:
+            meta["round"] = round_
+        if not self._robots_from_middleware:  # else Scrapy's robots.txt fetch is read (once)
+            yield scrapy.Request(
+                urljoin(site.home, "/robots.txt"),
+                self.parse_robots,
+                errback=self.on_error,
+                meta={**meta, "start": True, "dont_obey_robotstxt": True, "handle_httpstatus_all": True},
+            )
+        yield from (
+            r for url in site.sitemaps for r in self._sitemap_request(url, meta, depth=0, declared=True)
+        )
+        for url in site.feeds:
+            yield self._request(url, self.parse_feed, meta, declared=True, discovery=True)
+        yield from self._listing_request(site.home, meta, depth=0, start=True)
+
+    # --- distributed: sites pushed to Redis (scrapy-redis RedisMixin hooks) ---
+
+    @property
+    def redis_url(self) -> str:
+        return redis_url(self.settings) or ""
+
+    def make_request_from_data(self, data: bytes) -> list[scrapy.Request]:
+        """A pushed site's entry points, as one new round (its own request fingerprints)."""
+        site = self._site_from_entry(data)
+        if site is None:
+            self._count("skipped", "bad_site_entry", data.decode("utf-8", "replace")[:200], None)
+            return []
+        self._sites[site.name] = site
+        self.logger.info("Crawling %s (%s), pushed to %s", site.name, site.home, self.redis_key)
+        return list(self._site_requests(site, f"{site.name}:{int(time.time())}:{uuid.uuid4().hex[:6]}"))
+
+    def _site_from_entry(self, data: bytes) -> Site | None:
+        text = data.decode("utf-8", "replace").strip()
+        try:
+            entry = json.loads(text) if text.startswith("{") else {"url": text}
+        except ValueError:
+            return None
+        if not isinstance(entry, dict):
+            return None
+        name, url = entry.get("site"), entry.get("url")
+        try:
+            if isinstance(name, str) and name:
+                return self.site(name, url if isinstance(url, str) else None)
+        except KeyError:
+            return None
+        return site_for_url(url) if isinstance(url, str) and is_http_url(url) else None
+
+    def spider_idle(self) -> None:
+        """Idle: take more pushed sites; whether the worker may leave is the scheduler's call."""
+        assert self.crawler.engine is not None
+        found = False
+        for request in self.next_requests():
+            self.crawler.engine.crawl(request)
+            found = True
+        if found:
+            raise DontCloseSpider
 
     def _request(
         self, url: str, callback: Any, origin: dict[str, Any], priority: int = 0, **extra: Any
     ) -> scrapy.Request:
         """A request for the same site as `origin` (the site's meta keys carried over)."""
-        keys = ("site", "site_home", "download_slot", "download_delay")
+        keys = ("site", "site_home", "download_slot", "download_delay", "round")
         meta = {**{k: origin[k] for k in keys if k in origin}, **extra}
         return scrapy.Request(url, callback, errback=self.on_error, meta=meta, priority=priority)
 
@@ -144,7 +226,8 @@ class NewsSpider(scrapy.Spider):
 
     @property
     def _robots_from_middleware(self) -> bool:
-        return self.settings.getbool("ROBOTSTXT_OBEY")
+        # Distributed, another worker may fetch a site's robots.txt: each reads it as a request.
+        return self.settings.getbool("ROBOTSTXT_OBEY") and not self.distributed
 
     def response_received(self, response: Response, request: scrapy.Request, **_: Any) -> None:
         """Scrapy's RobotsTxtMiddleware fetched a site's robots.txt: read its Sitemap lines from
@@ -152,7 +235,7 @@ class NewsSpider(scrapy.Spider):
         if not self._robots_from_middleware or urlsplit(request.url).path != "/robots.txt":
             return
         netloc = urlsplit(request.url).netloc
-        for site in self.plan.sites:
+        for site in list(self._sites.values()):
             if urlsplit(site.home).netloc == netloc and site.name not in self._robots_read:
                 self._robots_read.add(site.name)
                 assert self.crawler.engine is not None
@@ -163,7 +246,7 @@ class NewsSpider(scrapy.Spider):
         self, response: Response, meta: dict[str, Any] | None = None
     ) -> Iterator[scrapy.Request]:
         meta = meta or response.meta
-        site = self.plan.site(meta["site"])
+        site = self.site(meta["site"], meta.get("site_home"))
         found = []
         if response.status == 200 and isinstance(response, TextResponse):
             found = discovery.robots_sitemaps(response.body, response.url)
@@ -205,7 +288,7 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         depth = response.meta.get("depth_", 0)
-        site = self.plan.site(response.meta["site"])
+        site = self.site(response.meta["site"], response.meta.get("site_home"))
         links = discovery.listing_links(response.text, response.url, site.home, with_feeds=depth == 0)
         for feed in links.feeds:
             yield self._request(feed, self.parse_feed, response.meta, SITEMAP_PRIORITY, discovery=True)
@@ -216,7 +299,7 @@ class NewsSpider(scrapy.Spider):
     def _articles(
         self, origin: dict[str, Any], entries: Iterable[discovery.Entry], source: str
     ) -> Iterator[scrapy.Request]:
-        site = self.plan.site(origin["site"])
+        site = self.site(origin["site"], origin.get("site_home"))
         for entry in entries:
             url = without_session_id(entry.url)
             if not site.wants(url):
@@ -304,6 +387,11 @@ class NewsSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> Iterator[scrapy.Request]:
         request = failure.request  # type: ignore[attr-defined]
+        yield from self._on_error(failure, request)
+        # Download errors bypass spider middlewares: say here that this request is finished.
+        self.crawler.signals.send_catch_log(request_done, request=request)
+
+    def _on_error(self, failure: Failure, request: scrapy.Request) -> Iterator[scrapy.Request]:
         site = request.meta.get("site")
         if request.meta.get("source") is not None and site:
             # Not fetched: its place under `limit` goes to the next listed article.

@@ -1,10 +1,11 @@
 """What persists between runs: which articles were written, their text fingerprints, and
 the paragraphs each site repeats in every article.
 
-The interface is small (``StateStore``) so that a Redis implementation can replace the
-SQLite one for distributed crawls. ``open_state(settings)`` opens the store that
-NEWSCRAWLER_STATE_URL names; during a crawl the ``CrawlState`` extension
-(``newscrawler.state.extension``) owns it.
+The interface is small (``StateStore``): SQLite (``state/sqlite.py``) is the embedded default,
+Redis (``state/redis.py``) serves distributed crawls; one contract test suite runs against both.
+``open_state(settings)`` opens the store that NEWSCRAWLER_STATE_URL names (else REDIS_URL, else
+the SQLite file); during a crawl the ``CrawlState`` extension (``newscrawler.state.extension``)
+owns it and renews its lease.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ class Seen:
 
 
 class StateStore(Protocol):
+    """Claims are leases held by ``owner``: ``renew`` keeps them, ``release_expired`` frees dead owners'."""
+
+    owner: str
+
+    def renew(self) -> None: ...
+    def release_expired(self) -> list[str]: ...
     def lookup(self, key: str) -> Seen | None: ...
     def last_fetch(self, key: str) -> tuple[str | None, str] | None: ...
     def remember_duplicate(self, keys: list[str], listed: str | None, fetched: str) -> None: ...
@@ -69,32 +76,44 @@ def state_dir(settings: Any) -> Path:
 
 
 def state_location(settings: Any) -> str:
-    """NEWSCRAWLER_STATE_URL (setting, then environment), else the SQLite file in state_dir()."""
+    """NEWSCRAWLER_STATE_URL (setting, then environment), else REDIS_URL (a distributed crawl
+    keeps its state in Redis), else the SQLite file in state_dir()."""
+    from newscrawler.distributed import redis_url
+
     value = settings.get("NEWSCRAWLER_STATE_URL") if settings is not None else None
-    value = value or os.environ.get("NEWSCRAWLER_STATE_URL")
+    value = value or os.environ.get("NEWSCRAWLER_STATE_URL") or redis_url(settings)
     return str(value) if value else str(state_dir(settings) / STATE_FILE)
 
 
 def open_state(settings: Any, fresh: bool = False) -> StateStore:
-    """The store NEWSCRAWLER_STATE_URL names: ``sqlite:///path``, a plain path, or (later) redis://.
+    """The store NEWSCRAWLER_STATE_URL names: ``sqlite:///path``, a plain path, or ``redis://``.
 
     With ``fresh``, a state that cannot be opened (corrupt, truncated) is moved aside, kept
     under a new name that the log gives, and a new one is started; a usable one is emptied.
     """
     location = state_location(settings)
+    lease = float(settings.getfloat("NEWSCRAWLER_LEASE_SECONDS", 120.0)) if settings is not None else 120.0
     scheme, sep, rest = location.partition("://")
+    if scheme in ("redis", "rediss", "unix"):
+        from newscrawler.state.redis import RedisState
+
+        redis_store = RedisState(location, lease_seconds=lease)
+        if fresh:
+            redis_store.reset()
+        return redis_store
     if not sep:
         path = Path(location).expanduser()
     elif scheme == "sqlite":
         path = Path(rest).expanduser()
     else:
         raise StateError(
-            f"NEWSCRAWLER_STATE_URL={location!r}: use a file path or sqlite:///path/to/state.sqlite3"
+            f"NEWSCRAWLER_STATE_URL={location!r}: use a file path, sqlite:///path/to/state.sqlite3 "
+            "or redis://host:6379/0"
         )
     from newscrawler.state.sqlite import SQLiteState
 
     try:
-        store: StateStore = SQLiteState(path)
+        store: StateStore = SQLiteState(path, lease_seconds=lease)
     except StateError:
         if not fresh or not path.is_file():
             raise
@@ -104,7 +123,7 @@ def open_state(settings: Any, fresh: bool = False) -> StateStore:
             if old.exists():
                 old.rename(Path(str(kept) + suffix))
         logger.warning("fresh=1: the unusable state %s was moved aside to %s; starting anew", path, kept)
-        store = SQLiteState(path)
+        store = SQLiteState(path, lease_seconds=lease)
     if fresh:
         store.reset()
     return store

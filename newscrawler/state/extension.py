@@ -1,7 +1,7 @@
 """The crawl-state extension: opens the store when the spider opens, closes it at the end.
 
 Pipelines and middleware reach the store with ``crawler.get_extension(CrawlState).store``.
-`fresh=1` empties it on opening; claims this crawl left pending (claimed, never written)
+`fresh=1` empties it on opening; while the crawl runs it renews the store's lease on its claims; claims this crawl left pending (claimed, never written)
 are released on closing, so the next crawl writes those articles.
 """
 
@@ -11,6 +11,7 @@ import logging
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from twisted.internet.task import LoopingCall
 
 from newscrawler.output import OutputLedger, output_closed
 from newscrawler.plan import plan_of
@@ -23,6 +24,7 @@ class CrawlState:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self._store: StateStore | None = None
+        self._renewal: LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlState:
@@ -50,6 +52,19 @@ class CrawlState:
             logger.error("error: %s", exc)
             assert self.crawler.engine is not None
             await self.crawler.engine.close_spider_async(reason="state_error")
+            return
+        period = self.crawler.settings.getfloat("NEWSCRAWLER_LEASE_SECONDS") / 4
+        self._renewal = LoopingCall(self._renew)
+        self._renewal.start(max(period, 0.5), now=False)
+
+    def _renew(self) -> None:
+        """Keep this crawl's claims (a lease another crawl honours until it expires)."""
+        if self._store is None:
+            return
+        try:
+            self._store.renew()
+        except Exception as exc:
+            logger.warning("could not renew the crawl state lease: %s", exc)
 
     def spider_closed(self, spider: Spider) -> None:
         if self.crawler.get_extension(OutputLedger) is None:
@@ -57,6 +72,8 @@ class CrawlState:
         # else: closed on output_closed, after the last feed is stored and its claims confirmed
 
     def close(self) -> None:
+        if self._renewal is not None and self._renewal.running:
+            self._renewal.stop()
         if self._store is None:
             return
         self._store.release_pending()

@@ -4,6 +4,10 @@ Concurrent crawls on one machine share it safely: writers take SQLite's write lo
 (BEGIN IMMEDIATE) for each claim, and an article key can be claimed once. A claim is
 *pending* until its line is in the output; pending claims of a crawl that died are
 released when the next crawl opens the state, so the article is fetched again.
+
+A claim is also a lease: each crawl renews its row in ``leases`` while it runs, and a claim
+whose owner's lease expired (a crawl on another host sharing the file, or one that hung) is
+released like a dead crawl's.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,7 +25,12 @@ from newscrawler.state import Seen, StateError
 from newscrawler.text import BANDS, band_hashes, hash64, signature_similarity
 
 SCHEMA_VERSION = 2
-_SCHEMA = """
+# Added within schema 2 (states made before it get the table on opening): owner -> lease expiry.
+_LEASES = (
+    "CREATE TABLE IF NOT EXISTS leases (owner TEXT PRIMARY KEY, expires INTEGER NOT NULL) WITHOUT ROWID;"
+)
+_SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
@@ -42,6 +52,8 @@ CREATE TABLE IF NOT EXISTS counted (hash INTEGER PRIMARY KEY) WITHOUT ROWID;  --
 CREATE TABLE IF NOT EXISTS duplicates (hash INTEGER PRIMARY KEY, listed INTEGER, fetched INTEGER NOT NULL)
     WITHOUT ROWID;
 """
+    + _LEASES
+)
 
 
 def _epoch(value: str | None) -> int | None:
@@ -69,9 +81,10 @@ def key_hash(key: str) -> int:
 
 
 class SQLiteState:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, lease_seconds: float = 120.0, owner: str | None = None) -> None:
         self.path = path
-        self.owner = f"{socket.gethostname()}:{os.getpid()}"
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
+        self.lease_seconds = lease_seconds
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -100,7 +113,9 @@ class SQLiteState:
                 raise StateError(
                     f"state {path} has schema {version}; this newscrawler expects {SCHEMA_VERSION}"
                 )
-            self._release_dead_claims()
+            self.db.execute(_LEASES)
+            self.renew()
+            self.release_expired()
         except sqlite3.OperationalError as exc:
             if "readonly" in str(exc) or "read-only" in str(exc):
                 raise StateError(f"the state file {path} is read-only ({exc})") from None
@@ -130,16 +145,40 @@ class SQLiteState:
             raise
         self.db.execute("COMMIT")
 
-    def _release_dead_claims(self) -> None:
-        host = socket.gethostname()
+    # --- leases ---
+
+    def renew(self) -> None:
+        """This crawl is alive: its claims stay its own for another lease period."""
+        with self._write():
+            self.db.execute(
+                "INSERT OR REPLACE INTO leases VALUES (?, ?)",
+                (self.owner, int(time.time() + self.lease_seconds)),
+            )
+
+    def _alive(self, owner: str) -> bool:
+        """A claim's owner is alive while its lease runs and, on this host, while its process does."""
+        if owner == self.owner:
+            return True
+        host, _, pid = owner.rpartition(":")
+        if host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid)):
+            return False
+        row = self.db.execute("SELECT expires FROM leases WHERE owner = ?", (owner,)).fetchone()
+        return row is None or row[0] > time.time()  # no lease row: a crawl from before leases
+
+    def release_expired(self) -> list[str]:
+        """Release the pending claims of crawls that died or whose lease expired; their names."""
         owners = [
             r[0] for r in self.db.execute("SELECT DISTINCT owner FROM articles WHERE owner IS NOT NULL")
         ]
-        dead = [o for o in owners if o.split(":")[0] == host and not _alive(int(o.rsplit(":", 1)[1]))]
+        dead = [o for o in owners if not self._alive(o)]
         for owner in dead:
             with self._write():
                 ids = [r[0] for r in self.db.execute("SELECT id FROM articles WHERE owner = ?", (owner,))]
                 self._delete(ids)
+                self.db.execute("DELETE FROM leases WHERE owner = ?", (owner,))
+        with self._write():
+            self.db.execute("DELETE FROM leases WHERE expires < ?", (int(time.time()) - 86400,))
+        return dead
 
     def _delete(self, ids: list[int]) -> None:
         for article in ids:
@@ -222,7 +261,9 @@ class SQLiteState:
                 f"WHERE k.hash IN ({_marks(len(hashes))})",
                 hashes,
             ).fetchall()
-            if any(owner not in (None, self.owner) for _id, _rev, owner in rows):
+            if any(
+                owner is not None and self._alive(owner) for _id, _rev, owner in rows if owner != self.owner
+            ):
                 return None
             revision = max((rev for _id, rev, _owner in rows), default=0) + 1
             self._delete(sorted({r[0] for r in rows}))
@@ -288,6 +329,7 @@ class SQLiteState:
         with self._write():
             ids = [r[0] for r in self.db.execute("SELECT id FROM articles WHERE owner = ?", (self.owner,))]
             self._delete(ids)
+            self.db.execute("DELETE FROM leases WHERE owner = ?", (self.owner,))
 
     def reset(self) -> None:
         with self._write():
@@ -318,7 +360,7 @@ def _create(path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

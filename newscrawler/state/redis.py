@@ -1,0 +1,353 @@
+"""The crawl state in Redis, for workers on many machines sharing one crawl.
+
+Same contract as the SQLite store (``tests/test_state_contract.py`` runs both). Each write
+that must be atomic (claim, confirm, release, counting an article's paragraphs) is one Lua
+script, so two workers never both claim one article. A claim is a lease: it belongs to a
+worker whose lease key (``<prefix>:lease:<owner>``) expires unless the worker renews it; a
+dead worker's claims are released by whoever notices (``release_expired``).
+
+Keys (prefix ``newscrawler`` unless the URL says ``?prefix=...``):
+  :keys          hash   URL-key hash -> article id
+  :a:<id>        hash   one article: u url, f fingerprint, s signature, r revision, l listed,
+                        t fetched (epoch seconds), k its key hashes, b its LSH buckets, o owner
+  :fp            hash   text fingerprint -> article id
+  :lsh           hash   LSH bucket -> article ids (space-separated; most buckets hold one)
+  :dup           hash   URL-key hash -> "listed fetched" of a copy that was dropped
+  :para:<site>   hash   paragraph hash -> articles of the site that carry it
+  :counted       set    article keys whose paragraphs were counted
+  :pending:<o>   set    article ids owner o claimed and has not confirmed
+  :owners        set    owners with pending claims
+  :lease:<o>     string present while owner o is alive (expires)
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+
+from newscrawler.state import Seen, StateError
+from newscrawler.text import band_hashes, hash64, signature_similarity
+
+SCHEMA_VERSION = "1"
+DEFAULT_PREFIX = "newscrawler"
+
+# Deleting an article: its keys, fingerprint entry, LSH buckets, pending mark.
+_DELETE = """
+local function delete_article(P, id)
+  local a = redis.call('HMGET', P..':a:'..id, 'k', 'b', 'f', 'o')
+  if a[1] then
+    for k in string.gmatch(a[1], '%S+') do
+      if redis.call('HGET', P..':keys', k) == id then redis.call('HDEL', P..':keys', k) end
+    end
+  end
+  if a[2] then
+    for b in string.gmatch(a[2], '%S+') do
+      local v = redis.call('HGET', P..':lsh', b)
+      if v then
+        local rest = {}
+        for x in string.gmatch(v, '%S+') do if x ~= id then rest[#rest+1] = x end end
+        if #rest == 0 then redis.call('HDEL', P..':lsh', b)
+        else redis.call('HSET', P..':lsh', b, table.concat(rest, ' ')) end
+      end
+    end
+  end
+  if a[3] and redis.call('HGET', P..':fp', a[3]) == id then redis.call('HDEL', P..':fp', a[3]) end
+  if a[4] then redis.call('SREM', P..':pending:'..a[4], id) end
+  redis.call('DEL', P..':a:'..id)
+end
+"""
+
+# ARGV: prefix, owner, url, fp, sig, listed, fetched, number of keys, keys..., bands...
+_CLAIM = (
+    _DELETE
+    + """
+local P, owner = ARGV[1], ARGV[2]
+local nk = tonumber(ARGV[8])
+local keys, bands = {}, {}
+for i = 1, nk do keys[i] = ARGV[8 + i] end
+for i = 9 + nk, #ARGV do bands[#bands + 1] = ARGV[i] end
+local ids, rev = {}, 0
+for _, k in ipairs(keys) do
+  local id = redis.call('HGET', P..':keys', k)
+  if id and not ids[id] then
+    ids[id] = true
+    local a = redis.call('HMGET', P..':a:'..id, 'o', 'r')
+    if a[1] and a[1] ~= owner and redis.call('EXISTS', P..':lease:'..a[1]) == 1 then return false end
+    if a[2] and tonumber(a[2]) > rev then rev = tonumber(a[2]) end
+  end
+end
+for id, _ in pairs(ids) do delete_article(P, id) end
+local id = tostring(redis.call('INCR', P..':next'))
+rev = rev + 1
+redis.call('HSET', P..':a:'..id, 'u', ARGV[3], 'f', ARGV[4], 's', ARGV[5], 'r', rev, 'l', ARGV[6],
+           't', ARGV[7], 'k', table.concat(keys, ' '), 'b', table.concat(bands, ' '), 'o', owner)
+for _, k in ipairs(keys) do redis.call('HSET', P..':keys', k, id) end
+redis.call('HSET', P..':fp', ARGV[4], id)
+for _, b in ipairs(bands) do
+  local v = redis.call('HGET', P..':lsh', b)
+  redis.call('HSET', P..':lsh', b, v and (v..' '..id) or id)
+end
+redis.call('SADD', P..':pending:'..owner, id)
+redis.call('SADD', P..':owners', owner)
+return rev
+"""
+)
+
+# ARGV: prefix, owner, keys...: this owner's claims on those keys become permanent.
+_CONFIRM = """
+local P, owner = ARGV[1], ARGV[2]
+for i = 3, #ARGV do
+  local id = redis.call('HGET', P..':keys', ARGV[i])
+  if id and redis.call('HGET', P..':a:'..id, 'o') == owner then
+    redis.call('HDEL', P..':a:'..id, 'o')
+    redis.call('SREM', P..':pending:'..owner, id)
+  end
+end
+return 0
+"""
+
+# ARGV: prefix, owner, keys...: forget this owner's pending claims on those keys.
+_RELEASE = (
+    _DELETE
+    + """
+local P, owner = ARGV[1], ARGV[2]
+for i = 3, #ARGV do
+  local id = redis.call('HGET', P..':keys', ARGV[i])
+  if id and redis.call('HGET', P..':a:'..id, 'o') == owner then delete_article(P, id) end
+end
+return 0
+"""
+)
+
+# ARGV: prefix, owner, only_if_expired (1/0): drop every pending claim of owner.
+_RELEASE_OWNER = (
+    _DELETE
+    + """
+local P, owner = ARGV[1], ARGV[2]
+if ARGV[3] == '1' and redis.call('EXISTS', P..':lease:'..owner) == 1 then return 0 end
+local n = 0
+for _, id in ipairs(redis.call('SMEMBERS', P..':pending:'..owner)) do
+  if redis.call('HGET', P..':a:'..id, 'o') == owner then delete_article(P, id); n = n + 1 end
+end
+redis.call('DEL', P..':pending:'..owner)
+redis.call('SREM', P..':owners', owner)
+return n
+"""
+)
+
+# ARGV: prefix, site, article key hash, paragraph hashes...
+_ADD_PARAGRAPHS = """
+local P = ARGV[1]
+if redis.call('SADD', P..':counted', ARGV[3]) == 0 then return 0 end
+for i = 4, #ARGV do redis.call('HINCRBY', P..':para:'..ARGV[2], ARGV[i], 1) end
+return 1
+"""
+
+
+def _epoch(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return ""
+    return str(int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()))
+
+
+def _iso(value: bytes | str | None) -> str | None:
+    if not value:
+        return None
+    return datetime.fromtimestamp(int(value), UTC).isoformat()
+
+
+def client_options(retries: int = 6) -> dict[str, Any]:
+    """Rides out a short Redis restart: connecting and each command are retried with backoff
+    (half a minute at most) before the error reaches the crawl. Used by the state and, through
+    REDIS_PARAMS, by scrapy-redis. The socket's own errors (connection refused) count too."""
+    return {
+        "socket_connect_timeout": 5,
+        "socket_timeout": 30,
+        "health_check_interval": 15,
+        "retry": Retry(ExponentialBackoff(cap=3.0, base=0.25), retries),
+        "retry_on_error": [redis.ConnectionError, redis.TimeoutError, ConnectionError, TimeoutError],
+    }
+
+
+def connect(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, **client_options())
+
+
+def split_url(url: str) -> tuple[str, str]:
+    """(connection URL, key prefix): ``redis://host:6379/0?prefix=mycrawl``."""
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    prefix = query.pop("prefix", [DEFAULT_PREFIX])[0]
+    rest = "&".join(f"{k}={v}" for k, vs in query.items() for v in vs)
+    return urlunsplit(parts._replace(query=rest)), prefix
+
+
+def new_owner() -> str:
+    """host:pid and a random part: a restarted container may reuse a pid, never the random part."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class RedisState:
+    def __init__(self, url: str, lease_seconds: float = 120.0, owner: str | None = None) -> None:
+        conn_url, self.prefix = split_url(url)
+        self.url = url
+        self.owner = owner or new_owner()
+        self.lease_seconds = lease_seconds
+        client: Any = connect(conn_url)  # Any: redis-py types each reply as sync-or-awaitable
+        self.db = client
+        try:
+            self.db.ping()
+            version = self.db.hget(f"{self.prefix}:meta", "schema")
+            if version is None:
+                self.db.hsetnx(f"{self.prefix}:meta", "schema", SCHEMA_VERSION)
+            elif version.decode() != SCHEMA_VERSION:
+                raise StateError(
+                    f"the Redis state {self.prefix!r} has schema {version.decode()}; "
+                    f"this newscrawler expects {SCHEMA_VERSION}"
+                )
+            self._claim = self.db.register_script(_CLAIM)
+            self._confirm = self.db.register_script(_CONFIRM)
+            self._release = self.db.register_script(_RELEASE)
+            self._release_owner = self.db.register_script(_RELEASE_OWNER)
+            self._add_paragraphs = self.db.register_script(_ADD_PARAGRAPHS)
+            self.renew()
+            self.release_expired()
+        except redis.RedisError as exc:
+            raise StateError(f"NEWSCRAWLER_STATE_URL={_masked(url)}: cannot use Redis ({exc})") from None
+
+    def _k(self, name: str) -> str:
+        return f"{self.prefix}:{name}"
+
+    # --- leases ---
+
+    def renew(self) -> None:
+        """This worker is alive: its claims stay its own for another lease period."""
+        self.db.set(self._k(f"lease:{self.owner}"), b"1", px=int(self.lease_seconds * 1000))
+
+    def release_expired(self) -> list[str]:
+        """Release the pending claims of workers whose lease expired; their names."""
+        released = []
+        for raw in self.db.smembers(self._k("owners")):
+            owner = raw.decode()
+            if owner != self.owner and not self.db.exists(self._k(f"lease:{owner}")):
+                self._release_owner(args=[self.prefix, owner, 1])
+                released.append(owner)
+        return released
+
+    # --- lookups ---
+
+    def _article_of(self, key: str) -> bytes | None:
+        value = self.db.hget(self._k("keys"), str(hash64(key)))
+        return value if isinstance(value, bytes) else None
+
+    def lookup(self, key: str) -> Seen | None:
+        article = self._article_of(key)
+        if article is None:
+            return None
+        url, fp, rev, sig, listed, fetched = self.db.hmget(
+            self._k(f"a:{article.decode()}"), ["u", "f", "r", "s", "l", "t"]
+        )
+        if url is None:
+            return None
+        return Seen(url.decode(), int(fp), int(rev), sig or b"", _iso(listed), _iso(fetched) or "")
+
+    def last_fetch(self, key: str) -> tuple[str | None, str] | None:
+        article = self._article_of(key)
+        if article is not None:
+            listed, fetched = self.db.hmget(self._k(f"a:{article.decode()}"), ["l", "t"])
+            if fetched is not None:
+                return _iso(listed), _iso(fetched) or ""
+        dup = self.db.hget(self._k("dup"), str(hash64(key)))
+        if not isinstance(dup, bytes):
+            return None
+        listed_s, _, fetched_s = dup.decode().partition(" ")
+        return _iso(listed_s), _iso(fetched_s) or ""
+
+    def remember_duplicate(self, keys: list[str], listed: str | None, fetched: str) -> None:
+        value = f"{_epoch(listed)} {_epoch(fetched)}"
+        self.db.hset(self._k("dup"), mapping={str(hash64(k)): value for k in keys})
+
+    def find_text(self, fingerprint: int) -> str | None:
+        article = self.db.hget(self._k("fp"), str(fingerprint))
+        if not isinstance(article, bytes):
+            return None
+        url = self.db.hget(self._k(f"a:{article.decode()}"), "u")
+        return url.decode() if isinstance(url, bytes) else None
+
+    def find_near(self, signature: bytes, threshold: float) -> str | None:
+        buckets = self.db.hmget(self._k("lsh"), [str(b) for b in band_hashes(signature)])
+        candidates = {x for v in buckets if v for x in v.split()}
+        best, best_url = 0.0, None
+        for article in sorted(candidates):
+            url, other = self.db.hmget(self._k(f"a:{article.decode()}"), ["u", "s"])
+            if url is None or other is None:
+                continue
+            sim = signature_similarity(signature, other)
+            if sim >= threshold and sim > best:
+                best, best_url = sim, url.decode()
+        return best_url
+
+    # --- writes ---
+
+    def claim(
+        self, keys: list[str], url: str, fingerprint: int, signature: bytes, listed: str | None, fetched: str
+    ) -> int | None:
+        hashes = sorted({str(hash64(k)) for k in keys})
+        bands = [str(b) for b in band_hashes(signature)]
+        args: list[Any] = [self.prefix, self.owner, url, str(fingerprint), signature, _epoch(listed)]
+        args += [_epoch(fetched) or "0", len(hashes), *hashes, *bands]
+        revision = self._claim(args=args)
+        return int(revision) if revision is not None else None
+
+    def confirm(self, keys: list[str]) -> None:
+        self._confirm(args=[self.prefix, self.owner, *(str(hash64(k)) for k in keys)])
+
+    def release(self, keys: list[str]) -> None:
+        self._release(args=[self.prefix, self.owner, *(str(hash64(k)) for k in keys)])
+
+    def paragraph_counts(self, site: str, hashes: list[int]) -> dict[int, int]:
+        if not hashes:
+            return {}
+        values = self.db.hmget(self._k(f"para:{site}"), [str(h) for h in hashes])
+        return {h: int(v) for h, v in zip(hashes, values, strict=True) if v is not None}
+
+    def add_paragraphs(self, site: str, article_key: str, hashes: list[int]) -> None:
+        self._add_paragraphs(
+            args=[self.prefix, site, str(hash64(article_key)), *(str(h) for h in set(hashes))]
+        )
+
+    def release_pending(self) -> None:
+        self._release_owner(args=[self.prefix, self.owner, 0])
+        self.db.delete(self._k(f"lease:{self.owner}"))
+
+    def reset(self) -> None:
+        """Forget everything this state knows (``fresh=1``)."""
+        keys = list(self.db.scan_iter(match=f"{self.prefix}:*", count=1000))
+        for i in range(0, len(keys), 1000):
+            self.db.unlink(*keys[i : i + 1000])
+        self.db.hset(self._k("meta"), "schema", SCHEMA_VERSION)
+        self.renew()
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _masked(url: str) -> str:
+    """The URL without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url

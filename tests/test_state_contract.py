@@ -1,0 +1,154 @@
+"""One contract for every crawl-state store: the same tests run against SQLite and Redis."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newscrawler.state import StateStore
+from newscrawler.state.redis import RedisState
+from newscrawler.state.sqlite import SQLiteState
+from newscrawler.text import signature
+
+WHEN = "2024-05-01T10:00:00+00:00"
+TEXT = "the council approved the new budget for the harbour district after a long debate on tuesday"
+OTHER = "a storm closed the coastal road and the ferry to the islands for two days this week"
+
+Opener = Callable[..., StateStore]
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
+    """open_store(owner=None, lease_seconds=120) -> a store on one shared state."""
+    opened: list[StateStore] = []
+    if request.param == "redis":
+        server = request.getfixturevalue("redis_server")()
+
+        def make(owner: str | None = None, lease_seconds: float = 120.0) -> StateStore:
+            return RedisState(server.url, lease_seconds=lease_seconds, owner=owner)
+    else:
+
+        def make(owner: str | None = None, lease_seconds: float = 120.0) -> StateStore:
+            return SQLiteState(tmp_path / "state.sqlite3", lease_seconds=lease_seconds, owner=owner)
+
+    def opener(**kwargs: Any) -> StateStore:
+        store = make(**kwargs)
+        opened.append(store)
+        return store
+
+    yield opener
+    for store in opened:
+        store.close()
+
+
+def claim(store: StateStore, key: str, text: str = TEXT, fp: int = 1) -> int | None:
+    return store.claim([key], f"https://news.example/{key}", fp, signature(text), WHEN, WHEN)
+
+
+def test_a_claim_is_exclusive_until_confirmed_then_a_revision(open_store: Opener) -> None:
+    a, b = open_store(owner="host-a:1"), open_store(owner="host-b:2")
+    assert claim(a, "k") == 1
+    assert claim(b, "k") is None, "another live worker's pending claim is not taken"
+    a.confirm(["k"])
+    assert claim(b, "k", fp=2) == 2, "a confirmed article claimed again is its next revision"
+    seen = a.lookup("k")
+    assert seen is not None and seen.revision == 2 and seen.fingerprint == 2
+
+
+def test_one_article_under_several_keys(open_store: Opener) -> None:
+    a = open_store(owner="host-a:1")
+    assert a.claim(["amp", "canonical"], "https://news.example/x", 7, signature(TEXT), None, WHEN) == 1
+    a.confirm(["amp", "canonical"])
+    for key in ("amp", "canonical"):
+        seen = a.lookup(key)
+        assert seen is not None and seen.url == "https://news.example/x"
+    assert a.lookup("other") is None
+
+
+def test_released_claims_are_forgotten_and_pending_ones_released_at_the_end(open_store: Opener) -> None:
+    a, b = open_store(owner="host-a:1"), open_store(owner="host-b:2")
+    claim(a, "lost")
+    a.release(["lost"])
+    assert a.lookup("lost") is None
+    claim(a, "never-written")
+    a.release_pending()
+    assert b.lookup("never-written") is None
+    assert claim(b, "never-written") == 1
+
+
+def test_a_dead_workers_lease_expires_and_its_claims_go_to_another(open_store: Opener) -> None:
+    dead = open_store(owner="host-dead:3", lease_seconds=1)
+    claim(dead, "k")
+    alive = open_store(owner="host-b:2")
+    assert claim(alive, "k") is None, "the lease still runs"
+    time.sleep(2.2)  # the dead worker never renews
+    assert "host-dead:3" in alive.release_expired()
+    assert alive.lookup("k") is None, "its pending claim is gone, so the article is fetched again"
+    assert claim(alive, "k") == 1
+
+
+def test_a_renewed_lease_keeps_its_claims(open_store: Opener) -> None:
+    slow = open_store(owner="host-slow:4", lease_seconds=1)
+    claim(slow, "k")
+    other = open_store(owner="host-b:2")
+    for _ in range(4):
+        time.sleep(0.5)
+        slow.renew()
+    assert other.release_expired() == []
+    assert claim(other, "k") is None
+
+
+def test_exact_and_near_duplicates_are_found(open_store: Opener) -> None:
+    a = open_store(owner="host-a:1")
+    claim(a, "first", TEXT, fp=42)
+    a.confirm(["first"])
+    assert a.find_text(42) == "https://news.example/first"
+    assert a.find_text(43) is None
+    near = TEXT.replace("tuesday", "wednesday")
+    assert a.find_near(signature(near), 0.5) == "https://news.example/first"
+    assert a.find_near(signature(OTHER), 0.8) is None
+
+
+def test_a_replaced_article_leaves_no_stale_index_entries(open_store: Opener) -> None:
+    a = open_store(owner="host-a:1")
+    claim(a, "k", TEXT, fp=1)
+    a.confirm(["k"])
+    claim(a, "k", OTHER, fp=2)  # a revision with another text
+    a.confirm(["k"])
+    assert a.find_text(1) is None and a.find_text(2) == "https://news.example/k"
+    assert a.find_near(signature(TEXT), 0.9) is None
+
+
+def test_last_fetch_covers_written_articles_and_dropped_copies(open_store: Opener) -> None:
+    a = open_store(owner="host-a:1")
+    claim(a, "written")
+    a.confirm(["written"])
+    a.remember_duplicate(["copy"], None, "2024-05-02T08:00:00+00:00")
+    listed, fetched = a.last_fetch("written") or (None, "")
+    assert listed == WHEN and fetched == WHEN
+    assert a.last_fetch("copy") == (None, "2024-05-02T08:00:00+00:00")
+    assert a.last_fetch("unknown") is None
+
+
+def test_paragraphs_are_counted_once_per_article(open_store: Opener) -> None:
+    a, b = open_store(owner="host-a:1"), open_store(owner="host-b:2")
+    a.add_paragraphs("site", "article-1", [11, 12])
+    b.add_paragraphs("site", "article-1", [11, 12])  # the same article seen again
+    b.add_paragraphs("site", "article-2", [11])
+    assert a.paragraph_counts("site", [11, 12, 13]) == {11: 2, 12: 1}
+    assert a.paragraph_counts("other-site", [11]) == {}
+
+
+def test_reset_forgets_everything(open_store: Opener) -> None:
+    a = open_store(owner="host-a:1")
+    claim(a, "k")
+    a.confirm(["k"])
+    a.add_paragraphs("site", "k", [1])
+    a.reset()
+    assert a.lookup("k") is None and a.find_text(1) is None
+    assert a.paragraph_counts("site", [1]) == {}
+    assert claim(a, "k") == 1
