@@ -330,7 +330,11 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
 
 class LeaseMiddleware:
     """Says when a leased request's outcome is final (``request_done``): after its callback's
-    output, or once the articles it gave are stored or dropped."""
+    output, or once the articles it gave are stored or dropped.
+
+    An article in a feed that uploads at the end (s3, ftp) counts as final once exported: its
+    lease cannot wait for an upload that only happens when the worker leaves. If that worker is
+    killed first, its claims expire and the next round writes those articles."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -339,6 +343,7 @@ class LeaseMiddleware:
         for handler, signal in (
             (self.item_done, article_stored),
             (self.item_done, article_lost),
+            (self.item_done, signals.item_scraped),
             (self.item_done, signals.item_dropped),
             (self.item_done, signals.item_error),
         ):
