@@ -58,7 +58,15 @@ EXTENSIONS = {
     "newscrawler.output.OutputLedger": 10,  # after Scrapy's FeedExporter: written = safely stored
     "newscrawler.extensions.CrawlSummary": 0,  # one summary line at the end of a crawl
     "newscrawler.extensions.Progress": 0,  # progress lines for long (scrapyd) jobs
+    "newscrawler.pool.ExtractionPool": 0,  # article extraction in worker processes, off the reactor
 }
+NEWSCRAWLER_EXTRACT_PROCESSES = 0  # extraction processes; 0: one per core, 1: in the crawl's own process
+NEWSCRAWLER_EXTRACT_QUEUE = (
+    0  # pages waiting for or in extraction; 0: twice the processes (memory stays flat)
+)
+NEWSCRAWLER_EXTRACT_TIMEOUT = (
+    60.0  # a page taking longer hung its worker: the pool restarts, the page is retried once
+)
 NEWSCRAWLER_PROGRESS_INTERVAL = 60.0  # seconds between progress lines; 0 turns them off
 COMMANDS_MODULE = "newscrawler.commands"  # `scrapy crawl` checks the news spider's arguments first
 NEWSCRAWLER_SITES_FILE = os.environ.get(

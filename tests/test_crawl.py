@@ -308,9 +308,7 @@ def test_scrapy_parse_and_shell_work_on_an_article_url(demo_site) -> None:
     parsed = scrapy_cmd("parse", "--spider", "news", "-c", "parse_article", url)
     assert parsed.returncode == 0 and "Traceback" not in parsed.stderr, parsed.stderr[-2000:]
     assert article["headline"] in parsed.stdout
-    shell = scrapy_cmd(
-        "shell", "--spider", "news", url, "-c", "[a.headline for a in spider.parse_article(response)]"
-    )
+    shell = scrapy_cmd("shell", "--spider", "news", url, "-c", "spider.article(response).headline")
     assert shell.returncode == 0 and article["headline"] in shell.stdout, shell.stderr[-2000:]
 
 

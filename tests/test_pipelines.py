@@ -11,14 +11,17 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import ftfy
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
 from newscrawler.extraction.fields import word_count
 from newscrawler.items import Article, Author
 from newscrawler.pipelines import Drop
-from newscrawler.pipelines.clean import clean_text
+from newscrawler.pipelines.clean import _FTFY_NOOP, clean_text
 from newscrawler.pipelines.validate import ValidatePipeline
 from newscrawler.spiders.news import NewsSpider
 from newscrawler.state import StateError
@@ -278,3 +281,19 @@ def test_validation_drops_with_a_reason(article: Article, reason: str) -> None:
 def test_valid_article_passes() -> None:
     article = Article(url="https://x/4", headline="H", wordCount=100, datePublished="2024-05-01")
     assert _validator().process_item(article) is article
+
+
+_TYPOGRAPHY = "\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u2026"
+_NOOP_ALPHABET = "\t\n" + "".join(map(chr, range(0x20, 0x7F))) + _TYPOGRAPHY
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet=_NOOP_ALPHABET, max_size=200),
+        st.text(alphabet=_TYPOGRAPHY + "aZ?1 ", max_size=12),  # dense in the characters that matter
+    )
+)
+def test_the_text_clean_text_does_not_give_to_ftfy_is_text_ftfy_leaves_alone(text: str) -> None:
+    assert _FTFY_NOOP.fullmatch(text)
+    assert ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False) == text

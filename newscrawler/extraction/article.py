@@ -96,6 +96,17 @@ def extract_from_page(
         return Article(url=page.url or None, metadata={"dateDownloaded": _iso_now(now)})
 
 
+def extract_page(
+    body: bytes, url: str, selectors: Mapping[str, str] | None = None, downloaded: datetime | None = None
+) -> Article | None:
+    """A fetched page's Article, or None when it is not an article page (a home, section or
+    author page). What the spider runs for each page, in a worker process of the extraction
+    pool: bytes and a URL in, a picklable record out."""
+    page = Page.load(body, url)
+    article = extract_from_page(page, downloaded=downloaded, selectors=selectors)
+    return article if is_article_page(page, article) else None
+
+
 # og:type values that say the page is an article.
 ARTICLE_OG_TYPES = frozenset({"article", "news", "newsarticle"})
 # og:type values that say nothing about the page: "website" is the default many CMSs print on
@@ -134,15 +145,8 @@ def _extract(page: Page, now: datetime, selectors: dict[str, str]) -> Article:
     own = site_overrides(page, selectors)
     sites = fields.site_names(page, ld)
     headline = fields.text(own.get("headline") or fields.headline(page, ld, sites))
-    lang = fields.declared_language(page, ld)
-    languages = [lang] if lang else None
-
     names = clean_authors(own["authors"], sites, structured=True) if own.get("authors") else []
     authors = [Author(n) for n in names] or fields.authors(page, ld, sites)
-
-    own_date = dates.parse_any(own.get("datePublished"), now, languages)
-    published = own_date or fields.date_published(page, ld, now, languages)
-    modified = fields.date_modified(page, ld, now, published)
 
     body = extract_body(
         page.tree,
@@ -153,8 +157,14 @@ def _extract(page: Page, now: datetime, selectors: dict[str, str]) -> Article:
         selector=selectors.get("articleBody"),
         labels=(*fields.sections(page, ld), *sites),
     )
-    if not lang and body:
-        lang = detect_language(body)
+    # The language before the dates: dateparser with the page's language is ten times faster
+    # than trying every locale, and a body says its language when the page does not.
+    lang = fields.declared_language(page, ld) or (detect_language(body) if body else None)
+    languages = [lang] if lang else None
+
+    own_date = dates.parse_any(own.get("datePublished"), now, languages)
+    published = own_date or fields.date_published(page, ld, now, languages)
+    modified = fields.date_modified(page, ld, now, published)
 
     return Article(
         url=page.url.strip() or None,

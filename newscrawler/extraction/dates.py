@@ -98,8 +98,9 @@ def parse_text(value: str, now: datetime, languages: list[str] | None = None) ->
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             dt = dateparser.parse(s, languages=languages or None, settings=settings)  # type: ignore[arg-type]
-            if dt is None and languages:
-                dt = dateparser.parse(s, settings=settings)  # type: ignore[arg-type]
+            if dt is None and languages and "en" not in languages:
+                # Sites print English dates in other languages too; every locale would cost 20x more.
+                dt = dateparser.parse(s, languages=[*languages, "en"], settings=settings)  # type: ignore[arg-type]
     except Exception:  # dateparser raises assorted errors on odd input
         return None
     if dt is None:

@@ -36,11 +36,12 @@ from twisted.python.failure import Failure
 
 from newscrawler import discovery
 from newscrawler.distributed import push_sites, redis_url, request_done
-from newscrawler.extraction.article import extract_from_page, is_article_page
+from newscrawler.extraction.article import extract_page
 from newscrawler.extraction.dates import parse_any
-from newscrawler.extraction.page import Page
 from newscrawler.frontier import Candidate, Decision, Frontier, changed_since
+from newscrawler.items import Article
 from newscrawler.plan import CrawlPlan, load_sites
+from newscrawler.pool import ExtractionFailed, ExtractionPool
 from newscrawler.sites import Site, site_for_url
 from newscrawler.state import SITE_ARTICLES
 from newscrawler.state.extension import get_store
@@ -57,6 +58,7 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
     plan: CrawlPlan
     distributed = False  # REDIS_URL is set: sites and requests are shared through Redis
     _frontier: Frontier | None = None
+    _extraction: ExtractionPool | None = None
     _robots_read: set[str]  # sites whose robots.txt was read for sitemaps
     _sites: dict[str, Site]  # the sites this worker has seen: the plan's, then pushed ones
     _registry: dict[str, Site] | None = None
@@ -350,17 +352,46 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
 
     # --- articles ---
 
-    def parse_article(self, response: Response) -> Iterator[Any]:
-        site = self.site_of(response.meta, response.url)
-        self.frontier.answered(site.name)
-        self.crawler.stats.inc_value(f"newscrawler/{site.name}/fetched")  # type: ignore[union-attr]
+    @property
+    def extraction(self) -> ExtractionPool:
+        """The extraction pool (the extension; extraction in this process where it is not enabled)."""
+        if self._extraction is None:
+            self._extraction = self.crawler.get_extension(ExtractionPool) or ExtractionPool(
+                1, fn=extract_page
+            )
+        return self._extraction
+
+    async def _extract(self, response: Response, site: Site) -> Article | None:
+        """The page's Article, or None for a page that is not one (counted)."""
         if not isinstance(response, TextResponse):
             self._count("dropped", "not_html", response.url, site.name)
-            return
-        page = Page.load(response.body, response.url)
-        article = extract_from_page(page, downloaded=datetime.now(UTC), selectors=site.selectors)
-        if not is_article_page(page, article):
+            return None
+        try:
+            article = await self.extraction.extract(
+                response.body, response.url, site.selectors, datetime.now(UTC)
+            )
+        except ExtractionFailed as exc:
+            self.logger.error("Extraction failed twice for %s (%s)", response.url, exc)
+            self._count("dropped", "extraction_failed", response.url, site.name)
+            return None
+        if article is None:
             self._count("dropped", "not_article", response.url, site.name)
+        return article  # type: ignore[no-any-return]
+
+    def article(self, response: Response) -> Article | None:
+        """The response's Article, extracted here (for `scrapy shell`: ``spider.article(response)``)."""
+        site = self.site_of(response.meta, response.url)
+        return extract_page(response.body, response.url, site.selectors, datetime.now(UTC))
+
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
+        site = self.site_of(response.meta, response.url)
+        self.crawler.stats.inc_value(f"newscrawler/{site.name}/fetched")  # type: ignore[union-attr]
+        try:
+            article = await self._extract(response, site)
+        finally:
+            # In flight until extracted: the clean pipeline's warm-up waits for pages in extraction.
+            self.frontier.answered(site.name)
+        if article is None:
             return
         requested = response.request.url if response.request else response.url
         if article.canonicalUrl and self.frontier.same_as_seen(article.canonicalUrl, response.url, requested):

@@ -1,0 +1,159 @@
+"""Extraction on every core: article pages are extracted in worker processes, off the reactor.
+
+Extraction is a pure function of (page bytes, URL) (``extraction.article.extract_page``), so it
+runs in a process pool (``NEWSCRAWLER_EXTRACT_PROCESSES``, default: one per core) while the
+reactor keeps fetching robots.txt, sitemaps and other sites. At most
+``NEWSCRAWLER_EXTRACT_QUEUE`` pages wait for or are in extraction; a callback beyond that waits
+its turn, so Scrapy stops reading responses and memory stays flat.
+
+A worker process that dies takes no article with it: the pool is restarted and the page
+extracted again, once. A page that takes longer than ``NEWSCRAWLER_EXTRACT_TIMEOUT`` seconds
+(a hung worker) gets the same second chance; a page that fails twice is counted
+(``dropped/extraction_failed``) by the spider. With one process, or
+``NEWSCRAWLER_EXTRACT_PROCESSES = 1``, extraction runs in the crawl's own process, as before.
+
+The extension is reached with ``crawler.get_extension(ExtractionPool)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+# Loaded once in the fork server, so each worker process starts with the extraction code in memory.
+PRELOAD = ["newscrawler.extraction.article"]
+
+
+class ExtractionFailed(Exception):
+    """A page whose extraction killed or hung a worker process twice."""
+
+
+def _register(pids: Any) -> None:
+    pids.put(os.getpid())
+
+
+def default_processes() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+class ExtractionPool:
+    def __init__(
+        self, processes: int, *, queue: int | None = None, timeout: float = 60.0, fn: Callable[..., Any]
+    ) -> None:
+        self.processes = processes
+        self.timeout = timeout
+        self.fn = fn
+        self.limit = queue or processes * 2
+        self._slots: asyncio.Semaphore | None = None
+        self._executor: ProcessPoolExecutor | None = None
+        self._generation = 0
+        self._context = multiprocessing.get_context("forkserver")
+        self._pids = self._context.SimpleQueue()
+        self._known_pids: set[int] = set()
+        self._lock = threading.Lock()  # the pool is started from a thread, and used from the reactor
+        self.restarts = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractionPool:
+        from newscrawler.extraction.article import extract_page
+
+        s = crawler.settings
+        processes = s.getint("NEWSCRAWLER_EXTRACT_PROCESSES") or default_processes()
+        pool = cls(
+            processes,
+            queue=s.getint("NEWSCRAWLER_EXTRACT_QUEUE") or None,
+            timeout=s.getfloat("NEWSCRAWLER_EXTRACT_TIMEOUT"),
+            fn=extract_page,
+        )
+        crawler.signals.connect(pool.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(pool.close, signal=signals.spider_closed)
+        return pool
+
+    @property
+    def in_process(self) -> bool:
+        return self.processes <= 1
+
+    def spider_opened(self, spider: Spider) -> None:
+        if not self.in_process:
+            # Start the workers now, in a thread: the first article does not wait for them,
+            # and neither does the first request.
+            asyncio.get_running_loop().run_in_executor(None, self._pool)
+
+    def _pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            return self._started()
+
+    def _started(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._context.set_forkserver_preload(PRELOAD)
+            self._executor = ProcessPoolExecutor(
+                self.processes, mp_context=self._context, initializer=_register, initargs=(self._pids,)
+            )
+            self._generation += 1
+            # Start every worker now (3.11 starts them on demand): a timeout must find them all.
+            for f in [self._executor.submit(os.getpid) for _ in range(self.processes)]:
+                f.result()
+        return self._executor
+
+    async def extract(self, *args: Any) -> Any:
+        """``fn(*args)`` in a worker process (or here, with one process)."""
+        if self.in_process:
+            return self.fn(*args)
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.limit)
+        async with self._slots:
+            problem = ""
+            for _attempt in range(2):
+                executor = self._pool()
+                generation = self._generation
+                try:
+                    future = executor.submit(self.fn, *args)
+                    return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+                except BrokenProcessPool:
+                    problem = "a worker process died"
+                except TimeoutError:
+                    problem = f"extraction took over {self.timeout:g} s"
+                self._restart(generation, problem)
+            raise ExtractionFailed(problem)
+
+    def _restart(self, generation: int, problem: str) -> None:
+        """Replace a broken or hung pool (once, however many pages noticed)."""
+        with self._lock:
+            self._replace(generation, problem)
+
+    def _replace(self, generation: int, problem: str) -> None:
+        if generation != self._generation or self._executor is None:
+            return
+        self.restarts += 1
+        logger.warning("Extraction pool restarted: %s; its pages are extracted again", problem)
+        self._kill_workers()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = None
+
+    def _kill_workers(self) -> None:
+        while not self._pids.empty():
+            self._known_pids.add(self._pids.get())
+        for pid in self._known_pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self._known_pids.clear()
+
+    def close(self, spider: Spider | None = None) -> None:
+        with self._lock:
+            if self._executor is not None:
+                self._executor.shutdown(wait=True, cancel_futures=True)
+                self._executor = None
