@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import importlib
 import logging
 import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -34,16 +37,48 @@ from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
-# Loaded once in the fork server, so each worker process starts with the extraction code in memory.
-PRELOAD = ["newscrawler.extraction.article"]
+EXTRACT = "newscrawler.extraction.article:extract_page"  # what a worker runs for each page
 
 
 class ExtractionFailed(Exception):
     """A page whose extraction killed or hung a worker process twice."""
 
 
-def _register(pids: Any) -> None:
+@functools.cache
+def resolve(path: str) -> Callable[..., Any]:
+    """``module:function`` to the function: the pool sends names, so that the crawl's own process
+    never imports what only its workers run (trafilatura and friends stay out of its memory)."""
+    module, _, name = path.partition(":")
+    fn: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return fn
+
+
+def _call(path: str, *args: Any) -> Any:
+    return resolve(path)(*args)
+
+
+def _warm(path: str) -> int:
+    resolve(path)
+    return os.getpid()
+
+
+def _register(pids: Any, crawl_pid: int) -> None:
+    """In each worker process: say its pid (so a hung one can be killed), and leave with the crawl."""
     pids.put(os.getpid())
+    threading.Thread(target=_exit_with, args=(crawl_pid,), daemon=True).start()
+
+
+def _exit_with(crawl_pid: int) -> None:
+    # The workers are the fork server's children, not the crawl's: a crawl killed outright
+    # (SIGKILL) would leave them waiting for work for ever.
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(crawl_pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:
+            pass
 
 
 def default_processes() -> int:
@@ -52,7 +87,7 @@ def default_processes() -> int:
 
 class ExtractionPool:
     def __init__(
-        self, processes: int, *, queue: int | None = None, timeout: float = 60.0, fn: Callable[..., Any]
+        self, processes: int, *, queue: int | None = None, timeout: float = 60.0, fn: str = EXTRACT
     ) -> None:
         self.processes = processes
         self.timeout = timeout
@@ -69,15 +104,12 @@ class ExtractionPool:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPool:
-        from newscrawler.extraction.article import extract_page
-
         s = crawler.settings
         processes = s.getint("NEWSCRAWLER_EXTRACT_PROCESSES") or default_processes()
         pool = cls(
             processes,
             queue=s.getint("NEWSCRAWLER_EXTRACT_QUEUE") or None,
             timeout=s.getfloat("NEWSCRAWLER_EXTRACT_TIMEOUT"),
-            fn=extract_page,
         )
         crawler.signals.connect(pool.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
@@ -99,20 +131,22 @@ class ExtractionPool:
 
     def _started(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            self._context.set_forkserver_preload(PRELOAD)
             self._executor = ProcessPoolExecutor(
-                self.processes, mp_context=self._context, initializer=_register, initargs=(self._pids,)
+                self.processes,
+                mp_context=self._context,
+                initializer=_register,
+                initargs=(self._pids, os.getpid()),
             )
             self._generation += 1
-            # Start every worker now (3.11 starts them on demand): a timeout must find them all.
-            for f in [self._executor.submit(os.getpid) for _ in range(self.processes)]:
+            # Start every worker now, with the extraction code loaded (3.11 starts them on demand).
+            for f in [self._executor.submit(_warm, self.fn) for _ in range(self.processes)]:
                 f.result()
         return self._executor
 
     async def extract(self, *args: Any) -> Any:
-        """``fn(*args)`` in a worker process (or here, with one process)."""
+        """The pool's function on ``args``, in a worker process (or here, with one process)."""
         if self.in_process:
-            return self.fn(*args)
+            return resolve(self.fn)(*args)
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.limit)
         async with self._slots:
@@ -121,7 +155,7 @@ class ExtractionPool:
                 executor = self._pool()
                 generation = self._generation
                 try:
-                    future = executor.submit(self.fn, *args)
+                    future = executor.submit(_call, self.fn, *args)
                     return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
                 except BrokenProcessPool:
                     problem = "a worker process died"

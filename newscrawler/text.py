@@ -8,7 +8,6 @@ import re
 import unicodedata
 
 import numpy as np
-from datasketch import MinHash
 
 NUM_PERM = 32  # MinHash permutations kept (8 bits each): similarity within about ±0.07 at 0.8
 BANDS = 5  # LSH bands of 3 rows: a pair at similarity 0.8 shares a band with probability 0.97,
@@ -43,6 +42,8 @@ def signature(text: str) -> bytes:
     """MinHash over word shingles, kept as 8 bits per permutation (b-bit MinHash, 32 bytes)."""
     words = normalise(text).split()
     grams = [" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))]
+    from datasketch import MinHash  # here: datasketch loads scipy and redis, which extraction never needs
+
     m = MinHash(num_perm=NUM_PERM, seed=7)
     m.update_batch([g.encode("utf-8") for g in grams if g])
     return bytes((m.hashvalues & 0xFF).astype(np.uint8).tobytes())

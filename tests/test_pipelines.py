@@ -166,6 +166,24 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below pid (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [p for p, pp in parents.items() if pp == parent]
+        found += children
+        frontier += children
+    return found
+
+
 def test_sigkill_midway_then_rerun_loses_nothing_and_writes_nothing_twice(demo_site, tmp_path: Path) -> None:
     site = demo_site(delay=0.15)
     first_out, second_out = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
@@ -174,9 +192,17 @@ def test_sigkill_midway_then_rerun_loses_nothing_and_writes_nothing_twice(demo_s
     while len(read_jsonl(first_out)) < 6 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
     assert proc.poll() is None, "the crawl finished before it could be killed"
+    helpers = descendants(proc.pid)
+    assert helpers, "the crawl extracts in worker processes"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     proc.stderr.close()  # type: ignore[union-attr]
+    deadline = time.monotonic() + 15
+    while any(Path(f"/proc/{pid}").exists() for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in helpers if Path(f"/proc/{pid}").exists()], (
+        "its extraction processes left with it"
+    )
     first = read_jsonl(first_out)  # every line is valid JSON, even the last one
     assert 6 <= len(first) < len(site.articles()) - 1
 

@@ -36,7 +36,7 @@ def saved_pages() -> list[tuple[bytes, str]]:
 async def test_the_pool_gives_the_same_records_as_extraction_in_process() -> None:
     pages = saved_pages()
     assert len(pages) >= 10
-    pool = ExtractionPool(2, fn=extract_page)
+    pool = ExtractionPool(2)
     try:
         pooled = list(await asyncio.gather(*(pool.extract(body, url, {}, WHEN) for body, url in pages)))
     finally:
@@ -68,7 +68,7 @@ def hang_once(marker: str) -> str:
 
 @deferred_f_from_coro_f
 async def test_a_page_whose_worker_died_is_extracted_again(tmp_path: Path) -> None:
-    pool = ExtractionPool(2, fn=crash_once)
+    pool = ExtractionPool(2, fn="tests.test_pool:crash_once")
     try:
         assert (await pool.extract(str(tmp_path / "crashed"))) == "extracted"
         assert pool.restarts == 1
@@ -78,7 +78,7 @@ async def test_a_page_whose_worker_died_is_extracted_again(tmp_path: Path) -> No
 
 @deferred_f_from_coro_f
 async def test_a_page_that_kills_its_worker_twice_fails_loudly() -> None:
-    pool = ExtractionPool(2, fn=always_crash)
+    pool = ExtractionPool(2, fn="tests.test_pool:always_crash")
     try:
         with pytest.raises(ExtractionFailed, match="died"):
             (await pool.extract("x"))
@@ -88,7 +88,7 @@ async def test_a_page_that_kills_its_worker_twice_fails_loudly() -> None:
 
 @deferred_f_from_coro_f
 async def test_a_hung_worker_is_replaced_and_the_page_extracted_again(tmp_path: Path) -> None:
-    pool = ExtractionPool(2, fn=hang_once, timeout=2)
+    pool = ExtractionPool(2, fn="tests.test_pool:hang_once", timeout=2)
     started = time.monotonic()
     try:
         assert (await pool.extract(str(tmp_path / "hung"))) == "extracted"

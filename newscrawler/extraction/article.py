@@ -7,13 +7,12 @@ selectors (the registry's ``selectors``), when they match, win over the generic 
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from itemloaders import ItemLoader
-from itemloaders.processors import Identity, MapCompose, TakeFirst
 from parsel import Selector
 from w3lib.html import remove_tags, replace_entities
 
@@ -34,14 +33,21 @@ def _squash(value: str) -> str | None:
     return " ".join(value.split()) or None
 
 
-class OverrideLoader(ItemLoader):
-    """Values picked by a site's own CSS selectors, cleaned the same way for every field:
-    tags removed and entities resolved (w3lib), spaces folded, empty matches dropped."""
+@functools.cache
+def override_loader() -> type:
+    """The ItemLoader for a site's own CSS selectors: values cleaned the same way for every field,
+    tags removed and entities resolved (w3lib), spaces folded, empty matches dropped. Made on first
+    use: itemloaders imports Scrapy, which extraction processes otherwise never need."""
+    from itemloaders import ItemLoader
+    from itemloaders.processors import Identity, MapCompose, TakeFirst
 
-    default_item_class = dict
-    default_input_processor = MapCompose(remove_tags, replace_entities, _squash)
-    default_output_processor = TakeFirst()
-    authors_out = Identity()
+    class OverrideLoader(ItemLoader):  # type: ignore[misc]
+        default_item_class = dict
+        default_input_processor = MapCompose(remove_tags, replace_entities, _squash)
+        default_output_processor = TakeFirst()
+        authors_out = Identity()
+
+    return OverrideLoader
 
 
 def site_overrides(page: Page, selectors: Mapping[str, str]) -> dict[str, Any]:
@@ -49,7 +55,7 @@ def site_overrides(page: Page, selectors: Mapping[str, str]) -> dict[str, Any]:
     selector is applied by ``extract_body``, paragraph by paragraph); no match gives nothing."""
     if page.tree is None or not selectors:
         return {}
-    loader = OverrideLoader(selector=Selector(root=page.tree))
+    loader = override_loader()(selector=Selector(root=page.tree))
     for name, css in selectors.items():
         if name not in OVERRIDABLE or name == "articleBody":
             continue

@@ -36,7 +36,6 @@ from twisted.python.failure import Failure
 
 from newscrawler import discovery
 from newscrawler.distributed import push_sites, redis_url, request_done
-from newscrawler.extraction.article import extract_page
 from newscrawler.extraction.dates import parse_any
 from newscrawler.frontier import Candidate, Decision, Frontier, changed_since
 from newscrawler.items import Article
@@ -356,9 +355,7 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
     def extraction(self) -> ExtractionPool:
         """The extraction pool (the extension; extraction in this process where it is not enabled)."""
         if self._extraction is None:
-            self._extraction = self.crawler.get_extension(ExtractionPool) or ExtractionPool(
-                1, fn=extract_page
-            )
+            self._extraction = self.crawler.get_extension(ExtractionPool) or ExtractionPool(1)
         return self._extraction
 
     async def _extract(self, response: Response, site: Site) -> Article | None:
@@ -380,6 +377,8 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
 
     def article(self, response: Response) -> Article | None:
         """The response's Article, extracted here (for `scrapy shell`: ``spider.article(response)``)."""
+        from newscrawler.extraction.article import extract_page
+
         site = self.site_of(response.meta, response.url)
         return extract_page(response.body, response.url, site.selectors, datetime.now(UTC))
 
