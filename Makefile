@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install system lock lint test bench clean demo
+.PHONY: install system lock lint test bench bench-crawl clean demo
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11+ is required"'
@@ -54,6 +54,13 @@ test: lint
 
 bench: install
 	$(BIN)/python benchmarks/extraction.py
+
+# Crawl throughput against nginx (not part of `make test`; about 12 minutes at the defaults).
+bench-crawl: install
+	@command -v nginx >/dev/null || command -v /usr/sbin/nginx >/dev/null || { \
+		if [ "$$(id -u)" != 0 ]; then echo "error: install nginx (e.g. sudo apt-get install nginx-light)" >&2; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null; }
+	$(BIN)/python benchmarks/crawl.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
