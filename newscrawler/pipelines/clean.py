@@ -83,7 +83,7 @@ class CleanPipeline:
                 setattr(item, name, clean_text(value))
         item.authors = [Author(clean_text(a.name)) for a in item.authors if a.name]
         if item.metadata.get("templateSample"):  # read past `limit=` only to learn the site
-            self._count_paragraphs(item)
+            self._count_paragraphs(item, clean_text(item.articleBody or "", keep_paragraphs=True))
             raise count_drop(self.crawler, "template_sample", item.url, item.metadata.get("site"))
         if item.articleBody:
             item.articleBody = clean_text(item.articleBody, keep_paragraphs=True)
@@ -91,10 +91,10 @@ class CleanPipeline:
         item.wordCount = word_count(item.articleBody)  # of the text as written, after cleaning
         return item
 
-    def _count_paragraphs(self, item: Article) -> list[int]:
-        """Count the article's paragraphs for its site; their hashes in order."""
+    def _count_paragraphs(self, item: Article, body: str) -> list[int]:
+        """Count the article's paragraphs (of its cleaned body) for its site; their hashes in order."""
         site = item.metadata.get("site") or ""
-        paragraphs = clean_text(item.articleBody or "", keep_paragraphs=True).split("\n\n")
+        paragraphs = body.split("\n\n")
         hashes = [fingerprint(p) for p in paragraphs]
         # Counted once per article (by canonical key): re-fetches and revisions do not make text "common".
         get_store(self.crawler).add_paragraphs(
@@ -107,7 +107,7 @@ class CleanPipeline:
         site = item.metadata.get("site") or ""
         state = get_store(self.crawler)
         paragraphs = (item.articleBody or "").split("\n\n")
-        hashes = self._count_paragraphs(item)
+        hashes = self._count_paragraphs(item, item.articleBody or "")
         await self._warm_up(site, state)
         counts = state.paragraph_counts(site, hashes)
         template = [i for i, h in enumerate(hashes) if counts.get(h, 0) >= self.min_articles]
