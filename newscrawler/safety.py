@@ -195,7 +195,8 @@ class PublicOnlyResolver(CachingThreadedResolver):
 
 # --- secrets never reach the logs (scrapyd serves job logs to anyone with API access) ---
 
-_URI_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@'\"]+:)[^@\s'\"]+@", re.I)
+# user:password@ and :password@ (redis://:password@host has no user)
+_URI_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@'\"]*:)[^@\s'\"]+@", re.I)
 _URI_CLOUD = re.compile(r"(\b(?:s3|gs|gcs|azure)://)[^/\s@'\":]+(?::[^\s@'\"]+)?@", re.I)  # key id and secret
 _SECRET_SETTING = re.compile(
     r"""(['"]?\b\w*(?:KEY|SECRET|PASSWORD|PASSWD|PASS|TOKEN|CREDENTIAL|AUTH)\w*['"]?\s*[:=]\s*)(['"])(?:(?!\2).)*\2""",

@@ -288,6 +288,10 @@ def test_secret_masking_rules() -> None:
     assert mask_secrets("in: s3://AKIAKEYID:sec/ret@bucket/x.jsonl") == "in: s3://***@bucket/x.jsonl"
     assert mask_secrets("ftp://user:pw@host/x") == "ftp://user:***@host/x"
     assert (
+        mask_secrets("REDIS_URL: redis://:pw@redis.internal:6379/0")
+        == "REDIS_URL: redis://:***@redis.internal:6379/0"
+    )
+    assert (
         mask_secrets("{'SOME_API_TOKEN': 'abc', 'LOG_LEVEL': 'INFO'}")
         == "{'SOME_API_TOKEN': '***', 'LOG_LEVEL': 'INFO'}"
     )

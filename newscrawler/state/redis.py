@@ -33,6 +33,7 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
+from newscrawler.safety import mask_secrets
 from newscrawler.state import Seen, StateError
 from newscrawler.text import band_hashes, hash64, signature_similarity
 
@@ -225,7 +226,7 @@ class RedisState:
             self.renew()
             self.release_expired()
         except redis.RedisError as exc:
-            raise StateError(f"NEWSCRAWLER_STATE_URL={_masked(url)}: cannot use Redis ({exc})") from None
+            raise StateError(f"NEWSCRAWLER_STATE_URL={mask_secrets(url)}: cannot use Redis ({exc})") from None
 
     def _k(self, name: str) -> str:
         return f"{self.prefix}:{name}"
@@ -342,12 +343,3 @@ class RedisState:
 
     def close(self) -> None:
         self.db.close()
-
-
-def _masked(url: str) -> str:
-    """The URL without its password, for messages."""
-    parts = urlsplit(url)
-    if parts.password:
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-        return urlunsplit(parts._replace(netloc=netloc))
-    return url
