@@ -39,13 +39,11 @@ Takes about N / 20 seconds for the default 1,2,3 on 2 cores. Not part of `make t
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import re
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -59,38 +57,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from benchmarks.soak import SoakSite, serve  # noqa: E402
+from tests.mockserver.redis_server import RedisServer  # noqa: E402
 
 RECEIVED = re.compile(r"'response_received_count': (\d+)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_redis(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    folder.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    proc = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(folder), "--protected-mode", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("redis-server did not start") from None
-            time.sleep(0.05)
-    client.close()
-    return proc, url
 
 
 def redis_cpu(pid: int) -> float:
@@ -219,18 +188,17 @@ def main(argv: list[str] | None = None) -> int:
     server = serve(site)
     site_url = f"http://127.0.0.1:{server.server_address[1]}/"
     tmp = Path(tempfile.mkdtemp(prefix="newscrawler-distributed-"))
-    redis_proc, url = start_redis(tmp / "redis")
+    redis_server = RedisServer(tmp / "redis")
+    url = redis_server.url
     results: list[dict[str, Any]] = []
     try:
         for k in (int(x) for x in args.workers.split(",")):
             print(f"{k} worker(s)...", flush=True)
-            results.append(run(k, url, site_url, site, redis_proc.pid, tmp, args.concurrency))
+            results.append(run(k, url, site_url, site, redis_server.pid, tmp, args.concurrency))
             print(json.dumps(results[-1]), flush=True)
     finally:
         server.shutdown()
-        redis_proc.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            redis_proc.wait(timeout=20)
+        redis_server.stop()
     self_usage = resource.getrusage(resource.RUSAGE_SELF)
     print(f"\n{args.pages} pages, {os.cpu_count()} CPUs; this process (site server) CPU total "
           f"{self_usage.ru_utime + self_usage.ru_stime:.1f} s\n")  # fmt: skip

@@ -34,9 +34,7 @@ import hashlib
 import json
 import random
 import shutil
-import socket
 import string
-import subprocess
 import sys
 import tempfile
 import time
@@ -54,42 +52,13 @@ sys.path.insert(0, str(REPO))
 
 from newscrawler.state.redis import RedisState  # noqa: E402
 from newscrawler.text import BANDS, fingerprint, signature  # noqa: E402
+from tests.mockserver.redis_server import RedisServer  # noqa: E402
 
 SITE = "www.example-news.com"
 WORDS = [
     "".join(random.Random(i).choices(string.ascii_lowercase, k=random.Random(-i).randint(3, 10)))
     for i in range(20000)
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_redis(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    folder.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    proc = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(folder), "--protected-mode", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("redis-server did not start") from None
-            time.sleep(0.05)
-    client.close()
-    return proc, url
 
 
 def article_url(rng: random.Random, i: int) -> str:
@@ -134,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     n = args.n
     rng = random.Random(1)
     tmp = Path(tempfile.mkdtemp(prefix="newscrawler-redis-memory-"))
-    proc, url = start_redis(tmp / "redis")
+    redis_server = RedisServer(tmp / "redis")
+    url = redis_server.url
     rows: list[tuple[str, int, int]] = []  # component, items, bytes
     try:
         client: Any = redis.Redis.from_url(url)
@@ -209,8 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         final_used = used_memory(client)
         client.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        redis_server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"\narticle hash encodings (sample): {dict(encodings)}")
