@@ -38,6 +38,8 @@ from scrapy.crawler import Crawler
 logger = logging.getLogger(__name__)
 
 EXTRACT = "newscrawler.extraction.article:extract_page"  # what a worker runs for each page
+# Loaded once by the fork server, so that its workers share it (the language model above all).
+PRELOAD = ("newscrawler.extraction.preload",)
 
 
 class ExtractionFailed(Exception):
@@ -87,7 +89,13 @@ def default_processes() -> int:
 
 class ExtractionPool:
     def __init__(
-        self, processes: int, *, queue: int | None = None, timeout: float = 60.0, fn: str = EXTRACT
+        self,
+        processes: int,
+        *,
+        queue: int | None = None,
+        timeout: float = 60.0,
+        fn: str = EXTRACT,
+        preload: tuple[str, ...] = PRELOAD,
     ) -> None:
         self.processes = processes
         self.timeout = timeout
@@ -97,6 +105,8 @@ class ExtractionPool:
         self._executor: ProcessPoolExecutor | None = None
         self._generation = 0
         self._context = multiprocessing.get_context("forkserver")
+        if not self.in_process:
+            self._context.set_forkserver_preload(list(preload))
         self._pids = self._context.SimpleQueue()
         self._known_pids: set[int] = set()
         self._lock = threading.Lock()  # the pool is started from a thread, and used from the reactor
@@ -131,16 +141,18 @@ class ExtractionPool:
 
     def _started(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(
+            executor = ProcessPoolExecutor(
                 self.processes,
                 mp_context=self._context,
                 initializer=_register,
                 initargs=(self._pids, os.getpid()),
             )
-            self._generation += 1
             # Start every worker now, with the extraction code loaded (3.11 starts them on demand).
-            for f in [self._executor.submit(_warm, self.fn) for _ in range(self.processes)]:
+            for f in [executor.submit(_warm, self.fn) for _ in range(self.processes)]:
                 f.result()
+            # Published once ready: the reactor thread takes a ready pool without waiting on the lock.
+            self._generation += 1
+            self._executor = executor
         return self._executor
 
     async def extract(self, *args: Any) -> Any:
@@ -152,7 +164,9 @@ class ExtractionPool:
         async with self._slots:
             problem = ""
             for _attempt in range(2):
-                executor = self._pool()
+                executor = self._executor
+                if executor is None:  # starting or restarting: wait for it off the reactor thread
+                    executor = await asyncio.get_running_loop().run_in_executor(None, self._pool)
                 generation = self._generation
                 try:
                     future = executor.submit(_call, self.fn, *args)

@@ -27,6 +27,7 @@ TELNETCONSOLE_ENABLED = False  # no listening debug port on scheduled jobs
 
 # --- runtime ---
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"  # async def start() and callbacks
+CONCURRENT_ITEMS = 8  # a page yields one article: Scrapy's 100 started 100 idle tasks per response
 LOG_LEVEL = "INFO"  # the summary and drop reasons are INFO; DEBUG lists every request
 
 # --- output: one JSONL file per run; -o/-O replace it as Scrapy users expect ---
@@ -85,6 +86,8 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.DiscoveryBudgetMiddleware": 50,  # a limit= crawl with enough stops listing
     "scrapy.downloadermiddlewares.stats.DownloaderStats": None,  # replaced by the next line...
     "newscrawler.middlewares.DownloaderErrorStats": 850,  # ...so refusals are not counted as exceptions
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,  # replaced by the next line:
+    "newscrawler.middlewares.MetaRefreshMiddleware": 580,  # same redirects, pages not decoded in this process
 }
 TWISTED_DNS_RESOLVER = "newscrawler.safety.PublicOnlyResolver"  # private answers refused at connect time too
 NEWSCRAWLER_ALLOW_PRIVATE = os.environ.get(

@@ -15,6 +15,7 @@ ROWS = 3  # at 0.9 with 0.998; candidates are then checked against the whole sig
 SHINGLE = 5  # words per shingle
 
 _WORD = re.compile(r"\w+")
+_SPACE = re.compile(rb" ")
 # C0 control characters but tab, newline and carriage return: never text, often binary debris.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Control characters (C0 but newline/tab, C1), zero-width and direction marks, soft hyphens.
@@ -38,15 +39,48 @@ def fingerprint(text: str) -> int:
     return hash64(normalise(text))
 
 
-def signature(text: str) -> bytes:
-    """MinHash over word shingles, kept as 8 bits per permutation (b-bit MinHash, 32 bytes)."""
-    words = normalise(text).split()
-    grams = [" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))]
-    from datasketch import MinHash  # here: datasketch loads scipy and redis, which extraction never needs
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's 32-bit affine permutations (its default scheme since 2.0) for this seed."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a.reshape(1, -1), b.reshape(1, -1)
 
-    m = MinHash(num_perm=NUM_PERM, seed=7)
-    m.update_batch([g.encode("utf-8") for g in grams if g])
-    return bytes((m.hashvalues & 0xFF).astype(np.uint8).tobytes())
+
+_A, _B = _permutations(NUM_PERM, seed=7)
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    # MurmurHash3's finaliser, as datasketch mixes each shingle hash before permuting it
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def signature(text: str) -> bytes:
+    """MinHash over word shingles, kept as 8 bits per permutation (b-bit MinHash, 32 bytes).
+
+    The same values as ``datasketch.MinHash(num_perm=32, seed=7)`` fed the UTF-8 shingles (a test
+    holds it to that), computed here with numpy alone: importing datasketch loads scipy, 40 MB in
+    the crawl's own process for this one function."""
+    # A shingle is SHINGLE words joined by single spaces: a slice of the normalised text's bytes.
+    norm = normalise(text).encode("utf-8")
+    if not norm:
+        return bytes([0xFF] * NUM_PERM)  # an empty MinHash: every value at its maximum
+    starts = [0, *(m.end() for m in _SPACE.finditer(norm)), len(norm) + 1]
+    n = len(starts) - 1  # words
+    k = min(SHINGLE, n)
+    sha1 = hashlib.sha1
+    hashes = [
+        int.from_bytes(sha1(norm[starts[i] : starts[i + k] - 1]).digest()[:4], "little")
+        for i in range(n - k + 1)
+    ]
+    hv = _fmix32(np.array(hashes, dtype=np.uint32).reshape(-1, 1))
+    with np.errstate(over="ignore"):
+        values = (hv * _A + _B).min(axis=0)
+    return bytes((values & 0xFF).astype(np.uint8).tobytes())
 
 
 def signature_similarity(a: bytes, b: bytes) -> float:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newscrawler.state.sqlite import key_hash
 from newscrawler.text import (
     BANDS,
+    NUM_PERM,
+    SHINGLE,
     band_hashes,
     fingerprint,
     hash64,
@@ -83,3 +87,17 @@ def test_minhash_near_copy_shares_a_band_and_scores_high_unrelated_does_not() ->
     assert signature_similarity(a, c) < 0.3
     assert not set(band_hashes(a)) & set(band_hashes(c))
     assert len(band_hashes(a)) == BANDS
+
+
+@given(st.lists(st.text(min_size=1, max_size=12), max_size=40).map(" ".join))
+@settings(max_examples=200, deadline=None)
+def test_signature_is_datasketchs_minhash(text: str) -> None:
+    # Signatures are kept in the crawl state: ours must equal the datasketch MinHash that wrote
+    # earlier states, or a later crawl would miss its near-duplicates.
+    from datasketch import MinHash
+
+    words = normalise(text).split()
+    grams = [" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))]
+    m = MinHash(num_perm=NUM_PERM, seed=7)
+    m.update_batch([g.encode("utf-8") for g in grams if g])
+    assert signature(text) == bytes((m.hashvalues & 0xFF).astype("uint8").tobytes())

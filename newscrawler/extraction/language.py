@@ -53,7 +53,7 @@ def normalise_language(value: str | None) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _identifier():  # type: ignore[no-untyped-def]
+def identifier():  # type: ignore[no-untyped-def]
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
@@ -64,5 +64,5 @@ def detect_language(text: str, min_chars: int = 40) -> str | None:
     sample = text[:5000]
     if len(sample.strip()) < min_chars:
         return None
-    code, prob = _identifier().classify(sample)
+    code, prob = identifier().classify(sample)
     return _ALIASES.get(code, code) if prob >= 0.5 else None
