@@ -19,6 +19,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from newscrawler.distributed import redis_url, reset_crawl
+from newscrawler.malloc import keep_heap_small
 from newscrawler.plan import CrawlPlan
 from newscrawler.spiders.news import NewsSpider
 from newscrawler.state import StateError, open_state
@@ -64,6 +65,7 @@ class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if self.failed:
             return
+        keep_heap_small()  # a page-sized buffer freed per page must not stay in this process
         if self.fresh:
             assert self.settings is not None
             try:

@@ -12,10 +12,14 @@ from __future__ import annotations
 import contextlib
 import gc
 
-import dateparser  # noqa: F401  (imported late by dates.py; its data takes a while to load)
+from newscrawler.malloc import keep_heap_small
 
-import newscrawler.extraction.article  # noqa: F401  (trafilatura, htmldate, lxml)
-from newscrawler.extraction.language import identifier
+keep_heap_small()  # before the imports: the workers inherit it
+
+import dateparser  # noqa: E402, F401  (imported late by dates.py; its data takes a while to load)
+
+import newscrawler.extraction.article  # noqa: E402, F401  (trafilatura, htmldate, lxml)
+from newscrawler.extraction.language import identifier  # noqa: E402
 
 identifier()
 
