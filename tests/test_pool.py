@@ -126,3 +126,28 @@ async def test_a_crawl_writes_the_same_records_with_the_pool_and_without(demo_si
     for a, b in zip(runs[0], runs[1], strict=True):
         assert a == b, {k: (a[k], b[k]) for k in a if a[k] != b[k]}
     assert len(runs[0]) == len(site.articles())
+
+
+@deferred_f_from_coro_f
+async def test_the_reactor_keeps_running_while_the_pool_starts() -> None:
+    # Each worker takes 3 s to load its function: the first page waits for that, the reactor does not.
+    pool = ExtractionPool(2, fn="tests.pool_slow_start:extract")
+    gaps: list[float] = []
+
+    async def tick() -> None:
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(0.05)
+            now = time.monotonic()
+            gaps.append(now - last)
+            last = now
+
+    ticker = asyncio.ensure_future(tick())
+    try:
+        pool.spider_opened(None)  # type: ignore[arg-type]  # as a crawl starts it: in a thread
+        await asyncio.sleep(0.2)
+        assert (await pool.extract("page")) == "extracted"
+    finally:
+        ticker.cancel()
+        pool.close()
+    assert max(gaps) < 1.0, f"the reactor stood still for {max(gaps):.1f} s"
