@@ -55,8 +55,19 @@ def resolve(path: str) -> Callable[..., Any]:
     return fn
 
 
-def _call(path: str, *args: Any) -> Any:
-    return resolve(path)(*args)
+# A worker's log records while it extracts one page, sent back with the result: the crawl logs them
+# as its own (its log file, its format), and no lock is shared with a process that may be killed.
+_records: list[tuple[str, int, str]] = []
+
+
+class _KeepRecords(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        _records.append((record.name, record.levelno, self.format(record)))
+
+
+def _call(path: str, *args: Any) -> tuple[Any, list[tuple[str, int, str]]]:
+    _records.clear()
+    return resolve(path)(*args), list(_records)
 
 
 def _warm(path: str) -> int:
@@ -64,9 +75,13 @@ def _warm(path: str) -> int:
     return os.getpid()
 
 
-def _register(pids: Any, crawl_pid: int) -> None:
-    """In each worker process: say its pid (so a hung one can be killed), and leave with the crawl."""
+def _register(pids: Any, crawl_pid: int, log_level: int) -> None:
+    """In each worker process: say its pid (so a hung one can be killed), keep its log records for
+    the crawl, and leave with the crawl."""
     pids.put(os.getpid())
+    root = logging.getLogger()
+    root.handlers[:] = [_KeepRecords()]
+    root.setLevel(log_level)
     threading.Thread(target=_exit_with, args=(crawl_pid,), daemon=True).start()
 
 
@@ -83,6 +98,14 @@ def _exit_with(crawl_pid: int) -> None:
             pass
 
 
+def _level(value: Any) -> int:
+    """Scrapy's LOG_LEVEL, a name or a number, as a number."""
+    if isinstance(value, int):
+        return value
+    level = logging.getLevelName(str(value).upper())
+    return level if isinstance(level, int) else logging.INFO
+
+
 def default_processes() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
@@ -96,7 +119,9 @@ class ExtractionPool:
         timeout: float = 60.0,
         fn: str = EXTRACT,
         preload: tuple[str, ...] = PRELOAD,
+        log_level: int = logging.INFO,
     ) -> None:
+        self.log_level = log_level
         self.processes = processes
         self.timeout = timeout
         self.fn = fn
@@ -120,6 +145,7 @@ class ExtractionPool:
             processes,
             queue=s.getint("NEWSCRAWLER_EXTRACT_QUEUE") or None,
             timeout=s.getfloat("NEWSCRAWLER_EXTRACT_TIMEOUT"),
+            log_level=_level(s.get("LOG_LEVEL", "INFO")),
         )
         crawler.signals.connect(pool.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
@@ -145,7 +171,7 @@ class ExtractionPool:
                 self.processes,
                 mp_context=self._context,
                 initializer=_register,
-                initargs=(self._pids, os.getpid()),
+                initargs=(self._pids, os.getpid(), self.log_level),
             )
             # Start every worker now, with the extraction code loaded (3.11 starts them on demand).
             for f in [executor.submit(_warm, self.fn) for _ in range(self.processes)]:
@@ -170,7 +196,10 @@ class ExtractionPool:
                 generation = self._generation
                 try:
                     future = executor.submit(_call, self.fn, *args)
-                    return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+                    result, records = await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+                    for name, level, message in records:
+                        logging.getLogger(name).log(level, "%s", message)
+                    return result
                 except BrokenProcessPool:
                     problem = "a worker process died"
                 except TimeoutError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import logging
 import os
 import time
 from datetime import UTC, datetime
@@ -57,6 +58,14 @@ def crash_once(marker: str) -> str:
 
 def always_crash(_: str) -> str:
     os._exit(1)
+
+
+def warn_and_extract(page: str) -> str:
+    import logging
+
+    logging.getLogger("newscrawler.extraction.test").warning("odd page %s", page)
+    logging.getLogger("newscrawler.extraction.test").debug("not at INFO")
+    return "extracted"
 
 
 def hang_once(marker: str) -> str:
@@ -151,3 +160,16 @@ async def test_the_reactor_keeps_running_while_the_pool_starts() -> None:
         ticker.cancel()
         pool.close()
     assert max(gaps) < 1.0, f"the reactor stood still for {max(gaps):.1f} s"
+
+
+@deferred_f_from_coro_f
+async def test_a_workers_log_records_reach_the_crawls_log(caplog: pytest.LogCaptureFixture) -> None:
+    # A worker process has no log of its own: what extraction logs there is logged by the crawl.
+    pool = ExtractionPool(2, fn="tests.test_pool:warn_and_extract")
+    try:
+        with caplog.at_level(logging.DEBUG, logger="newscrawler.extraction.test"):
+            assert (await pool.extract("p1")) == "extracted"
+    finally:
+        pool.close()
+    records = [(r.name, r.levelno, r.getMessage()) for r in caplog.records if r.name.endswith(".test")]
+    assert records == [("newscrawler.extraction.test", logging.WARNING, "odd page p1")]
