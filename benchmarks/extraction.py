@@ -158,70 +158,14 @@ _ORG_WORDS = re.compile(
     re.I,
 )
 _AGENCY_NAMES = {"reuters", "ap", "afp", "dpa", "sda", "apa", "kna", "epd", "efe", "ansa", "aa", "pa", "upi"}
-_MENU_WORDS = {
-    w.casefold()
-    for w in [
-        "home",
-        "startseite",
-        "accueil",
-        "inicio",
-        "portada",
-        "login",
-        "log",
-        "in",
-        "sign",
-        "in",
-        "anmelden",
-        "einloggen",
-        "connexion",
-        "se",
-        "connecter",
-        "acceder",
-        "iniciar",
-        "sesión",
-        "accedi",
-        "registrieren",
-        "register",
-        "subscribe",
-        "abonnieren",
-        "menu",
-        "menü",
-        "search",
-        "suche",
-        "news",
-        "nachrichten",
-        "politik",
-        "politics",
-        "sport",
-        "sports",
-        "wirtschaft",
-        "business",
-        "kultur",
-        "culture",
-        "meinung",
-        "opinion",
-        "panorama",
-        "international",
-        "world",
-        "welt",
-        "inland",
-        "ausland",
-        "region",
-        "lokal",
-        "local",
-        "video",
-        "videos",
-        "podcast",
-        "newsletter",
-        "live",
-        "tech",
-        "technik",
-        "wissen",
-        "science",
-        "gesundheit",
-        "health",
-    ]
-}
+_MENU_TEXT = """
+    home startseite accueil inicio portada login log in sign anmelden einloggen connexion se connecter
+    acceder iniciar sesión accedi registrieren register subscribe abonnieren menu menü search suche
+    news nachrichten politik politics sport sports wirtschaft business kultur culture meinung opinion
+    panorama international world welt inland ausland region lokal local video videos podcast
+    newsletter live tech technik wissen science gesundheit health
+"""
+_MENU_WORDS = {w.casefold() for w in _MENU_TEXT.split()}
 _NAV_LINKS = (
     "//nav//a | //*[contains(@class,'menu') or contains(@class,'breadcrumb') or contains(@class,'nav')]//a"
     " | //header//a | //footer//a"
