@@ -7,6 +7,7 @@ first that names a person; ``clean_authors`` turns one source's strings into nam
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -137,7 +138,7 @@ _DOMAIN = re.compile(
 _PREFIX = re.compile(
     r"^\s*(?:(?i:(?:written|reported|posted|published|text|story|words|photos?|interview|compiled|edited)\s+by|"
     r"by|von|par|por|av|af|door|från|fra|przez|tekst|autor(?:in)?|author|auteur|"
-    r"redakteur(?:in)?|reporter|fotos?|mit|with|yazan)|di|da|de|글|기자)\s*[:\-–]?\s+"
+    r"redakteur(?:in)?|reporter|fotos?|mit|with|yazan|текст|автор|авторы|фото)|di|da|de|글|기자)\s*[:\-–]?\s+"
 )
 _ROLE = re.compile(
     r"\s*[,|/–—-]?\s*\b(?:staff\s+writer|senior\s+\w+\s+correspondent|\w+\s+correspondent|correspondent|"
@@ -299,17 +300,15 @@ def _people_and_others(
     seen: set[str] = set()
     names: list[str] = []
     organisations: set[str] = set()
-    site_keys = {w for s in sites for w in re.findall(r"\w+", s.casefold())} - _SITE_STOPWORDS
     places: set[str] = set()
     for value in raw:
-        domain = None if _EMAIL.search(value) else _DOMAIN.search(value)
+        parts = split_names(value)
+        # One name with a web address beside it is an organisation's ("Deutsche Welle (www.dw.com)").
+        domain = None if _EMAIL.search(value) or len(parts) != 1 else _DOMAIN.search(value)
         value_is_org = domain is not None or unicodedata.normalize("NFKC", value).casefold() in org_keys
         # A value with the site's web address in it is the site ("Deutsche Welle (www.dw.com)").
-        value_is_org = value_is_org or (
-            domain is not None and bool(set(re.findall(r"\w+", domain.group(0).casefold())) & site_keys)
-        )
         previous = ""
-        for name in split_names(value):
+        for name in parts:
             key = unicodedata.normalize("NFKC", name).casefold()
             # A lone word after an agency is the dateline's place ("Reuters, London").
             if (
@@ -337,37 +336,65 @@ def _people_and_others(
 
 # --- where on a page ---
 
-# Class and id words of teaser, related-article, navigation and widget containers: a byline
-# inside one is another article's, or no byline at all.
-_ELSEWHERE = re.compile(
-    r"(?:^|[-_\s])(?:teaser|related|recommend\w*|more-|card|promo|sidebar|side-bar|widget|carousel|"
-    r"slider|trending|popular|most-?read|read-?more|also-?read|recirc\w*|outbrain|taboola|list|"
-    r"nav|navigation|menu|breadcrumbs?|login|signin|account|user-menu|footer|comments?|newsletter)"
-    r"(?=$|[-_\sA-Z0-9])",
-    re.I,
+# Words of class and id names (split at "-", "_" and camelCase) of teaser and related-article
+# containers, and of menus, footers and widgets: a byline inside one is another article's, or
+# no byline at all. A node whose class also names an author or a byline is spared the first
+# list ("byline card-content"), never the second ("comment-author", "header-author-login").
+_TEASER_TEXT = (
+    "teaser teasers related recommend recommended recommendations more card cards promo promos sidebar "
+    "widget carousel slider trending popular mostread readmore alsoread recirc recirculation outbrain "
+    "taboola list"
 )
+_TEASER_WORDS = frozenset(_TEASER_TEXT.split())
+_NAV_TEXT = (
+    "nav navigation navbar menu breadcrumb breadcrumbs breadbar login signin account footer comment "
+    "comments newsletter"
+)
+_NAV_WORDS = frozenset(_NAV_TEXT.split())
+_CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _class_words(token: str) -> set[str]:
+    words = [w.lower() for w in _CLASS_WORD.findall(token)]
+    return set(words) | {a + b for a, b in itertools.pairwise(words)}
+
+
 _ELSEWHERE_TAGS = frozenset({"nav", "footer", "aside", "form", "button", "select", "option"})
 _AUTHOR_WORD = re.compile(r"author|byline|autor|auteur", re.I)
 
 
 def _elsewhere(el: Any, lists_too: bool = True) -> bool:
-    """Inside a teaser, a related-articles box, a menu, a footer or a short secondary <article>."""
+    """Inside a teaser, a related-articles box, a menu, the page's footer or a short secondary
+    <article>: met on the way up from the element before the container it shares with the
+    headline (the article's own). A node whose class names an author or a byline is the
+    byline itself, whatever else its class says ("byline card-content")."""
+    tree = el.getroottree()
+    headlines = tree.xpath("//h1")
+    headline_containers = {a for h1 in headlines for a in h1.iterancestors()}
     node = el
     while node is not None and isinstance(node.tag, str) and node.tag not in ("body", "html"):
-        if node.tag in _ELSEWHERE_TAGS:
+        if node is not el and node in headline_containers:
+            return False
+        # A <footer> inside the article or <main> is the article's own (its author box).
+        if node.tag in _ELSEWHERE_TAGS and (
+            node.tag != "footer" or not any(a.tag in ("article", "main") for a in node.iterancestors())
+        ):
             return True
-        for attr in ("class", "id"):
-            for token in (node.get(attr) or "").split():
-                if _AUTHOR_WORD.search(token):
-                    continue
-                m = _ELSEWHERE.search(token)
-                if m and (lists_too or "list" not in m.group(0).lower()):
-                    return True
+        tokens = [t for attr in ("class", "id") for t in (node.get(attr) or "").split()]
+        words = set().union(*(_class_words(t) for t in tokens)) if tokens else set()
+        if words & _NAV_WORDS:
+            return True
+        teaser = words & _TEASER_WORDS if lists_too else words & _TEASER_WORDS - {"list"}
+        if teaser and not any(_AUTHOR_WORD.search(t) for t in tokens):
+            return True
         if node.tag == "article" and node is not el:
-            # A second <article> with the headline elsewhere and little text: a teaser.
-            if not node.xpath(".//h1") and len(" ".join(node.xpath(".//p//text()"))) < 500:
-                return bool(el.getroottree().xpath("//h1"))
-            return False  # inside the article itself: whatever its parents are called
+            # One of several <article>s, without a headline and with little text: a teaser.
+            # Else inside the article itself, whatever its parents are called.
+            return bool(
+                headlines
+                and len(tree.xpath("//article")) > 1
+                and len(" ".join(node.xpath(".//p//text()"))) < 500
+            )
         node = node.getparent()
     return False
 
@@ -441,16 +468,21 @@ def _labelled(page: Page) -> list[str]:
 
 def _body_byline(page: Page) -> list[str]:
     """Bylines opening the body: short paragraphs after the headline, before the first long
-    one, that are all bold ("<p><strong>Jane Doe/John Roe</strong></p>") or say "By Jane Doe"."""
+    one, that say "By Jane Doe", or are all bold ("<p><strong>Jane Doe/John Roe</strong></p>")
+    and come right before the body's running text."""
     found = []
-    for p in page.xpath("(//h1)[1]/following::p[normalize-space()][position() <= 5]"):
+    paragraphs = page.xpath("(//h1)[1]/following::p[normalize-space()][position() <= 6]")
+    for i, p in enumerate(paragraphs):
         t = _text(p)
         if len(t) > 120:
             break
+        if len(t) >= 80 or _elsewhere(p):
+            continue
         bold = "".join(" ".join(b.text_content().split()) for b in p.xpath("./strong|./b"))
-        if (bold and bold.replace(" ", "") == t.replace(" ", "") and len(t) < 80) or (
-            re.match(r"(?i)(?:by|von|par|por|door|av|af)\s+\S", t) and len(t) < 80
-        ):
+        if bold and bold.replace(" ", "") == t.replace(" ", ""):
+            if i + 1 < len(paragraphs) and len(_text(paragraphs[i + 1])) > 120:
+                found.append(t)
+        elif re.match(r"(?i)(?:by|von|par|por|door|av|af)\s+\S", t):
             found.append(t)
     return found[:3]
 
