@@ -224,7 +224,10 @@ def looks_like_name(name: str, structured: bool = False) -> bool:
         return False
     if all(w in NOT_NAMES for w in re.findall(r"\w+", name.casefold())):
         return False
-    if any(ch.isdigit() for ch in name) or re.fullmatch(r"[a-z]+(?:[-_.][a-z]+)+", name):  # digits, slugs
+    if any(ch.isdigit() for ch in name):
+        return False
+    # A slug ("jane-doe") is a handle; a domain ("daily.example") a site, named in a structured source.
+    if re.fullmatch(r"[a-z]+(?:[-_.][a-z]+)+", name) and not (structured and _DOMAIN.fullmatch(name)):
         return False
     words = name.split()
     if len(words) > 6:
@@ -346,6 +349,8 @@ _TEASER_TEXT = (
     "taboola list"
 )
 _TEASER_WORDS = frozenset(_TEASER_TEXT.split())
+# ... which mean a teaser only outside the <article> and <main> elements.
+_WEAK_TEASER_WORDS = frozenset({"list", "card", "cards"})
 _NAV_TEXT = (
     "nav navigation navbar menu breadcrumb breadcrumbs breadbar login signin account footer comment "
     "comments newsletter"
@@ -384,7 +389,11 @@ def _elsewhere(el: Any, lists_too: bool = True) -> bool:
         words = set().union(*(_class_words(t) for t in tokens)) if tokens else set()
         if words & _NAV_WORDS:
             return True
-        teaser = words & _TEASER_WORDS if lists_too else words & _TEASER_WORDS - {"list"}
+        teaser = words & _TEASER_WORDS
+        if teaser <= _WEAK_TEASER_WORDS and (
+            not lists_too or any(a.tag in ("article", "main") for a in node.iterancestors())
+        ):
+            teaser = set()  # a list or a card inside the article is the article's own
         if teaser and not any(_AUTHOR_WORD.search(t) for t in tokens):
             return True
         if node.tag == "article" and node is not el:
@@ -451,9 +460,25 @@ _LABEL = re.compile(
 )
 
 
+_LABEL_LINE = re.compile(
+    r"^\s*(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|author|authors|auteur|auteurs|autore|autori|"
+    r"written by|by|von|par|por|door|text|texto|tekst|текст|автор)\s*:\s*$",
+    re.I,
+)
+
+
 def _labelled(page: Page) -> list[str]:
-    """Names after an "Author" label ("<strong>Autorin/Autor</strong> Jane Doe")."""
+    """Names after an "Author" label: "<strong>Autorin/Autor</strong> Jane Doe", or a short
+    line that opens with one and a colon ("<li>Von: <a>Jane Doe</a>, <a>John Roe</a></li>")."""
     found: list[str] = []
+    for el in page.xpath(
+        "//*[self::li or self::p or self::div or self::span or self::dd][contains(text(), ':')]"
+    ):
+        t = _text(el)
+        if len(found) < 4 and 4 < len(t) < 120 and _LABEL_LINE.match(el.text or "") and not _elsewhere(el):
+            found.append(t.split(":", 1)[1])
+    if found:
+        return found
     for el in page.xpath("//strong|//b|//dt|//th|//span|//label"):
         if len(found) >= 4 or not _LABEL.match(_text(el)) or _elsewhere(el, lists_too=False):
             continue
