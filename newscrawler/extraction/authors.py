@@ -114,6 +114,10 @@ _NOT_NAME_WORDS = """
     wetter weather météo tiempo meteo horoskop horoscope rätsel games spiele
     share teilen partager compartir condividi follow folgen suivre more mehr plus weiter
     read lesen lire artikel article articles
+    monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
+    montag dienstag mittwoch donnerstag freitag samstag sonntag heute gestern morgen
+    lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes miércoles jueves viernes sábado domingo
+    january february march april may june july august september october november december
 """
 NOT_NAMES = frozenset(w.casefold() for w in _NOT_NAME_WORDS.split())
 # Words of a desk or an organisation, not of a person ("Guardian staff", "Redaktion Berlin").
@@ -492,22 +496,30 @@ def _labelled(page: Page) -> list[str]:
 
 
 def _body_byline(page: Page) -> list[str]:
-    """Bylines opening the body: short paragraphs after the headline, before the first long
-    one, that say "By Jane Doe", or are all bold ("<p><strong>Jane Doe/John Roe</strong></p>")
-    and come right before the body's running text."""
+    """Bylines opening the body: among the first paragraphs after the headline, a short one
+    that says "By Jane Doe" (a standfirst may come first), or, before the first long one, one
+    that is all bold ("<p><strong>Jane Doe/John Roe</strong></p>") right before running text."""
     found = []
     paragraphs = page.xpath("(//h1)[1]/following::p[normalize-space()][position() <= 6]")
+    running = False  # past the first long paragraph
     for i, p in enumerate(paragraphs):
         t = _text(p)
         if len(t) > 120:
-            break
-        if len(t) >= 80 or _elsewhere(p):
+            running = True
+            continue
+        if _elsewhere(p):
             continue
         bold = "".join(" ".join(b.text_content().split()) for b in p.xpath("./strong|./b"))
-        if bold and bold.replace(" ", "") == t.replace(" ", ""):
-            if i + 1 < len(paragraphs) and len(_text(paragraphs[i + 1])) > 120:
-                found.append(t)
-        elif re.match(r"(?i)(?:by|von|par|por|door|av|af)\s+\S", t):
+        if re.match(r"(?i)(?:by|von|par|por|door|av|af)\s+\S", t) and i < 3:
+            found.append(t.split(",")[0] if " in " in t else t)
+        elif (
+            not running
+            and len(t) < 80
+            and bold
+            and bold.replace(" ", "") == t.replace(" ", "")
+            and i + 1 < len(paragraphs)
+            and len(_text(paragraphs[i + 1])) > 120
+        ):
             found.append(t)
     return found[:3]
 
