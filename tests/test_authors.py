@@ -75,6 +75,16 @@ def test_the_site_gives_way_to_a_person_named_in_a_labelled_field() -> None:
     assert names(page(head, body)) == ["Roman Goncharenko"]
 
 
+def test_the_site_gives_way_to_people_on_a_labelled_line() -> None:
+    head = ld({"@type": "Organization", "name": "Daily Example"})
+    body = (
+        '<article><h1>Bridge</h1><ul class="list-informations"><li class="information-item">Von: '
+        '<a href="/jane-doe">Jane Doe</a>, <a href="/john-roe">John Roe</a></li></ul>'
+        f"{TEXT}</article>"
+    )
+    assert names(page(head, body)) == ["Jane Doe", "John Roe"]
+
+
 def test_a_broadcasters_regional_name_gives_way_to_the_byline() -> None:
     head = ld({"@type": "Organization", "name": "MDR SACHSEN"})
     body = f'<h1>Bridge</h1><p class="byline">Von Jane Doe</p>{TEXT}'
