@@ -46,6 +46,7 @@ def test_a_place_after_an_agency_is_not_an_author() -> None:
     assert names(page('<meta name="author" content="Reuters, London">', f"<h1>Bridge</h1>{TEXT}")) == [
         "Reuters"
     ]
+    assert names(page('<meta name="author" content="dpa, Berlin">', f"<h1>Bridge</h1>{TEXT}")) == ["dpa"]
 
 
 # --- section, menu and widget words ---

@@ -228,6 +228,8 @@ def looks_like_name(name: str, structured: bool = False) -> bool:
         return False
     if all(w in NOT_NAMES for w in re.findall(r"\w+", name.casefold())):
         return False
+    if name.casefold() in AGENCIES:  # "dpa" is written lower-case
+        return True
     if any(ch.isdigit() for ch in name):
         return False
     # A slug ("jane-doe") is a handle; a domain ("daily.example") a site, named in a structured source.
