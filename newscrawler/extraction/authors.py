@@ -584,7 +584,12 @@ def _sources(page: Page, ld: dict[str, Any]) -> Iterator[tuple[list[str], list[s
     ]
     yield meta, []
     for query in mx.BYLINE_XPATH:
-        found = [_text(el) for el in page.xpath(query) if not _elsewhere(el)][:4]
+        found: list[str] = []
+        for el in page.xpath(query):
+            if len(found) == 4:
+                break
+            if not _elsewhere(el):
+                found.append(_text(el))
         found = [f for f in found if 2 < len(f) < 120]
         if found:
             yield found, []
