@@ -123,12 +123,14 @@ NOT_NAMES = frozenset(w.casefold() for w in _NOT_NAME_WORDS.split())
 # Words of a desk or an organisation, not of a person ("Guardian staff", "Redaktion Berlin").
 _DESK = re.compile(
     r"\b(?:staff|desk|team|newsroom|redaktion|rédaction|redacción|redazione|redactie|redakcja|"
-    r"editorial|editors|online|news|nachrichten|agencies|agency|agentur|wire|wires)\b",
+    r"editorial|editors|online|news|nachrichten|agencies|agency|agentur|wire|wires|media)\b",
     re.I,
 )
-# Words of a site's name too common to tell it ("The", "News", "Daily").
+# Words of a site's name too common to tell it ("The", "News", "Daily"), or that open people's
+# names too ("Al" of Al Jazeera, "Abu", "San").
 _SITE_STOPWORD_TEXT = (
-    "the a an der die das le la les el los il lo de of and und et news online daily media tv www com"
+    "the a an der die das le la les el los il lo de of and und et news online daily media tv www com "
+    "al el abu bin ibn van von den del della san new"
 )
 _SITE_STOPWORDS = frozenset(_SITE_STOPWORD_TEXT.split())
 # Bracketed staff initials or agency codes after a name: "(jd)", "(jd/dpa)", "[AFP]".
@@ -256,7 +258,7 @@ def _site_words(site_names: Iterable[str]) -> set[str]:
     words: set[str] = set()
     for site in site_names:
         words.update(
-            w for w in re.findall(r"\w+", site.casefold()) if w not in _SITE_STOPWORDS and len(w) > 1
+            w for w in re.findall(r"\w+", site.casefold()) if w not in _SITE_STOPWORDS and len(w) > 2
         )
     return words
 
@@ -315,7 +317,6 @@ def _people_and_others(
         # One name with a web address beside it is an organisation's ("Deutsche Welle (www.dw.com)").
         domain = None if _EMAIL.search(value) or len(parts) != 1 else _DOMAIN.search(value)
         value_is_org = domain is not None or unicodedata.normalize("NFKC", value).casefold() in org_keys
-        # A value with the site's web address in it is the site ("Deutsche Welle (www.dw.com)").
         previous = ""
         for name in parts:
             key = unicodedata.normalize("NFKC", name).casefold()
