@@ -4,7 +4,22 @@
 
 Table 1 (aeb): body precision / recall / F1 with the article-extraction-benchmark metric,
 and median milliseconds per page. Table 2 (fundus-dev): headline, publish date, authors
-and body, scored by the rules in that dataset's README.
+and body, scored by the rules in that dataset's README. Table 3 (fundus-dev): each wrong
+author (a predicted name not in the gold set) by kind of error, and the gold names missed.
+
+How a wrong author's kind is decided (a heuristic of this benchmark only, never used by the
+extractor), the first rule that holds:
+1. truncated/partial: it is part of a gold name or a gold name part of it ("Jane Doe (jd"
+   beside gold "Jane Doe"), or it has an unbalanced bracket;
+2. site/desk/org: a word of it is a word of the site's names (og:site_name, JSON-LD publisher,
+   host), or it has a desk or organisation word (Staff, Desk, Redaktion, News...), or it is a
+   known agency, or the page's copyright line names it ("© Deutsche Welle");
+3. place/dateline: it opens a paragraph as a dateline does ("KYIV (AFP) -", "Berlin. ",
+   "PARIS, May 5 -"), or follows a name after a comma in the page text ("Anna Doe, Nairobi");
+4. section/menu/widget: a menu or widget word (Home, Login, Politik...) or the whole text of a
+   link in the page's navigation (nav, menu, breadcrumb, header, footer);
+5. teaser author: the page's text names it elsewhere (a person, not the article's author);
+6. other.
 """
 
 from __future__ import annotations
@@ -12,6 +27,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import re
 import statistics
 import sys
 import time
@@ -25,7 +41,9 @@ from typing import Any
 from trafilatura import bare_extraction
 
 from newscrawler.extraction import extract_article
+from newscrawler.extraction.fields import site_names
 from newscrawler.extraction.metric import body_scores
+from newscrawler.extraction.page import Page
 
 HERE = Path(__file__).resolve().parent
 
@@ -131,6 +149,76 @@ def author_scores(gold: list[str], pred: tuple[str, ...]) -> tuple[float, bool]:
     return f1, p <= g
 
 
+# --- kinds of wrong author (benchmark only) ---
+
+ERROR_KINDS = ("truncated", "site/desk/org", "place/dateline", "section/menu/widget", "teaser", "other")
+_ORG_WORDS = re.compile(
+    r"\b(?:staff|desk|team|newsroom|redaktion|rédaction|redacción|redazione|redactie|online|news|"
+    r"nachrichten|agency|agencies|agentur|press|presse|media|wire|service|tv|radio|\w+\.(?:com|de|be|tr|co))\b",
+    re.I,
+)
+_AGENCY_NAMES = {"reuters", "ap", "afp", "dpa", "sda", "apa", "kna", "epd", "efe", "ansa", "aa", "pa", "upi"}
+_MENU_TEXT = """
+    home startseite accueil inicio portada login log in sign anmelden einloggen connexion se connecter
+    acceder iniciar sesión accedi registrieren register subscribe abonnieren menu menü search suche
+    news nachrichten politik politics sport sports wirtschaft business kultur culture meinung opinion
+    panorama international world welt inland ausland region lokal local video videos podcast
+    newsletter live tech technik wissen science gesundheit health
+"""
+_MENU_WORDS = {w.casefold() for w in _MENU_TEXT.split()}
+_NAV_LINKS = (
+    "//nav//a | //*[contains(@class,'menu') or contains(@class,'breadcrumb') or contains(@class,'nav')]//a"
+    " | //header//a | //footer//a"
+)
+
+
+def _words(s: str) -> set[str]:
+    return set(re.findall(r"\w+", norm_text(s)))
+
+
+def error_kind(name: str, gold: dict[str, Any], page: Page, page_text: str) -> str:
+    """The kind of one wrong author (see the module docstring for the rules)."""
+    key = norm_text(name)
+    golds = [norm_text(g) for g in gold["authors"]]
+    if any(key in g or g in key for g in golds if g) or name.count("(") != name.count(")"):
+        return "truncated"
+    sites = [gold.get("publisher") or "", *site_names(page, page.main_article())]
+    host = re.sub(r"^www\.", "", re.sub(r"^\w+://", "", gold["url"]).split("/")[0])
+    site_words = set().union(*(_words(s) for s in sites)) | set(host.split(".")[:-1])
+    site_words -= {"the", "der", "die", "das", "le", "la", "el", "www", "news"}
+    owner = re.search(rf"(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*)?{re.escape(name)}", page_text, re.I)
+    if _words(name) & site_words or _ORG_WORDS.search(name) or key in _AGENCY_NAMES or owner:
+        return "site/desk/org"
+    n = re.escape(name)
+    if re.search(
+        rf"(?:^|\n)\s*{n}\s*(?:\([^)]{{1,40}}\)\s*)?(?:[-–—:.]|,\s*\w+\.?\s*\d)", page_text, re.I
+    ) or re.search(rf"[A-Z]\w+ [A-Z]\w+, {n}\b", page_text):
+        return "place/dateline"
+    nav = {norm_text(a.text_content()) for a in page.xpath(_NAV_LINKS)}
+    if key in _MENU_WORDS or all(w in _MENU_WORDS for w in key.split()) or key in nav:
+        return "section/menu/widget"
+    if re.search(n, page_text):
+        return "teaser"
+    return "other"
+
+
+def author_errors(html: bytes, gold: dict[str, Any], pred: tuple[str, ...]) -> tuple[list[str], int]:
+    """The kind of each wrong predicted author on one page, and how many gold names were missed."""
+    g = {norm_text(x) for x in gold["authors"]}
+    p = {norm_text(x) for x in pred}
+    wrong = [x for x in pred if norm_text(x) not in g]
+    if not wrong:
+        return [], len(g - p)
+    page = Page.load(html, gold["url"])
+    root = page.tree
+    page_text = ""
+    if root is not None:
+        for bad in root.xpath("//script|//style|//noscript"):
+            bad.drop_tree()
+        page_text = "\n".join(" ".join(t.split()) for t in root.xpath("//body//text()") if t.strip())
+    return [error_kind(x, gold, page, page_text) for x in wrong], len(g - p)
+
+
 # --- datasets ---
 
 
@@ -169,9 +257,15 @@ def bench_fields(root: Path, verbose: bool = False) -> dict[str, dict[str, float
     results = {}
     for name, fn in EXTRACTORS.items():
         rows = []
+        kinds: dict[str, int] = dict.fromkeys(ERROR_KINDS, 0)
+        missed = 0
         for page_id, html, gold in pages:
             pred, _ = timed(fn, html, gold["url"])
             a_f1, no_wrong = author_scores(gold["authors"], pred.authors)
+            page_kinds, page_missed = author_errors(html, gold, pred.authors)
+            missed += page_missed
+            for kind in page_kinds:
+                kinds[kind] += 1
             row = {
                 "headline": norm_text(gold["title"]) == norm_text(pred.headline),
                 "minute": same_minute(gold["published"], gold["published_has_time"], pred.published),
@@ -193,6 +287,8 @@ def bench_fields(root: Path, verbose: bool = False) -> dict[str, dict[str, float
                         print(f"   date {pred.published!r} gold {gold['published']!r}", file=sys.stderr)
                     if "authors" in misses:
                         print(f"   authors {pred.authors!r} gold {gold['authors']!r}", file=sys.stderr)
+                    if page_kinds:
+                        print(f"   wrong author kinds {page_kinds}", file=sys.stderr)
         n = len(rows)
         results[name] = {
             "headline": sum(r["headline"] for r in rows) / n,
@@ -201,6 +297,8 @@ def bench_fields(root: Path, verbose: bool = False) -> dict[str, dict[str, float
             "authors_f1": sum(r["authors_f1"] for r in rows) / n,
             "no_wrong": sum(r["no_wrong"] for r in rows) / n,
             "body_f1": body_scores(r["body"] for r in rows)["f1"],
+            **{f"wrong:{k}": float(v) for k, v in kinds.items()},
+            "missed": float(missed),
         }
     return results
 
@@ -242,6 +340,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"| {name} | {r['headline']:.1%} | {r['minute']:.1%} | {r['day']:.1%} | "
                 f"{r['authors_f1']:.3f} | {r['no_wrong']:.1%} | {r['body_f1']:.3f} |"
             )
+        print(
+            f"\nfundus-dev: wrong authors by kind (see {Path(__file__).name}'s docstring), and gold names missed"
+        )
+        print(f"| extractor | {' | '.join(ERROR_KINDS)} | all wrong | missed |")
+        print("|---" * (len(ERROR_KINDS) + 3) + "|")
+        for name, r in res.items():
+            counts = [int(r[f"wrong:{k}"]) for k in ERROR_KINDS]
+            print(f"| {name} | {' | '.join(map(str, counts))} | {sum(counts)} | {int(r['missed'])} |")
     return 0
 
 

@@ -1,10 +1,20 @@
-"""Author names: people only, cleaned of prefixes, roles, datelines and addresses."""
+"""Author names: people only, cleaned of prefixes, roles, datelines and addresses.
+
+``page_authors`` reads a page's author sources in order of preference (JSON-LD, meta tags,
+the visible byline, a labelled "Author:" field, a byline opening the body) and takes the
+first that names a person; ``clean_authors`` turns one source's strings into names.
+"""
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from newscrawler.extraction import metaxpaths as mx
+from newscrawler.extraction.page import Page
 
 # News agencies and wire services: authors only when no person is named.
 AGENCIES = frozenset(
@@ -79,10 +89,62 @@ AGENCIES = frozenset(
     )
 )
 
+# Section, menu and widget labels in the main languages: never a name, alone or together
+# ("Log in", "Mein Konto"). A byline element that holds one is a menu or a widget.
+_NOT_NAME_WORDS = """
+    home homepage startseite accueil inicio portada início forside etusivu strona główna anasayfa
+    login logout log in out sign up signin signup register anmelden abmelden einloggen registrieren
+    connexion connecter déconnexion inscription se me mon compte accedi accedere entrar acceder
+    iniciar sesión cerrar registrarse inloggen aanmelden logga zaloguj giriş yap giris
+    account konto mein meine my profile profil user benutzer abo abonnieren subscribe subscription
+    abonnement suscríbete newsletter menu menü search suche recherche buscar cerca zoeken
+    news nachrichten actualités actualité noticias notizie nieuws nyheter uutiset wiadomości haberler
+    aktuell aktuelles latest neueste breaking live ticker liveticker
+    politik politics politique política politica politiek polityka siyaset
+    wirtschaft business economy économie economie economía economia finanzen finance geld money
+    sport sports deportes fußball football fussball soccer
+    kultur culture cultura cultuur feuilleton kunst arts entertainment unterhaltung people leute
+    panorama vermischtes society société sociedad società gesellschaft lifestyle leben life style
+    meinung opinion opinión opinione opinie kommentar kommentare comment comments commentaires
+    international world welt monde mundo mondo wereld ausland inland national nation
+    lokal local region regional regionales stadt city ville
+    wissen science wissenschaft sciences ciencia scienza tech technik technology technologie digital
+    gesundheit health santé salud salute reise travel voyage auto motor mobilität
+    video videos podcast podcasts audio foto fotos photo photos bilder galerie gallery
+    wetter weather météo tiempo meteo horoskop horoscope rätsel games spiele
+    share teilen partager compartir condividi follow folgen suivre more mehr plus weiter
+    read lesen lire artikel article articles
+    monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
+    montag dienstag mittwoch donnerstag freitag samstag sonntag heute gestern morgen
+    lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes miércoles jueves viernes sábado domingo
+    january february march april may june july august september october november december
+"""
+NOT_NAMES = frozenset(w.casefold() for w in _NOT_NAME_WORDS.split())
+# Words of a desk or an organisation, not of a person ("Guardian staff", "Redaktion Berlin").
+_DESK = re.compile(
+    r"\b(?:staff|desk|team|newsroom|redaktion|rédaction|redacción|redazione|redactie|redakcja|"
+    r"editorial|editors|online|news|nachrichten|agencies|agency|agentur|wire|wires|media)\b",
+    re.I,
+)
+# Words of a site's name too common to tell it ("The", "News", "Daily"), or that open people's
+# names too ("Al" of Al Jazeera, "Abu", "San").
+_SITE_STOPWORD_TEXT = (
+    "the a an der die das le la les el los il lo de of and und et news online daily media tv www com "
+    "al el abu bin ibn van von den del della san new"
+)
+_SITE_STOPWORDS = frozenset(_SITE_STOPWORD_TEXT.split())
+# Bracketed staff initials or agency codes after a name: "(jd)", "(jd/dpa)", "[AFP]".
+_BRACKETED = re.compile(r"\s*[(\[]\s*[\w.]{1,8}(?:\s*[/,;+]\s*[\w.]{1,12}){0,3}\s*[)\]]")
+# ... and the half of one a split leaves: "Jane Doe (jd".
+_OPEN_BRACKET = re.compile(r"\s*[(\[][^)\]]{0,20}$")
+_DOMAIN = re.compile(
+    r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|de|fr|it|es|nl|be|ch|at|co|uk|tv)\b", re.I
+)
+
 _PREFIX = re.compile(
     r"^\s*(?:(?i:(?:written|reported|posted|published|text|story|words|photos?|interview|compiled|edited)\s+by|"
     r"by|von|par|por|av|af|door|från|fra|przez|tekst|autor(?:in)?|author|auteur|"
-    r"redakteur(?:in)?|reporter|fotos?|mit|with|yazan)|di|da|de|글|기자)\s*[:\-–]?\s+"
+    r"redakteur(?:in)?|reporter|fotos?|mit|with|yazan|текст|автор|авторы|фото)|di|da|de|글|기자)\s*[:\-–]?\s+"
 )
 _ROLE = re.compile(
     r"\s*[,|/–—-]?\s*\b(?:staff\s+writer|senior\s+\w+\s+correspondent|\w+\s+correspondent|correspondent|"
@@ -140,6 +202,7 @@ _JUNK = re.compile(
 
 def _strip(name: str) -> str:
     name = unicodedata.normalize("NFC", name)
+    name = _OPEN_BRACKET.sub("", _BRACKETED.sub("", name))
     name = _EMAIL.sub("", name)
     name = _URL.sub("", name)
     name = _HANDLE.sub("", name)
@@ -147,13 +210,14 @@ def _strip(name: str) -> str:
     for _ in range(2):
         name = _PREFIX.sub("", name).strip()
     name = _DATE_BITS.sub("", name).strip(" ,;:|-–—·")
-    name = _ROLE.sub("", name).strip(" ,;:|-–—·")  # a part that is only a role goes entirely
+    if not _DESK.search(name):  # a desk's name keeps its words ("Guardian staff reporter")
+        name = _ROLE.sub("", name).strip(" ,;:|-–—·")  # a part that is only a role goes entirely
     return _ROLE_SUFFIX.sub("", name).strip(" ,;:|-–—·•()")
 
 
 def split_names(raw: str) -> list[str]:
     """One byline string to separate names ("By A, B and C" -> [A, B, C])."""
-    raw = _PREFIX.sub("", " ".join(raw.split()))
+    raw = _PREFIX.sub("", _BRACKETED.sub("", " ".join(raw.split())))
     if _EMAIL.fullmatch(raw.strip()):
         return []
     parts = _SPLIT.split(raw) if len(raw) > 3 else [raw]
@@ -164,7 +228,14 @@ def looks_like_name(name: str, structured: bool = False) -> bool:
     """Plausibly a name. Structured sources (JSON-LD, meta) may be lower-case; bylines may not."""
     if not name or len(name) > 60 or _JUNK.match(name) or _CREDIT.search(name):
         return False
-    if any(ch.isdigit() for ch in name) or re.fullmatch(r"[a-z]+(?:[-_.][a-z]+)+", name):  # digits, slugs
+    if all(w in NOT_NAMES for w in re.findall(r"\w+", name.casefold())):
+        return False
+    if name.casefold() in AGENCIES:  # "dpa" is written lower-case
+        return True
+    if any(ch.isdigit() for ch in name):
+        return False
+    # A slug ("jane-doe") is a handle; a domain ("daily.example") a site, named in a structured source.
+    if re.fullmatch(r"[a-z]+(?:[-_.][a-z]+)+", name) and not (structured and _DOMAIN.fullmatch(name)):
         return False
     words = name.split()
     if len(words) > 6:
@@ -183,30 +254,346 @@ def looks_like_name(name: str, structured: bool = False) -> bool:
     return True
 
 
-def is_agency(name: str, site_names: Iterable[str] = ()) -> bool:
+def _site_words(site_names: Iterable[str]) -> set[str]:
+    words: set[str] = set()
+    for site in site_names:
+        words.update(
+            w for w in re.findall(r"\w+", site.casefold()) if w not in _SITE_STOPWORDS and len(w) > 2
+        )
+    return words
+
+
+def is_site(name: str, site_names: Iterable[str] = ()) -> bool:
+    """The site, one of its desks or regional names ("MDR Sachsen", "Guardian staff"): the name
+    shares a word with the site's names or host, or has the site's name in it."""
     key = name.casefold()
-    if key in AGENCIES:
+    sites = [s for s in site_names if s]
+    if any(key == s.casefold() or (len(s) > 3 and s.casefold() in key) for s in sites):
         return True
-    if any(key == s.casefold() or (len(s) > 3 and s.casefold() in key) for s in site_names if s):
+    words = set(re.findall(r"\w+", key))
+    if words & _site_words(sites):
+        return True
+    # "Ilanga D" on ilanganews.co.za: a first word that opens the host's name.
+    hosts = [s.casefold().replace(" ", "") for s in sites]
+    first = next(iter(re.findall(r"\w+", key)), "")
+    return len(first) > 3 and any(h.startswith(first) for h in hosts)
+
+
+def is_agency(name: str, site_names: Iterable[str] = ()) -> bool:
+    """An agency, a desk or the site: an author only when no person is named."""
+    key = name.casefold()
+    if key in AGENCIES or is_site(name, site_names):
         return True
     # domain names and "X Staff", "X Newsroom", "Redaktion X"
-    return bool(re.search(r"\.\w{2,4}$|\b(staff|desk|team|newsroom|redaktion|online|news|agencies)\b", key))
+    return bool(re.search(r"\.\w{2,4}$", key) or _DESK.search(key))
 
 
-def clean_authors(raw: Iterable[str], site_names: Iterable[str] = (), structured: bool = False) -> list[str]:
-    """Names in source order, deduplicated; organisations only when no person is named."""
+def clean_authors(
+    raw: Iterable[str],
+    site_names: Iterable[str] = (),
+    structured: bool = False,
+    not_names: Iterable[str] = (),
+    orgs: Iterable[str] = (),
+) -> list[str]:
+    """Names in source order, deduplicated; agencies, desks and the site's own name only when
+    no person is named. ``not_names`` are words of the page that are no one's name (a
+    dateline's place, the article's section); ``orgs`` are raw values the source itself calls
+    organisations (a JSON-LD ``Organization``)."""
+    people, others = _people_and_others(list(raw), list(site_names), structured, not_names, orgs)
+    return people or others[:3]
+
+
+def _people_and_others(
+    raw: list[str], sites: list[str], structured: bool, not_names: Iterable[str], orgs: Iterable[str]
+) -> tuple[list[str], list[str]]:
+    skip = {unicodedata.normalize("NFKC", n).casefold() for n in not_names}
+    org_keys = {unicodedata.normalize("NFKC", o).casefold() for o in orgs}
     seen: set[str] = set()
     names: list[str] = []
+    organisations: set[str] = set()
+    places: set[str] = set()
     for value in raw:
-        for name in split_names(value):
+        parts = split_names(value)
+        # One name with a web address beside it is an organisation's ("Deutsche Welle (www.dw.com)").
+        domain = None if _EMAIL.search(value) or len(parts) != 1 else _DOMAIN.search(value)
+        value_is_org = domain is not None or unicodedata.normalize("NFKC", value).casefold() in org_keys
+        previous = ""
+        for name in parts:
             key = unicodedata.normalize("NFKC", name).casefold()
-            if key in seen or not looks_like_name(name, structured):
+            # A lone word after an agency is the dateline's place ("Reuters, London").
+            if (
+                previous
+                and len(name.split()) == 1
+                and name.isascii()
+                and is_agency(previous, sites)
+                and not is_agency(name, sites)
+            ):
+                places.add(name)
+            previous = name
+            if key in seen or key in skip or not looks_like_name(name, structured):
                 continue
             seen.add(key)
             names.append(name)
-    sites = list(site_names)
-    people = [n for n in names if not is_agency(n, sites)]
+            if value_is_org:
+                organisations.add(name)
+    names = [n for n in names if n not in places]
+    people = [n for n in names if n not in organisations and not is_agency(n, sites)]
     # Beside full names, a lone word is a handle or an outlet ("Futurism"), not a co-author.
     if any(len(n.split()) > 1 for n in people):
         people = [n for n in people if len(n.split()) > 1 or not n.isascii()]
-    return people or names[:3]
+    return people, [n for n in names if n not in people]
+
+
+# --- where on a page ---
+
+# Words of class and id names (split at "-", "_" and camelCase) of teaser and related-article
+# containers, and of menus, footers and widgets: a byline inside one is another article's, or
+# no byline at all. A node whose class also names an author or a byline is spared the first
+# list ("byline card-content"), never the second ("comment-author", "header-author-login").
+_TEASER_TEXT = (
+    "teaser teasers related recommend recommended recommendations more card cards promo promos sidebar "
+    "widget carousel slider trending popular mostread readmore alsoread recirc recirculation outbrain "
+    "taboola list"
+)
+_TEASER_WORDS = frozenset(_TEASER_TEXT.split())
+# ... which mean a teaser only outside the <article> and <main> elements.
+_WEAK_TEASER_WORDS = frozenset({"list", "card", "cards"})
+_NAV_TEXT = (
+    "nav navigation navbar menu breadcrumb breadcrumbs breadbar login signin account footer comment "
+    "comments newsletter"
+)
+_NAV_WORDS = frozenset(_NAV_TEXT.split())
+_CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _class_words(token: str) -> set[str]:
+    words = [w.lower() for w in _CLASS_WORD.findall(token)]
+    return set(words) | {a + b for a, b in itertools.pairwise(words)}
+
+
+_ELSEWHERE_TAGS = frozenset({"nav", "footer", "aside", "form", "button", "select", "option"})
+_AUTHOR_WORD = re.compile(r"author|byline|autor|auteur", re.I)
+
+
+def _elsewhere(el: Any, lists_too: bool = True) -> bool:
+    """Inside a teaser, a related-articles box, a menu, the page's footer or a short secondary
+    <article>: met on the way up from the element before the container it shares with the
+    headline (the article's own). A node whose class names an author or a byline is the
+    byline itself, whatever else its class says ("byline card-content")."""
+    tree = el.getroottree()
+    headlines = tree.xpath("//h1")
+    headline_containers = {a for h1 in headlines for a in h1.iterancestors()}
+    node = el
+    while node is not None and isinstance(node.tag, str) and node.tag not in ("body", "html"):
+        if node is not el and node in headline_containers:
+            return False
+        # A <footer> inside the article or <main> is the article's own (its author box).
+        if node.tag in _ELSEWHERE_TAGS and (
+            node.tag != "footer" or not any(a.tag in ("article", "main") for a in node.iterancestors())
+        ):
+            return True
+        tokens = [t for attr in ("class", "id") for t in (node.get(attr) or "").split()]
+        words = set().union(*(_class_words(t) for t in tokens)) if tokens else set()
+        if words & _NAV_WORDS:
+            return True
+        teaser = words & _TEASER_WORDS
+        if teaser <= _WEAK_TEASER_WORDS and (
+            not lists_too or any(a.tag in ("article", "main") for a in node.iterancestors())
+        ):
+            teaser = set()  # a list or a card inside the article is the article's own
+        if teaser and not any(_AUTHOR_WORD.search(t) for t in tokens):
+            return True
+        if node.tag == "article" and node is not el:
+            # One of several <article>s, without a headline and with little text: a teaser.
+            # Else inside the article itself, whatever its parents are called.
+            return bool(
+                headlines
+                and len(tree.xpath("//article")) > 1
+                and len(" ".join(node.xpath(".//p//text()"))) < 500
+            )
+        node = node.getparent()
+    return False
+
+
+def _text(el: Any) -> str:
+    return " ".join(el.text_content().split()) if isinstance(el.tag, str) else ""
+
+
+def _ld_people(value: Any) -> tuple[list[str], list[str]]:
+    """Names in a JSON-LD ``author`` value, and those of them that are organisations (by
+    ``@type``, or an account such as ``/author/admin/``)."""
+    if isinstance(value, str):
+        return ([value], []) if not value.startswith("http") else ([], [])
+    if isinstance(value, dict):
+        name = value.get("name")
+        names: list[str] = []
+        if isinstance(name, list):
+            names = [n for n in name if isinstance(n, str)]
+        elif isinstance(name, str):
+            names = [name]
+        else:
+            given, family = value.get("givenName"), value.get("familyName")
+            if isinstance(given, str) and isinstance(family, str):
+                names = [f"{given} {family}"]
+        kind = str(value.get("@type") or "")
+        link = " ".join(str(value.get(k) or "") for k in ("@id", "url"))
+        org = (
+            "Organization" in kind
+            or "Organisation" in kind
+            or bool(
+                re.search(
+                    r"/(?:author|autor|user)s?/(?:admin|administrator|redaktion|editor|staff|team)\b",
+                    link,
+                    re.I,
+                )
+            )
+        )
+        return names, names if org else []
+    if isinstance(value, list):
+        out: list[str] = []
+        orgs: list[str] = []
+        for v in value:
+            n, o = _ld_people(v)
+            out += n
+            orgs += o
+        return out, orgs
+    return [], []
+
+
+_LABEL = re.compile(
+    r"^(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|author|authors|auteur|auteurs|autore|autori|"
+    r"written by|text|texto|tekst|door|von|by|par|por)\s*:?$",
+    re.I,
+)
+
+
+_LABEL_LINE = re.compile(
+    r"^\s*(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|author|authors|auteur|auteurs|autore|autori|"
+    r"written by|by|von|par|por|door|text|texto|tekst|текст|автор)\s*:\s*$",
+    re.I,
+)
+
+
+def _labelled(page: Page) -> list[str]:
+    """Names after an "Author" label: "<strong>Autorin/Autor</strong> Jane Doe", or a short
+    line that opens with one and a colon ("<li>Von: <a>Jane Doe</a>, <a>John Roe</a></li>")."""
+    found: list[str] = []
+    for el in page.xpath(
+        "//*[self::li or self::p or self::div or self::span or self::dd][contains(text(), ':')]"
+    ):
+        t = _text(el)
+        if len(found) < 4 and 4 < len(t) < 120 and _LABEL_LINE.match(el.text or "") and not _elsewhere(el):
+            found.append(t.split(":", 1)[1])
+    if found:
+        return found
+    for el in page.xpath("//strong|//b|//dt|//th|//span|//label"):
+        if len(found) >= 4 or not _LABEL.match(_text(el)) or _elsewhere(el, lists_too=False):
+            continue
+        after = (el.tail or "").strip()
+        if not after:
+            nxt = el.getnext()
+            after = _text(nxt) if nxt is not None else ""
+        if 2 < len(after) < 80:
+            found.append(after)
+    return found
+
+
+def _body_byline(page: Page) -> list[str]:
+    """Bylines opening the body: among the first paragraphs after the headline, a short one
+    that says "By Jane Doe" (a standfirst may come first), or, before the first long one, one
+    that is all bold ("<p><strong>Jane Doe/John Roe</strong></p>") right before running text."""
+    found = []
+    paragraphs = page.xpath("(//h1)[1]/following::p[normalize-space()][position() <= 6]")
+    running = False  # past the first long paragraph
+    for i, p in enumerate(paragraphs):
+        t = _text(p)
+        if len(t) > 120:
+            running = True
+            continue
+        if _elsewhere(p):
+            continue
+        bold = "".join(" ".join(b.text_content().split()) for b in p.xpath("./strong|./b"))
+        if re.match(r"(?i)(?:by|von|par|por|door|av|af)\s+\S", t) and i < 3:
+            found.append(t.split(",")[0] if " in " in t else t)
+        elif (
+            not running
+            and len(t) < 80
+            and bold
+            and bold.replace(" ", "") == t.replace(" ", "")
+            and i + 1 < len(paragraphs)
+            and len(_text(paragraphs[i + 1])) > 120
+        ):
+            found.append(t)
+    return found[:3]
+
+
+_DATELINE = re.compile(
+    r"^\s*(?P<place>[^\W\d_][\w'’.-]*(?:[ -][^\W\d_][\w'’.-]*){0,3}?)\s*"
+    r"(?:/[^,()—–]{1,20})?(?P<date>,[^,()—–-]{1,30}?)?\s*(?P<agency>\([^)]{1,40}\))?\s*"
+    r"(?P<sep>—|–|--?|:|\.)\s"
+)
+
+
+def dateline_places(page: Page, ld: dict[str, Any]) -> set[str]:
+    """Places that open the article as datelines ("KYIV (AFP) —", "BERLIN —", "Berlin. ")."""
+    openings = [page.meta_first("og:description", "description") or ""]
+    for key in ("articleBody", "description"):
+        if isinstance(ld.get(key), str):
+            openings.append(ld[key][:200])
+    openings += [
+        _text(p)[:200] for p in page.xpath("(//h1)[1]/following::p[normalize-space()][position() <= 4]")
+    ]
+    places = set()
+    for opening in openings:
+        m = _DATELINE.match(opening)
+        if not m:
+            continue
+        place = m.group("place").strip(" .")
+        if (
+            m.group("agency")
+            or (place.isupper() and len(place) > 2)
+            or (m.group("sep") == "." and " " not in place)
+        ):
+            places.add(place)
+    return places
+
+
+def page_authors(page: Page, ld: dict[str, Any], sites: list[str], sections: Iterable[str] = ()) -> list[str]:
+    """The first source that names a person; else the first that names anyone (an agency, a
+    desk, the site).
+    Sources in order: JSON-LD ``author``, author meta tags, the visible byline (not a teaser's),
+    a labelled author field, a byline opening the body."""
+    not_names = dateline_places(page, ld) | {s for s in sections if s}
+    fallback: list[str] = []
+    for i, (raw, orgs) in enumerate(_sources(page, ld)):
+        people, others = _people_and_others(raw, sites, i < 2, not_names, orgs)
+        if people:
+            return people
+        fallback = fallback or others[:3]
+    return fallback
+
+
+def _sources(page: Page, ld: dict[str, Any]) -> Iterator[tuple[list[str], list[str]]]:
+    """Each source's author strings and those it calls organisations, read only when the
+    ones before it name no person."""
+    yield _ld_people(ld.get("author")) if ld else ([], [])
+    meta = [
+        v
+        for name in mx.AUTHOR_META
+        for v in page.meta.get(name, [])
+        if v.strip() and not v.strip().startswith(("http", "@", "/"))
+    ]
+    yield meta, []
+    for query in mx.BYLINE_XPATH:
+        found: list[str] = []
+        for el in page.xpath(query):
+            if len(found) == 4:
+                break
+            if not _elsewhere(el):
+                found.append(_text(el))
+        found = [f for f in found if 2 < len(f) < 120]
+        if found:
+            yield found, []
+            break
+    yield _labelled(page), []
+    yield _body_byline(page), []

@@ -17,7 +17,7 @@ from w3lib.url import safe_url_string
 
 from newscrawler.extraction import dates
 from newscrawler.extraction import metaxpaths as mx
-from newscrawler.extraction.authors import clean_authors, is_agency
+from newscrawler.extraction.authors import page_authors
 from newscrawler.extraction.language import normalise_language
 from newscrawler.extraction.page import Page
 from newscrawler.items import Author, Image
@@ -207,53 +207,9 @@ def declared_language(page: Page, ld: dict[str, Any]) -> str | None:
 # --- authors ---
 
 
-def _ld_people(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value] if not value.startswith("http") else []
-    if isinstance(value, dict):
-        name = value.get("name")
-        if isinstance(name, list):
-            return [n for n in name if isinstance(n, str)]
-        if isinstance(name, str):
-            return [name]
-        given, family = value.get("givenName"), value.get("familyName")
-        if isinstance(given, str) and isinstance(family, str):
-            return [f"{given} {family}"]
-        return []
-    if isinstance(value, list):
-        return [n for v in value for n in _ld_people(v)]
-    return []
-
-
-def author_sources(page: Page, ld: dict[str, Any]) -> list[list[str]]:
-    """Author strings per source, in preference order: JSON-LD, meta tags, visible byline."""
-    sources = [_ld_people(ld.get("author")) if ld else []]
-    sources.append(
-        [
-            v
-            for name in mx.AUTHOR_META
-            for v in page.meta.get(name, [])
-            if v.strip() and not v.strip().startswith(("http", "@", "/"))
-        ]
-    )
-    for query in mx.BYLINE_XPATH:
-        found = [text(el.text_content()) or "" for el in page.xpath(query)[:4]]
-        found = [f for f in found if 2 < len(f) < 120]
-        if found:
-            sources.append(found)
-            break
-    return sources
-
-
 def authors(page: Page, ld: dict[str, Any], sites: list[str]) -> list[Author]:
-    """The first source that names a person; else the first that names anyone (an agency)."""
-    fallback: list[str] = []
-    for i, raw in enumerate(author_sources(page, ld)):
-        names = clean_authors(raw, sites, structured=i < 2)
-        if names and not all(is_agency(n, sites) for n in names):
-            return [Author(n) for n in names]
-        fallback = fallback or names
-    return [Author(n) for n in fallback]
+    """The first source that names a person; else an agency (rules in ``authors.py``)."""
+    return [Author(n) for n in page_authors(page, ld, sites, sections(page, ld))]
 
 
 # --- dates ---

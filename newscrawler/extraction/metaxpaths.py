@@ -38,6 +38,7 @@ AUTHOR_META = (
     "byl",
     "twitter:creator",
     "cxenseparse:author",
+    "articleauthor",
 )
 BYLINE_XPATH = (
     '//*[@itemprop="author"]//*[@itemprop="name"]',
