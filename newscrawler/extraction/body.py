@@ -27,6 +27,11 @@ from newscrawler.text import INVISIBLE, SPACES
 
 # Below this many characters, precise mode probably missed the article.
 MIN_PRECISE_CHARS = 250
+# Below this, precise mode's text is checked against the default mode's: when that is
+# WIDER_FACTOR times longer, precise mode kept a fragment (a reprint notice, a dateline and
+# the first paragraph of a short wire story) and the default mode has the article.
+SHORT_PRECISE_CHARS = 1000
+WIDER_FACTOR = 2.0
 # JSON-LD bodies shorter than this are teasers, not the article.
 MIN_LD_BODY_CHARS = 400
 
@@ -285,9 +290,14 @@ def extract_body(
         lines = from_selector(tree, selector)
     if not lines:
         lines = paragraphs(_traf(tree, url, favor_precision=True))
-        if sum(len(x) for x in lines) < MIN_PRECISE_CHARS:
+        found = sum(len(x) for x in lines)
+        if found < SHORT_PRECISE_CHARS:
             wider = paragraphs(_traf(tree, url))
-            if sum(len(x) for x in wider) > sum(len(x) for x in lines):
+            more = sum(len(x) for x in wider)
+            # Under MIN_PRECISE_CHARS the precise mode missed the article; up to
+            # SHORT_PRECISE_CHARS it may have kept a notice or a short story's first lines
+            # only, which the default mode's far longer text shows.
+            if (found < MIN_PRECISE_CHARS and more > found) or more >= WIDER_FACTOR * found:
                 lines = wider
         if ld_body:
             lines = reconcile_with_jsonld(lines, tree, url, ld_body)
