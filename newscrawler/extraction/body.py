@@ -55,7 +55,8 @@ _CHROME_LINE = re.compile(
 # Prompts that open a line and end the article text ("Related: <headline>").
 _CHROME_PREFIX = re.compile(
     r"^\W*(?:related|read more|read also|see more|see also|also read|also see|more|watch|listen|"
-    r"lesen sie auch|mehr zum thema|lire aussi|leer más|leia também|leggi anche)\s*:",
+    r"lesen sie auch|mehr zum thema|lire aussi|leer más|leia também|leggi anche|les også|læs også|"
+    r"läs också|lees ook|lue myös|czytaj (?:też|także|więcej)|читайте также)\s*:",
     re.I,
 )
 _CALL_TO_ACTION = re.compile(
