@@ -162,7 +162,7 @@ def _extract(page: Page, now: datetime, selectors: dict[str, str]) -> Article:
         authors=[a.name for a in authors],
         ld_body=ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None,
         selector=selectors.get("articleBody"),
-        labels=(*fields.sections(page, ld), *sites),
+        labels=(*fields.sections(page, ld), *sites, *fields.title_texts(page, ld)),
         updates=updates,
     )
     # The language before the dates: dateparser with the page's language is ten times faster

@@ -206,6 +206,15 @@ def _shorter_form(best: str, others: list[str]) -> str:
     return best
 
 
+def title_texts(page: Page, ld: dict[str, Any]) -> list[str]:
+    """Every title the page gives itself (JSON-LD, og/twitter, <h1>s, <title>), as written: printed
+    again above the article text, any of them is the headline repeated, not a paragraph."""
+    found = [first_str(ld.get("headline")), page.meta_first(*mx.HEADLINE_META)]
+    found += [h for h, _ in _h1_texts(page)]
+    found += page.xpath("//title/text()")[:1]
+    return [t for t in (text(f) for f in found) if t]
+
+
 def headline(page: Page, ld: dict[str, Any], sites: list[str]) -> str | None:
     """JSON-LD headline, else og/twitter title, else the article's <h1>, else <title>.
 
