@@ -43,7 +43,9 @@ _CHROME_LINE = re.compile(
     r"hot this week|trending(?: now)?|most (?:read|popular|viewed)|topics|tags?|categories|"
     r"share(?: this(?: article| story| post)?)?(?: on \w+)?|follow us.*|sign up.*|subscribe.*|newsletter.*|"
     r"advertisement|advertising|sponsored|anzeige|werbung|publicidad|publicité|"
-    r"click to tweet|tweet|email|print|comments?|\d+ comments?|leave a (?:comment|reply)|comments are closed\.?|"
+    r"click to tweet|tweet|email|print(?: (?:this )?(?:article|story|page))?|order reprints?|"
+    r"reprints?(?: (?:and|&) permissions)?|thank you|an error has occurred.*|this article has been sent to.*|"
+    r"comments?|\d+ comments?|leave a (?:comment|reply)|comments are closed\.?|"
     r"lesen sie auch|mehr zum thema|auch interessant|weitere artikel|lire aussi|à lire aussi|lee también|"
     r"leer más|leia também|leggi anche|les også|läs också|czytaj (?:też|także|więcej)|ayrıca okuyun|"
     r"читайте также|"
@@ -72,6 +74,8 @@ _CALL_TO_ACTION = re.compile(
 # and the aeb gold keep it); a contributor note is dropped with it.
 _CREDIT = re.compile(r"^\W*\(?(?:reporting by|additional reporting by|writing by|editing by)\b", re.I)
 _CONTRIBUTED = re.compile(r"\bcontributed (?:to )?(?:this |the )?(?:report|story|article)(?:ing)?\W*$", re.I)
+# A reprint notice ("This copy is for your personal, non-commercial use only...").
+_NOTICE = re.compile(r"for your personal,? non-commercial use only", re.I)
 # A photo credit printed as a paragraph ("Фото: Дмитрий Азаров, Коммерсантъ").
 _PHOTO_CREDIT = re.compile(r"^\W*(?:photo|foto|фото|bild|image|credit)s?\s*:", re.I)
 # A headline-shaped line: 5 to 14 words, a capital first, no closing punctuation, no number
@@ -249,6 +253,8 @@ def drop_chrome(
             continue  # the teaser a "Read more" prompt points to
         if words <= 12 and _PHOTO_CREDIT.match(line):
             continue
+        if words <= 60 and _NOTICE.search(line):
+            continue
         if words <= 40 and _CALL_TO_ACTION.search(line) and i >= len(lines) - 3:
             continue
         if words <= 40 and i >= len(lines) - 3 and _CONTRIBUTED.search(line):
@@ -305,6 +311,9 @@ def extract_body(
             lines = reconcile_with_jsonld(lines, tree, url, ld_body)
         lines = _widen_split_article(lines, tree)
         lines = with_updates(lines, updates or [])
+    # The page's own address printed as a line (a print view's footer), not a link the article lists.
+    own = url.split("://", 1)[-1].rstrip("/")
+    lines = [line for line in lines if line.split("://", 1)[-1].rstrip("/") != own]
     lines = drop_chrome(lines, headline, authors or [], labels)
     return "\n\n".join(lines)
 
