@@ -104,3 +104,19 @@ def test_a_trailing_affix_another_title_leaves_out_is_cut() -> None:
         f"<html><head>{head}</head><body><article><p>{'Text des Artikels. ' * 40}</p></article></body></html>"
     )
     assert extract_article(html, "https://zeitung.example/a").headline == "Thioune fordert Geduld"
+
+
+def test_a_gallery_keeps_its_captions_as_text_without_counters_and_credits() -> None:
+    html = gzip.decompress((PAGES / "synthetic-gallery.html.gz").read_bytes())
+    expected = json.loads((PAGES / "synthetic-gallery.json").read_text(encoding="utf-8"))
+    body = extract_article(html, expected["url"]).articleBody or ""
+    assert body == expected["body"]
+    assert "1/4" not in body and "Photo:" not in body
+
+
+def test_a_short_story_precise_mode_cut_to_a_notice_is_read_whole() -> None:
+    html = gzip.decompress((PAGES / "aeb-f8ff621a0b.html.gz").read_bytes())
+    expected = json.loads((PAGES / "aeb-f8ff621a0b.json").read_text(encoding="utf-8"))
+    body = extract_article(html, expected["url"]).articleBody or ""
+    assert len(body) > 0.9 * len(expected["body"])
+    assert "non-commercial use" not in body and "barrons.com" not in body

@@ -76,6 +76,8 @@ _CREDIT = re.compile(r"^\W*\(?(?:reporting by|additional reporting by|writing by
 _CONTRIBUTED = re.compile(r"\bcontributed (?:to )?(?:this |the )?(?:report|story|article)(?:ing)?\W*$", re.I)
 # A reprint notice ("This copy is for your personal, non-commercial use only...").
 _NOTICE = re.compile(r"for your personal,? non-commercial use only", re.I)
+# The author's address after the text ("Write to Al Root at allen.root@dowjones.com").
+_CONTACT = re.compile(r"^\W*(?:write to|contact|e-?mail)\b.{1,80}\s\S+@[\w-]+\.[\w.]+\W*$", re.I)
 # A photo credit printed as a paragraph ("Фото: Дмитрий Азаров, Коммерсантъ").
 _PHOTO_CREDIT = re.compile(r"^\W*(?:photo|foto|фото|bild|image|credit)s?\s*:", re.I)
 # A headline-shaped line: 5 to 14 words, a capital first, no closing punctuation, no number
@@ -174,6 +176,54 @@ def split_containers(tree: lxml.html.HtmlElement) -> list[str]:
     return out
 
 
+# Inside a caption: a slide counter or a photo credit, not the caption's text.
+_CAPTION_JUNK = re.compile(r"credit|copyright|count|counter|source|byline|author|share", re.I)
+_SLIDE_COUNTER = re.compile(r"^\d+\s*(?:/|of|von|de|di)\s*\d+$", re.I)
+# A gallery: at least this many captions that are sentences of running text.
+MIN_GALLERY_CAPTIONS = 3
+MIN_CAPTION_CHARS = 60
+
+
+def gallery_captions(tree: lxml.html.HtmlElement) -> list[str]:
+    """The text of a gallery (or a video page) told in its captions: the paragraphs of the
+    <figcaption>s of the article's <figure>s, without slide counters and photo credits.
+
+    Generic extraction takes figures for chrome; on a page whose text is in its captions that
+    drops the article. Only captions that are running text count (a sentence of 60 characters or
+    more), and only when there are at least three of them.
+    """
+    scope = tree.xpath("//article[.//figcaption] | //main[.//figcaption]")
+    roots = scope[:1] or [tree]
+    out: list[str] = []
+    captions = 0
+    for cap in roots[0].iter("figcaption"):
+        if cap.xpath("ancestor::aside|ancestor::nav|ancestor::footer"):
+            continue
+        cap = deepcopy(cap)
+        for junk in cap.xpath(".//*[@class]"):
+            if _CAPTION_JUNK.search(junk.get("class", "")) and junk.getparent() is not None:
+                junk.drop_tree()
+        blocks = cap.xpath(".//p") or [cap]
+        texts = [" ".join(b.text_content().split()) for b in blocks]
+        texts = [t for t in texts if t and not _SLIDE_COUNTER.match(t) and not _PHOTO_CREDIT.match(t)]
+        if any(len(t) >= MIN_CAPTION_CHARS and _SENTENCE_END.search(t) for t in texts):
+            captions += 1
+            out.extend(texts)
+    return out if captions >= MIN_GALLERY_CAPTIONS else []
+
+
+_SENTENCE_END = re.compile(r"[.!?…\"”»’)]$")
+
+
+def _with_gallery(lines: list[str], tree: lxml.html.HtmlElement) -> list[str] | None:
+    """Precise mode's lines followed by the gallery's captions, when the page is a gallery."""
+    captions = gallery_captions(tree)
+    if not captions:
+        return None
+    have = {norm(x) for x in lines}
+    return [*lines, *(c for c in captions if norm(c) not in have)]
+
+
 def _overlap(part: str, whole_shingles: set[tuple[str, ...]]) -> float:
     mine = set(shingles(part, 3))
     return len(mine & whole_shingles) / len(mine) if mine else 0.0
@@ -255,6 +305,8 @@ def drop_chrome(
             continue
         if words <= 60 and _NOTICE.search(line):
             continue
+        if words <= 15 and _CONTACT.match(line):
+            continue
         if words <= 40 and _CALL_TO_ACTION.search(line) and i >= len(lines) - 3:
             continue
         if words <= 40 and i >= len(lines) - 3 and _CONTRIBUTED.search(line):
@@ -299,7 +351,10 @@ def extract_body(
     if not lines:
         lines = paragraphs(_traf(tree, url, favor_precision=True))
         found = sum(len(x) for x in lines)
-        if found < SHORT_PRECISE_CHARS:
+        gallery = _with_gallery(lines, tree) if found < SHORT_PRECISE_CHARS else None
+        if gallery is not None:
+            lines = gallery
+        elif found < SHORT_PRECISE_CHARS:
             wider = paragraphs(_traf(tree, url))
             more = sum(len(x) for x in wider)
             # Under MIN_PRECISE_CHARS the precise mode missed the article; up to
