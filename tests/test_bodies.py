@@ -120,3 +120,15 @@ def test_a_short_story_precise_mode_cut_to_a_notice_is_read_whole() -> None:
     body = extract_article(html, expected["url"]).articleBody or ""
     assert len(body) > 0.9 * len(expected["body"])
     assert "non-commercial use" not in body and "barrons.com" not in body
+
+
+def test_a_comment_thread_under_an_ordinary_article_is_not_a_live_blog() -> None:
+    comments = "".join(
+        f'<div class="comment-entry"><time datetime="2025-03-14T1{i}:00:00+00:00">1{i}:00</time>'
+        f"<p>Reader {i} wrote a long comment about where to live on the coast and why the rents rose.</p></div>"
+        for i in range(4)
+    )
+    body = f"<article><h1>Where to live on the coast</h1><p>{'The coast is popular with renters. ' * 30}</p></article>"
+    html = f"<html><head><title>Where to live on the coast</title></head><body>{body}{comments}</body></html>"
+    article = extract_article(html, "https://courier.example/where-to-live")
+    assert "liveUpdates" not in article.metadata

@@ -379,8 +379,11 @@ def extract_body(
 _UPDATE_CLASS = re.compile(r"live|update|entry|post|ticker", re.I)
 # A page that calls itself live ("UK riots LIVE:", "Live updates", "Liveticker", "en direct").
 _LIVE_TITLE = re.compile(
-    r"\blive\b|live[- ]?(?:blog|ticker|updates?)|\ben direct\b|\ben vivo\b|\bao vivo\b|\bin diretta\b", re.I
+    r"\bLIVE\b|(?i:\blive(?:[- ]?(?:blog|ticker|updates?|coverage)|:)|liveblog|liveticker|\bas it happened\b|"
+    r"\ben direct\b|\ben vivo\b|\bao vivo\b|\bin diretta\b)"
 )
+# Repeated containers that are not a live blog's updates (comment threads, teaser cards).
+_NOT_UPDATE_CLASS = re.compile(r"comment|reply|related|teaser|card|promo|recommend", re.I)
 # A live blog's updates are only read when the text found so far holds fewer than this many.
 MIN_COVERED_UPDATES = 3
 
@@ -448,7 +451,7 @@ def visible_updates(tree: lxml.html.HtmlElement) -> list[dict[str, str]]:
     groups: dict[tuple[str, str], list[lxml.html.HtmlElement]] = {}
     for el in tree.xpath("//*[@class][.//p][.//time or .//*[@datetime]]"):
         cls = el.get("class", "")
-        if _UPDATE_CLASS.search(cls):
+        if _UPDATE_CLASS.search(cls) and not _NOT_UPDATE_CLASS.search(cls):
             groups.setdefault((el.tag, cls), []).append(el)
     best: list[lxml.html.HtmlElement] = []
     best_len = 0
@@ -501,7 +504,8 @@ def with_updates(lines: list[str], updates: list[dict[str, str]]) -> list[str]:
 
     Generic extraction finds a live blog's introduction and perhaps one update; when it holds
     fewer than three, its lines before the first update are kept as the introduction and each
-    update follows as its headline and its paragraphs.
+    update follows as its headline and its paragraphs. (A live blog of one or two updates
+    that the text holds all of is left as it is.)
     """
     if not updates:
         return lines
@@ -511,7 +515,7 @@ def with_updates(lines: list[str], updates: list[dict[str, str]]) -> list[str]:
         ref = set(shingles(u.get("articleBody") or u.get("headline", ""), 3))
         if ref and len(ref & have) / len(ref) >= 0.6:
             covered += 1
-            if covered >= MIN_COVERED_UPDATES:
+            if covered >= min(MIN_COVERED_UPDATES, len(updates)):
                 return lines
     update_keys = set()
     for u in updates:
