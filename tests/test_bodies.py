@@ -132,3 +132,15 @@ def test_a_comment_thread_under_an_ordinary_article_is_not_a_live_blog() -> None
     html = f"<html><head><title>Where to live on the coast</title></head><body>{body}{comments}</body></html>"
     article = extract_article(html, "https://courier.example/where-to-live")
     assert "liveUpdates" not in article.metadata
+
+
+def test_a_list_of_links_to_other_stories_is_not_article_text() -> None:
+    text = "".join(
+        f"<p>Paragraph {i} of the council's report on the new bridge and its costs.</p>" for i in range(12)
+    )
+    links = '<ul><li><a href="/a">Iran war: the US loses a valuable spy plane</a></li><li><a href="/b">Pope row: Rome takes sides</a></li></ul>'
+    own = "<ul><li>The bridge opens in May next year</li><li>It cost four million pounds to build</li></ul>"
+    html = f"<html><body><article><h1>Bridge</h1>{text}{links}<p>The end of the report.</p>{own}</article></body></html>"
+    body = extract_article(html, "https://courier.example/bridge").articleBody or ""
+    assert "spy plane" not in body and "Rome takes sides" not in body
+    assert "four million pounds" in body

@@ -263,6 +263,26 @@ def _widen_split_article(lines: list[str], tree: lxml.html.HtmlElement) -> list[
     return lines
 
 
+def link_items(tree: lxml.html.HtmlElement) -> set[str]:
+    """Folded texts of list items that are one link and nothing else: lists of other stories."""
+    out: set[str] = set()
+    for li in tree.xpath("//li[a]"):
+        anchors = li.findall(".//a")
+        if len(anchors) != 1:
+            continue
+        whole = norm(li.text_content())
+        if whole and whole == norm(anchors[0].text_content()) and len(whole.split()) >= 3:
+            out.add(whole)
+    return out
+
+
+def drop_link_items(lines: list[str], items: set[str]) -> list[str]:
+    """Lines that are a list item linking elsewhere ("- Iran-Krieg: USA verlieren ...")."""
+    if not items:
+        return lines
+    return [line for line in lines if not (line.startswith("- ") and norm(line[2:]) in items)]
+
+
 def drop_chrome(
     lines: list[str], headline: str | None, authors: list[str], labels: tuple[str, ...] = ()
 ) -> list[str]:
@@ -366,6 +386,7 @@ def extract_body(
             lines = reconcile_with_jsonld(lines, tree, url, ld_body)
         lines = _widen_split_article(lines, tree)
         lines = with_updates(lines, updates or [])
+        lines = drop_link_items(lines, link_items(tree))
     # The page's own address printed as a line (a print view's footer), not a link the article lists.
     own = url.split("://", 1)[-1].rstrip("/")
     lines = [line for line in lines if line.split("://", 1)[-1].rstrip("/") != own]
