@@ -74,6 +74,7 @@ _CALL_TO_ACTION = re.compile(
 # and the aeb gold keep it); a contributor note is dropped with it.
 _CREDIT = re.compile(r"^\W*\(?(?:reporting by|additional reporting by|writing by|editing by)\b", re.I)
 _CONTRIBUTED = re.compile(r"\bcontributed (?:to )?(?:this |the )?(?:report|story|article)(?:ing)?\W*$", re.I)
+_WORD = re.compile(r"\w")
 # A reprint notice ("This copy is for your personal, non-commercial use only...").
 _NOTICE = re.compile(r"for your personal,? non-commercial use only", re.I)
 # The author's address after the text ("Write to Al Root at allen.root@dowjones.com").
@@ -300,8 +301,8 @@ def drop_chrome(
         n = norm(line)
         words = len(n.split())
         prompt, after_prompt = after_prompt, False
-        if not n or "spot_img" in n:
-            continue
+        if not n or "spot_img" in n or not _WORD.search(n):
+            continue  # empty, a placeholder, or debris with no word in it ("¯", "•••")
         if i < 3 and n in label_keys:
             continue
         if head and (n == head or (i < 3 and words <= 40 and n.rstrip(".") == head.rstrip("."))):
