@@ -3,10 +3,13 @@
 Order of work (docs/fields.md, articleBody):
 1. a per-site CSS selector from the site registry, when it matches;
 2. trafilatura with ``favor_precision`` (comments excluded), falling back to its default
-   mode when the precise mode finds next to nothing;
+   mode when the precise mode finds next to nothing or a fragment of what the default mode
+   finds; on a gallery whose text is in its captions, those captions;
 3. when the page's JSON-LD carries a full ``articleBody`` that the text above misses
    much of, trafilatura's recall mode, kept to the paragraphs that JSON-LD confirms;
-4. a paragraph filter for chrome that survives all of the above (repeated headline,
+4. on a live blog whose text so far holds few of its updates, the updates (JSON-LD
+   ``liveBlogUpdate`` or the visible update containers), newest first;
+5. a paragraph filter for chrome that survives all of the above (repeated headline,
    byline and dateline lines, "Related", "Read more" and the teaser it points to, photo
    credits, share, follow and subscribe prompts; whatever follows an end credit such as
    "Reporting by...", and a contributor note; a closing list of other stories' headlines).
@@ -17,10 +20,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from copy import deepcopy
+from datetime import datetime
 
 import lxml.html
 import trafilatura
 from lxml import etree
+from w3lib.html import remove_tags, replace_entities
 
 from newscrawler.extraction.metric import shingles
 from newscrawler.text import INVISIBLE, SPACES
@@ -180,6 +185,7 @@ def split_containers(tree: lxml.html.HtmlElement) -> list[str]:
 # Inside a caption: a slide counter or a photo credit, not the caption's text.
 _CAPTION_JUNK = re.compile(r"credit|copyright|count|counter|source|byline|author|share", re.I)
 _SLIDE_COUNTER = re.compile(r"^\d+\s*(?:/|of|von|de|di)\s*\d+$", re.I)
+_SENTENCE_END = re.compile(r"[.!?…\"”»’)]$")
 # A gallery: at least this many captions that are sentences of running text.
 MIN_GALLERY_CAPTIONS = 3
 MIN_CAPTION_CHARS = 60
@@ -211,9 +217,6 @@ def gallery_captions(tree: lxml.html.HtmlElement) -> list[str]:
             captions += 1
             out.extend(texts)
     return out if captions >= MIN_GALLERY_CAPTIONS else []
-
-
-_SENTENCE_END = re.compile(r"[.!?…\"”»’)]$")
 
 
 def _with_gallery(lines: list[str], tree: lxml.html.HtmlElement) -> list[str] | None:
@@ -413,8 +416,6 @@ MIN_COVERED_UPDATES = 3
 def _plain_text(value: object) -> str:
     if not isinstance(value, str):
         return ""
-    from w3lib.html import remove_tags, replace_entities
-
     # Block tags end paragraphs; the rest go.
     value = re.sub(r"(?i)<br\s*/?>|</(?:p|div|h\d|li|blockquote)>", "\n", value)
     return "\n".join(
@@ -424,7 +425,6 @@ def _plain_text(value: object) -> str:
 
 def _newest_first(updates: list[dict[str, str]]) -> list[dict[str, str]]:
     """Updates newest first when every one carries a time; else in the page's order."""
-    from datetime import datetime
 
     def when(u: dict[str, str]) -> datetime | None:
         try:
