@@ -76,7 +76,8 @@ class Article:
     """Words in articleBody as written (each Chinese or Japanese character counts as one)."""
 
     metadata: dict[str, Any] = field(default_factory=dict)
-    """Crawl facts: dateDownloaded, site, source, listed, revision, duplicateOf (docs/fields.md)."""
+    """Crawl facts: dateDownloaded, site, source, listed, revision, duplicateOf; on a live blog,
+    liveUpdates (the updates newest first, each {datePublished, headline, articleBody}); docs/fields.md."""
 
     def to_dict(self) -> dict[str, Any]:
         """Fields in schema order as plain JSON values, empty ones left out (False and 0 are values)."""

@@ -18,7 +18,7 @@ from w3lib.html import remove_tags, replace_entities
 
 from newscrawler.extraction import dates, fields
 from newscrawler.extraction.authors import clean_authors
-from newscrawler.extraction.body import extract_body
+from newscrawler.extraction.body import extract_body, live_updates
 from newscrawler.extraction.language import detect_language
 from newscrawler.extraction.page import Page, is_listing_type
 from newscrawler.items import Article, Author
@@ -154,6 +154,7 @@ def _extract(page: Page, now: datetime, selectors: dict[str, str]) -> Article:
     names = clean_authors(own["authors"], sites, structured=True) if own.get("authors") else []
     authors = [Author(n) for n in names] or fields.authors(page, ld, sites)
 
+    updates = live_updates(page.tree, ld, headline)
     body = extract_body(
         page.tree,
         page.url,
@@ -161,7 +162,8 @@ def _extract(page: Page, now: datetime, selectors: dict[str, str]) -> Article:
         authors=[a.name for a in authors],
         ld_body=ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None,
         selector=selectors.get("articleBody"),
-        labels=(*fields.sections(page, ld), *sites),
+        labels=(*fields.sections(page, ld), *sites, *fields.title_texts(page, ld)),
+        updates=updates,
     )
     # The language before the dates: dateparser with the page's language is ten times faster
     # than trying every locale, and a body says its language when the page does not.
@@ -188,5 +190,5 @@ def _extract(page: Page, now: datetime, selectors: dict[str, str]) -> Article:
         isAccessibleForFree=fields.accessible_for_free(page, ld),
         publisher=fields.publisher(page, ld),
         wordCount=fields.word_count(body),
-        metadata={"dateDownloaded": _iso_now(now)},
+        metadata={"dateDownloaded": _iso_now(now), **({"liveUpdates": updates} if updates else {})},
     )

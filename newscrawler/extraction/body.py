@@ -4,10 +4,13 @@ Order of work (docs/fields.md, articleBody):
 1. a per-site CSS selector from the site registry, when it matches;
 2. trafilatura with ``favor_precision`` (comments excluded), first without its fallback
    comparison (readability, jusText), which runs only when that finds under 500 characters;
-   then its default mode when the precise mode finds next to nothing;
+   falling back to its default mode when the precise mode finds next to nothing or a fragment
+   of what the default mode finds; on a gallery whose text is in its captions, those captions;
 3. when the page's JSON-LD carries a full ``articleBody`` that the text above misses
    much of, trafilatura's recall mode, kept to the paragraphs that JSON-LD confirms;
-4. a paragraph filter for chrome that survives all of the above (repeated headline,
+4. on a live blog whose text so far holds few of its updates, the updates (JSON-LD
+   ``liveBlogUpdate`` or the visible update containers), newest first;
+5. a paragraph filter for chrome that survives all of the above (repeated headline,
    byline and dateline lines, "Related", "Read more" and the teaser it points to, photo
    credits, share, follow and subscribe prompts; whatever follows an end credit such as
    "Reporting by...", and a contributor note; a closing list of other stories' headlines).
@@ -18,10 +21,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from copy import deepcopy
+from datetime import datetime
 
 import lxml.html
 import trafilatura
 from lxml import etree
+from w3lib.html import remove_tags, replace_entities
 
 from newscrawler.extraction.metric import shingles
 from newscrawler.text import INVISIBLE, SPACES
@@ -32,6 +37,11 @@ MIN_PRECISE_CHARS = 250
 # on a second copy of the page (a third of extraction time); on aeb and fundus-dev no page scored
 # worse for it and the comparison's wrong take-overs went (aeb F1 0.971 -> 0.974).
 FAST_ENOUGH_CHARS = 500
+# Below this, precise mode's text is checked against the default mode's: when that is
+# WIDER_FACTOR times longer, precise mode kept a fragment (a reprint notice, a dateline and
+# the first paragraph of a short wire story) and the default mode has the article.
+SHORT_PRECISE_CHARS = 1000
+WIDER_FACTOR = 2.0
 # JSON-LD bodies shorter than this are teasers, not the article.
 MIN_LD_BODY_CHARS = 400
 
@@ -43,7 +53,9 @@ _CHROME_LINE = re.compile(
     r"hot this week|trending(?: now)?|most (?:read|popular|viewed)|topics|tags?|categories|"
     r"share(?: this(?: article| story| post)?)?(?: on \w+)?|follow us.*|sign up.*|subscribe.*|newsletter.*|"
     r"advertisement|advertising|sponsored|anzeige|werbung|publicidad|publicité|"
-    r"click to tweet|tweet|email|print|comments?|\d+ comments?|leave a (?:comment|reply)|comments are closed\.?|"
+    r"click to tweet|tweet|email|print(?: (?:this )?(?:article|story|page))?|order reprints?|"
+    r"reprints?(?: (?:and|&) permissions)?|thank you|an error has occurred.*|this article has been sent to.*|"
+    r"comments?|\d+ comments?|leave a (?:comment|reply)|comments are closed\.?|"
     r"lesen sie auch|mehr zum thema|auch interessant|weitere artikel|lire aussi|à lire aussi|lee también|"
     r"leer más|leia também|leggi anche|les også|läs också|czytaj (?:też|także|więcej)|ayrıca okuyun|"
     r"читайте также|"
@@ -55,7 +67,8 @@ _CHROME_LINE = re.compile(
 # Prompts that open a line and end the article text ("Related: <headline>").
 _CHROME_PREFIX = re.compile(
     r"^\W*(?:related|read more|read also|see more|see also|also read|also see|more|watch|listen|"
-    r"lesen sie auch|mehr zum thema|lire aussi|leer más|leia também|leggi anche)\s*:",
+    r"lesen sie auch|mehr zum thema|lire aussi|leer más|leia também|leggi anche|les også|læs også|"
+    r"läs också|lees ook|lue myös|czytaj (?:też|także|więcej)|читайте также)\s*:",
     re.I,
 )
 _CALL_TO_ACTION = re.compile(
@@ -71,6 +84,11 @@ _CALL_TO_ACTION = re.compile(
 # and the aeb gold keep it); a contributor note is dropped with it.
 _CREDIT = re.compile(r"^\W*\(?(?:reporting by|additional reporting by|writing by|editing by)\b", re.I)
 _CONTRIBUTED = re.compile(r"\bcontributed (?:to )?(?:this |the )?(?:report|story|article)(?:ing)?\W*$", re.I)
+_WORD = re.compile(r"\w")
+# A reprint notice ("This copy is for your personal, non-commercial use only...").
+_NOTICE = re.compile(r"for your personal,? non-commercial use only", re.I)
+# The author's address after the text ("Write to Al Root at allen.root@dowjones.com").
+_CONTACT = re.compile(r"^\W*(?:write to|contact|e-?mail)\b.{1,80}\s\S+@[\w-]+\.[\w.]+\W*$", re.I)
 # A photo credit printed as a paragraph ("Фото: Дмитрий Азаров, Коммерсантъ").
 _PHOTO_CREDIT = re.compile(r"^\W*(?:photo|foto|фото|bild|image|credit)s?\s*:", re.I)
 # A headline-shaped line: 5 to 14 words, a capital first, no closing punctuation, no number
@@ -169,6 +187,52 @@ def split_containers(tree: lxml.html.HtmlElement) -> list[str]:
     return out
 
 
+# Inside a caption: a slide counter or a photo credit, not the caption's text.
+_CAPTION_JUNK = re.compile(r"credit|copyright|count|counter|source|byline|author|share", re.I)
+_SLIDE_COUNTER = re.compile(r"^\d+\s*(?:/|of|von|de|di)\s*\d+$", re.I)
+_SENTENCE_END = re.compile(r"[.!?…\"”»’)]$")
+# A gallery: at least this many captions that are sentences of running text.
+MIN_GALLERY_CAPTIONS = 3
+MIN_CAPTION_CHARS = 60
+
+
+def gallery_captions(tree: lxml.html.HtmlElement) -> list[str]:
+    """The text of a gallery (or a video page) told in its captions: the paragraphs of the
+    <figcaption>s of the article's <figure>s, without slide counters and photo credits.
+
+    Generic extraction takes figures for chrome; on a page whose text is in its captions that
+    drops the article. Only captions that are running text count (a sentence of 60 characters or
+    more), and only when there are at least three of them.
+    """
+    scope = tree.xpath("//article[.//figcaption] | //main[.//figcaption]")
+    roots = scope[:1] or [tree]
+    out: list[str] = []
+    captions = 0
+    for cap in roots[0].iter("figcaption"):
+        if cap.xpath("ancestor::aside|ancestor::nav|ancestor::footer"):
+            continue
+        cap = deepcopy(cap)
+        for junk in cap.xpath(".//*[@class]"):
+            if _CAPTION_JUNK.search(junk.get("class", "")) and junk.getparent() is not None:
+                junk.drop_tree()
+        blocks = cap.xpath(".//p") or [cap]
+        texts = [" ".join(b.text_content().split()) for b in blocks]
+        texts = [t for t in texts if t and not _SLIDE_COUNTER.match(t) and not _PHOTO_CREDIT.match(t)]
+        if any(len(t) >= MIN_CAPTION_CHARS and _SENTENCE_END.search(t) for t in texts):
+            captions += 1
+            out.extend(texts)
+    return out if captions >= MIN_GALLERY_CAPTIONS else []
+
+
+def _with_gallery(lines: list[str], tree: lxml.html.HtmlElement) -> list[str] | None:
+    """Precise mode's lines followed by the gallery's captions, when the page is a gallery."""
+    captions = gallery_captions(tree)
+    if not captions:
+        return None
+    have = {norm(x) for x in lines}
+    return [*lines, *(c for c in captions if norm(c) not in have)]
+
+
 def _overlap(part: str, whole_shingles: set[tuple[str, ...]]) -> float:
     mine = set(shingles(part, 3))
     return len(mine & whole_shingles) / len(mine) if mine else 0.0
@@ -208,6 +272,26 @@ def _widen_split_article(lines: list[str], tree: lxml.html.HtmlElement) -> list[
     return lines
 
 
+def link_items(tree: lxml.html.HtmlElement) -> set[str]:
+    """Folded texts of list items that are one link and nothing else: lists of other stories."""
+    out: set[str] = set()
+    for li in tree.xpath("//li[a]"):
+        anchors = li.findall(".//a")
+        if len(anchors) != 1:
+            continue
+        whole = norm(li.text_content())
+        if whole and whole == norm(anchors[0].text_content()) and len(whole.split()) >= 3:
+            out.add(whole)
+    return out
+
+
+def drop_link_items(lines: list[str], items: set[str]) -> list[str]:
+    """Lines that are a list item linking elsewhere ("- Iran-Krieg: USA verlieren ...")."""
+    if not items:
+        return lines
+    return [line for line in lines if not (line.startswith("- ") and norm(line[2:]) in items)]
+
+
 def drop_chrome(
     lines: list[str], headline: str | None, authors: list[str], labels: tuple[str, ...] = ()
 ) -> list[str]:
@@ -225,8 +309,8 @@ def drop_chrome(
         n = norm(line)
         words = len(n.split())
         prompt, after_prompt = after_prompt, False
-        if not n or "spot_img" in n:
-            continue
+        if not n or "spot_img" in n or not _WORD.search(n):
+            continue  # empty, a placeholder, or debris with no word in it ("¯", "•••")
         if i < 3 and n in label_keys:
             continue
         if head and (n == head or (i < 3 and words <= 40 and n.rstrip(".") == head.rstrip("."))):
@@ -247,6 +331,10 @@ def drop_chrome(
         if prompt and words <= 40 and _ELLIPSIS_END.search(line):
             continue  # the teaser a "Read more" prompt points to
         if words <= 12 and _PHOTO_CREDIT.match(line):
+            continue
+        if words <= 60 and _NOTICE.search(line):
+            continue
+        if words <= 15 and _CONTACT.match(line):
             continue
         if words <= 40 and _CALL_TO_ACTION.search(line) and i >= len(lines) - 3:
             continue
@@ -282,6 +370,7 @@ def extract_body(
     ld_body: str | None = None,
     selector: str | None = None,
     labels: tuple[str, ...] = (),
+    updates: list[dict[str, str]] | None = None,
 ) -> str:
     if tree is None:
         return ""
@@ -292,12 +381,182 @@ def extract_body(
         lines = paragraphs(_traf(tree, url, favor_precision=True, fast=True))
         if sum(len(x) for x in lines) < FAST_ENOUGH_CHARS:
             lines = paragraphs(_traf(tree, url, favor_precision=True))
-        if sum(len(x) for x in lines) < MIN_PRECISE_CHARS:
+        found = sum(len(x) for x in lines)
+        gallery = _with_gallery(lines, tree) if found < SHORT_PRECISE_CHARS else None
+        if gallery is not None:
+            lines = gallery
+        elif found < SHORT_PRECISE_CHARS:
             wider = paragraphs(_traf(tree, url))
-            if sum(len(x) for x in wider) > sum(len(x) for x in lines):
+            more = sum(len(x) for x in wider)
+            # Under MIN_PRECISE_CHARS the precise mode missed the article; up to
+            # SHORT_PRECISE_CHARS it may have kept a notice or a short story's first lines
+            # only, which the default mode's far longer text shows.
+            if (found < MIN_PRECISE_CHARS and more > found) or more >= WIDER_FACTOR * found:
                 lines = wider
         if ld_body:
             lines = reconcile_with_jsonld(lines, tree, url, ld_body)
         lines = _widen_split_article(lines, tree)
+        lines = with_updates(lines, updates or [])
+        lines = drop_link_items(lines, link_items(tree))
+    # The page's own address printed as a line (a print view's footer), not a link the article lists.
+    own = url.split("://", 1)[-1].rstrip("/")
+    lines = [line for line in lines if line.split("://", 1)[-1].rstrip("/") != own]
     lines = drop_chrome(lines, headline, authors or [], labels)
     return "\n\n".join(lines)
+
+
+# --- live blogs ---
+
+# Visible update containers of a live blog ("live-event-entry", "liveblog__update", "lb-post").
+_UPDATE_CLASS = re.compile(r"live|update|entry|post|ticker", re.I)
+# A page that calls itself live ("UK riots LIVE:", "Live updates", "Liveticker", "en direct").
+_LIVE_TITLE = re.compile(
+    r"\bLIVE\b|(?i:\blive(?:[- ]?(?:blog|ticker|updates?|coverage)|:)|liveblog|liveticker|\bas it happened\b|"
+    r"\ben direct\b|\ben vivo\b|\bao vivo\b|\bin diretta\b)"
+)
+# Repeated containers that are not a live blog's updates (comment threads, teaser cards).
+_NOT_UPDATE_CLASS = re.compile(r"comment|reply|related|teaser|card|promo|recommend", re.I)
+# A live blog's updates are only read when the text found so far holds fewer than this many.
+MIN_COVERED_UPDATES = 3
+
+
+def _plain_text(value: object) -> str:
+    if not isinstance(value, str):
+        return ""
+    # Block tags end paragraphs; the rest go.
+    value = re.sub(r"(?i)<br\s*/?>|</(?:p|div|h\d|li|blockquote)>", "\n", value)
+    return "\n".join(
+        " ".join(line.split()) for line in replace_entities(remove_tags(value)).splitlines()
+    ).strip()
+
+
+def _newest_first(updates: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Updates newest first when every one carries a time; else in the page's order."""
+
+    def when(u: dict[str, str]) -> datetime | None:
+        try:
+            stamp = datetime.fromisoformat(u["datePublished"].replace("Z", "+00:00"))
+        except (KeyError, ValueError):
+            return None
+        return stamp if stamp.tzinfo else None
+
+    stamps = [when(u) for u in updates]
+    if updates and all(stamps):
+        order = sorted(range(len(updates)), key=lambda i: stamps[i], reverse=True)  # type: ignore[arg-type,return-value]
+        return [updates[i] for i in order]
+    return updates
+
+
+def _update(published: str | None, headline: str, text: str) -> dict[str, str]:
+    out = {"datePublished": published or "", "headline": headline, "articleBody": text}
+    return {k: v for k, v in out.items() if v}
+
+
+def jsonld_updates(ld: dict[str, object]) -> list[dict[str, str]]:
+    """A live blog's updates from JSON-LD ``liveBlogUpdate``: time, headline and text of each."""
+    raw = ld.get("liveBlogUpdate")
+    items = raw if isinstance(raw, list) else [raw]
+    out: list[dict[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        headline = " ".join(_plain_text(item.get("headline") or item.get("name")).split())
+        text = _plain_text(item.get("articleBody") or item.get("text") or item.get("description"))
+        if not text and not headline:
+            continue
+        key = (headline, text)
+        if key in seen:
+            continue
+        seen.add(key)
+        published = item.get("datePublished") or item.get("dateCreated")
+        out.append(_update(published if isinstance(published, str) else None, headline, text))
+    return _newest_first(out)
+
+
+def visible_updates(tree: lxml.html.HtmlElement) -> list[dict[str, str]]:
+    """A live blog's updates from the page itself: the largest group of three or more elements
+    sharing a tag and an update-like class, each with a <time> (or datetime) and paragraphs."""
+    groups: dict[tuple[str, str], list[lxml.html.HtmlElement]] = {}
+    for el in tree.xpath("//*[@class][.//p][.//time or .//*[@datetime]]"):
+        cls = el.get("class", "")
+        if _UPDATE_CLASS.search(cls) and not _NOT_UPDATE_CLASS.search(cls):
+            groups.setdefault((el.tag, cls), []).append(el)
+    best: list[lxml.html.HtmlElement] = []
+    best_len = 0
+    for members in groups.values():
+        members = [m for m in members if not any(a in members for a in m.iterancestors())]
+        if len(members) < 3:
+            continue
+        size = sum(len(m.text_content()) for m in members)
+        if size > best_len:
+            best, best_len = members, size
+    out: list[dict[str, str]] = []
+    for el in best:
+        stamp = el.xpath("(.//time/@datetime | .//*[@datetime]/@datetime)[1]")
+        label = el.xpath("(.//time)[1]")
+        published = str(stamp[0]) if stamp else (" ".join(label[0].text_content().split()) if label else "")
+        heads = el.xpath("(.//h2 | .//h3 | .//h4)[1]")
+        headline = " ".join(heads[0].text_content().split()) if heads else ""
+        texts = []
+        for p in el.xpath(".//p | .//li | .//blockquote"):
+            if p.xpath("ancestor::blockquote|ancestor::li|ancestor::figure|ancestor::aside"):
+                continue
+            t = " ".join(p.text_content().split())
+            if t:
+                texts.append(t)
+        if texts or headline:
+            out.append(_update(published, headline, "\n".join(texts)))
+    return _newest_first(out)
+
+
+def live_updates(
+    tree: lxml.html.HtmlElement | None, ld: dict[str, object], title: str | None
+) -> list[dict[str, str]]:
+    """The updates of a live blog (JSON-LD ``LiveBlogPosting`` or a page titled as live), newest
+    first: JSON-LD ``liveBlogUpdate`` entries, else the visible update containers. [] otherwise."""
+    types = ld.get("@type")
+    is_live = any(
+        isinstance(t, str) and t.endswith("LiveBlogPosting")
+        for t in (types if isinstance(types, list) else [types])
+    )
+    updates = jsonld_updates(ld) if ld else []
+    if updates:
+        return updates
+    if tree is None or not (is_live or (title and _LIVE_TITLE.search(title))):
+        return []
+    return visible_updates(tree)
+
+
+def with_updates(lines: list[str], updates: list[dict[str, str]]) -> list[str]:
+    """The live blog's updates as paragraphs, when the text found so far holds few of them.
+
+    Generic extraction finds a live blog's introduction and perhaps one update; when it holds
+    fewer than three, its lines before the first update are kept as the introduction and each
+    update follows as its headline and its paragraphs. (A live blog of one or two updates
+    that the text holds all of is left as it is.)
+    """
+    if not updates:
+        return lines
+    have = set(shingles("\n".join(lines), 3))
+    covered = 0
+    for u in updates:
+        ref = set(shingles(u.get("articleBody") or u.get("headline", ""), 3))
+        if ref and len(ref & have) / len(ref) >= 0.6:
+            covered += 1
+            if covered >= min(MIN_COVERED_UPDATES, len(updates)):
+                return lines
+    update_keys = set()
+    for u in updates:
+        update_keys |= set(shingles(u.get("headline", ""), 3)) | set(shingles(u.get("articleBody", ""), 3))
+    intro = []
+    for line in lines:
+        if _overlap(line, update_keys) >= 0.6:
+            break
+        intro.append(line)
+    out = list(intro)
+    for u in updates:
+        if u.get("headline"):
+            out.append(u["headline"])
+        out.extend(paragraphs(u.get("articleBody", "")))
+    return out

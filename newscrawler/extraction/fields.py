@@ -112,40 +112,67 @@ def site_names(page: Page, ld: dict[str, Any]) -> list[str]:
 # --- headline ---
 
 
-def strip_site_name(title: str, sites: Iterable[str]) -> str:
-    """Remove "| Site", "- Site" and "Site: " affixes naming the site (the one place this is done)."""
+# A title part that is a date ("DW | 28.04.2023") is the site's stamp, not the headline.
+_DATE_PART = re.compile(r"^\W*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\W*$")
+# A byline after the site name ("… | The Gateway Pundit | by Cristina Laila").
+_BY_PART = re.compile(r"^(?:by|von|par|por|door|av)\s+\S+(?:\s+\S+){0,3}$", re.I)
+# Separators a cross-source comparison accepts between a headline and an affix ("X - national").
+_AFFIX_SEP = re.compile(r"^\s*(?:\||-|–|—|::|·|•|»|/|\*|:|ㅣ|ᅵ)\s*")
+
+
+def strip_site_name(title: str, sites: Iterable[str], sections: Iterable[str] = ()) -> str:
+    """Remove "| Site", "- Site" and "Site: " affixes naming the site (the one place this is done).
+
+    A part is the site's when it names the site (JSON-LD publisher, og:site_name, host name
+    tokens), is the article's section printed after the headline ("… - Politik"), a date stamp
+    ("… | DW | 28.04.2023") or a byline after them ("… | Site | by A. Name"). A title nothing was cut from keeps its own first character
+    (Nordic quote dash: "- Angsten vil øke").
+    """
     title = " ".join(title.split())
     keys = [s.casefold().replace(" ", "") for s in sites if s]
+    section_keys = {s.casefold().replace(" ", "") for s in sections if s}
     parts = mx.TITLE_SEPARATORS.split(title)
-    if len(parts) > 1:
+    if len(parts) <= 1:
+        return title
 
-        def is_site(part: str) -> bool:
-            p = part.casefold().replace(" ", "")
-            return any(p == k or (len(k) > 3 and (k in p or p in k) and len(p) < 40) for k in keys)
+    def is_site(part: str) -> bool:
+        p = part.casefold().replace(" ", "")
+        if _DATE_PART.match(part):
+            return True
+        return any(p == k or (len(k) > 3 and (k in p or p in k) and len(p) < 40) for k in keys)
 
-        while len(parts) > 1 and is_site(parts[-1]):
-            parts.pop()
-        while len(parts) > 1 and is_site(parts[0]):
-            parts.pop(0)
-        # A one- or two-word section kicker before a long headline ("Opinion | ...").
-        if (
-            len(parts) > 1
-            and re.match(re.escape(parts[0]) + r"\s*\|", title)
-            and len(parts[0].split()) <= 2
-            and len(" ".join(parts[1:]).split()) >= 4
-        ):
-            parts.pop(0)
-        # Rebuild with the original separators by cutting the title, not re-joining parts.
-        start = title.find(parts[0])
-        end = title.rfind(parts[-1]) + len(parts[-1])
-        if start >= 0 and end > start:
-            title = title[start:end]
-    return title.strip(" |-–—:")
+    def is_tail(part: str) -> bool:
+        return is_site(part) or part.casefold().replace(" ", "") in section_keys or bool(_BY_PART.match(part))
+
+    cut = False
+    while len(parts) > 1 and is_tail(parts[-1]):
+        parts.pop()
+        cut = True
+    while len(parts) > 1 and is_site(parts[0]):
+        parts.pop(0)
+        cut = True
+    # A one- or two-word section kicker before a long headline ("Opinion | ...").
+    if (
+        len(parts) > 1
+        and re.match(re.escape(parts[0]) + r"\s*\|", title)
+        and len(parts[0].split()) <= 2
+        and len(" ".join(parts[1:]).split()) >= 4
+    ):
+        parts.pop(0)
+        cut = True
+    if not cut:
+        return title
+    # Rebuild with the original separators by cutting the title, not re-joining parts.
+    start = title.find(parts[0])
+    end = title.rfind(parts[-1]) + len(parts[-1])
+    if start >= 0 and end > start:
+        title = title[start:end]
+    return title.strip(" |-–—:ㅣᅵ：")
 
 
-def _clean_title(value: str | None, sites: list[str]) -> str:
+def _clean_title(value: str | None, sites: list[str], sections: list[str]) -> str:
     found = text(value)
-    return strip_site_name(found, sites) if found else ""
+    return strip_site_name(found, sites, sections) if found else ""
 
 
 def _h1_texts(page: Page) -> list[tuple[str, bool]]:
@@ -162,22 +189,48 @@ def _h1_texts(page: Page) -> list[tuple[str, bool]]:
     return out
 
 
+def _shorter_form(best: str, others: list[str]) -> str:
+    """The headline without an affix that another source of the page leaves out.
+
+    When another source gives the same words without a trailing "| Sport", "- national" or
+    "– DW – 13.06.2023", the difference is the site's decoration, not the headline (the page's own sources are compared, so an affix is
+    recognised even when it names nothing the page states elsewhere).
+    """
+    folded = best.casefold()
+    for other in others:
+        o = other.casefold()
+        if len(o.split()) < 3 or len(o) >= len(folded):
+            continue
+        if folded.startswith(o) and _AFFIX_SEP.match(best[len(other) :]):
+            return other
+    return best
+
+
+def title_texts(page: Page, ld: dict[str, Any]) -> list[str]:
+    """Every title the page gives itself (JSON-LD, og/twitter, <h1>s, <title>), as written: printed
+    again above the article text, any of them is the headline repeated, not a paragraph."""
+    found = [first_str(ld.get("headline")), page.meta_first(*mx.HEADLINE_META)]
+    found += [h for h, _ in _h1_texts(page)]
+    found += page.xpath("//title/text()")[:1]
+    return [t for t in (text(f) for f in found) if t]
+
+
 def headline(page: Page, ld: dict[str, Any], sites: list[str]) -> str | None:
     """JSON-LD headline, else og/twitter title, else the article's <h1>, else <title>.
 
-    Site-name affixes are stripped from every source; a truncated title ("…") gives way to a
-    longer source that starts with it; an <h1> loses its kicker element.
+    Site-name affixes are stripped from every source; an affix or kicker that another source
+    leaves out is cut; a truncated title ("…") gives way to a longer source that starts with
+    it; an <h1> loses its kicker element.
     """
     title_tags = page.xpath("//title/text()")
     h1s = _h1_texts(page)
     in_article = [t for t, inside in h1s if inside]
     h1 = in_article[0] if in_article else (h1s[0][0] if len(h1s) == 1 else None)
-    candidates = [
-        _clean_title(first_str(ld.get("headline")) or first_str(ld.get("name")), sites),
-        _clean_title(page.meta_first(*mx.HEADLINE_META), sites),
-        strip_site_name(h1, sites) if h1 else "",
-        _clean_title(title_tags[0] if title_tags else None, sites),
-    ]
+    secs = [t for t in (text(s) for s in sections(page, ld)) if t]
+    ld_title = _clean_title(first_str(ld.get("headline")) or first_str(ld.get("name")), sites, secs)
+    og_title = _clean_title(page.meta_first(*mx.HEADLINE_META), sites, secs)
+    title_tag = _clean_title(title_tags[0] if title_tags else None, sites, secs)
+    candidates = [ld_title, og_title, strip_site_name(h1, sites, secs) if h1 else "", title_tag]
     candidates = [c for c in candidates if c]
     if not candidates:
         return None
@@ -187,7 +240,9 @@ def headline(page: Page, ld: dict[str, Any], sites: list[str]) -> str | None:
         longer = [c for c in candidates[1:] if c.startswith(stem) and len(c) > len(stem)]
         if longer:
             best = longer[0]
-    return best
+    # The page's titles for machines are compared with each other; a shorter <h1> is a
+    # different (visible) wording, not evidence that the rest is decoration.
+    return _shorter_form(best, [c for c in (og_title, title_tag) if c and c != best])
 
 
 def description(page: Page, ld: dict[str, Any]) -> str | None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 
 # Separators between a headline and the site name in <title> and og:title.
-TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|/)\s+|\s*\|\s*")
+# "ㅣ"/"ᅵ" (Hangul letters) serve as a bar on Korean sites ("제목-정치ㅣ한국일보"), a full-width
+# colon on Japanese ones ("見出し：東京新聞デジタル").
+TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|/)\s+|\s*[|ㅣᅵ：]\s*")
 
 HEADLINE_META = ("og:title", "twitter:title", "sailthru.title", "parsely-title")
 DESCRIPTION_META = ("og:description", "twitter:description", "description")

@@ -1,0 +1,146 @@
+"""Bodies that are not one block of paragraphs (live blogs), and headline affixes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import pickle
+import re
+from pathlib import Path
+
+from newscrawler.extraction import extract_article
+from newscrawler.extraction.article import extract_page
+from newscrawler.extraction.fields import strip_site_name
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+LIVE_URL = "https://courier.example/news/harbour-storm-live"
+
+
+def live_page() -> str:
+    return gzip.decompress((PAGES / "synthetic-liveblog.html.gz").read_bytes()).decode("utf-8")
+
+
+def test_live_blog_updates_come_from_jsonld_newest_first() -> None:
+    article = extract_article(live_page(), LIVE_URL)
+    updates = article.metadata["liveUpdates"]
+    assert [u["datePublished"][11:16] for u in updates] == ["11:40", "10:30", "09:45", "08:20", "07:05"]
+    assert updates[0]["headline"] == "Harbour wall holds as tide peaks"
+    # <br> in a JSON-LD articleBody ends a paragraph.
+    assert updates[3]["articleBody"].count("\n") == 1
+    assert set(updates[0]) == {"datePublished", "headline", "articleBody"}
+
+
+def test_live_blog_body_holds_every_update_once_after_the_introduction() -> None:
+    article = extract_article(live_page(), LIVE_URL)
+    paragraphs = (article.articleBody or "").split("\n\n")
+    assert paragraphs[0].startswith("Gales are reaching the coast")
+    for u in article.metadata["liveUpdates"]:
+        assert paragraphs.count(u["headline"]) == 1
+    assert paragraphs[-1].startswith("The coastguard has asked small boat owners")
+
+
+def test_live_blog_record_stays_picklable_for_the_worker_pool() -> None:
+    article = extract_page(live_page().encode("utf-8"), LIVE_URL)
+    assert article is not None
+    assert pickle.loads(pickle.dumps(article)).metadata["liveUpdates"] == article.metadata["liveUpdates"]
+
+
+def visible_only_page() -> str:
+    """The same live blog with no liveBlogUpdate in JSON-LD and four updates on the page."""
+    html = live_page()
+    html = re.sub(r',\s*"liveBlogUpdate": \[.*?\n \]', "", html, flags=re.S)
+    entries = "".join(
+        f'<div class="liveblog-update"><time datetime="2025-03-14T{h:02d}:00:00+00:00">{h:02d}:00</time>'
+        f"<h3>Update at {h} o'clock</h3><p>At {h} o'clock the harbour master reported that the wind over "
+        f"the outer moorings had {what}, and the pilot boats stayed tied up along the north quay.</p></div>"
+        for h, what in (
+            (11, "eased a little"),
+            (10, "turned to the west"),
+            (9, "reached gale force"),
+            (8, "risen"),
+        )
+    )
+    return re.sub(r'<div class="liveblog-update">.*?</div>', entries, html, count=1, flags=re.S)
+
+
+def test_live_blog_without_jsonld_updates_reads_the_visible_update_containers() -> None:
+    html = visible_only_page()
+    assert "liveBlogUpdate" not in html
+    article = extract_article(html, LIVE_URL)
+    updates = article.metadata["liveUpdates"]
+    assert [u["headline"] for u in updates] == [f"Update at {h} o'clock" for h in (11, 10, 9, 8)]
+    assert updates[-1]["datePublished"] == "2025-03-14T08:00:00+00:00"
+    assert "reached gale force" in (article.articleBody or "")
+
+
+def test_an_ordinary_article_has_no_live_updates() -> None:
+    html = gzip.decompress((PAGES / "aeb-04a6711caa.html.gz").read_bytes())
+    expected = json.loads((PAGES / "aeb-04a6711caa.json").read_text(encoding="utf-8"))
+    assert "liveUpdates" not in extract_article(html, expected["url"]).metadata
+
+
+def test_site_affixes_are_cut_however_the_site_writes_them() -> None:
+    sites = ["DW.COM", "dw", "한국일보", "The Gateway Pundit", "東京新聞デジタル"]
+    assert strip_site_name("Ukrainische Gegenoffensive | Europa | DW | 28.04.2023", sites, ["Europa"]) == (
+        "Ukrainische Gegenoffensive"
+    )
+    assert strip_site_name("장동혁, 한동훈 제명했지만ㅣ한국일보", sites) == "장동혁, 한동훈 제명했지만"
+    assert strip_site_name("Idaho case update | The Gateway Pundit | by Cristina Laila", sites) == (
+        "Idaho case update"
+    )
+    assert strip_site_name("警視庁逮捕：東京新聞デジタル", sites) == "警視庁逮捕"
+
+
+def test_a_title_nothing_is_cut_from_keeps_its_quote_dash() -> None:
+    assert strip_site_name("- Angsten vil øke", ["Dagbladet"]) == "- Angsten vil øke"
+
+
+def test_a_trailing_affix_another_title_leaves_out_is_cut() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Thioune fordert Geduld | Sport"}'
+        '</script><meta property="og:title" content="Thioune fordert Geduld">'
+    )
+    html = (
+        f"<html><head>{head}</head><body><article><p>{'Text des Artikels. ' * 40}</p></article></body></html>"
+    )
+    assert extract_article(html, "https://zeitung.example/a").headline == "Thioune fordert Geduld"
+
+
+def test_a_gallery_keeps_its_captions_as_text_without_counters_and_credits() -> None:
+    html = gzip.decompress((PAGES / "synthetic-gallery.html.gz").read_bytes())
+    expected = json.loads((PAGES / "synthetic-gallery.json").read_text(encoding="utf-8"))
+    body = extract_article(html, expected["url"]).articleBody or ""
+    assert body == expected["body"]
+    assert "1/4" not in body and "Photo:" not in body
+
+
+def test_a_short_story_precise_mode_cut_to_a_notice_is_read_whole() -> None:
+    html = gzip.decompress((PAGES / "aeb-f8ff621a0b.html.gz").read_bytes())
+    expected = json.loads((PAGES / "aeb-f8ff621a0b.json").read_text(encoding="utf-8"))
+    body = extract_article(html, expected["url"]).articleBody or ""
+    assert len(body) > 0.9 * len(expected["body"])
+    assert "non-commercial use" not in body and "barrons.com" not in body
+
+
+def test_a_comment_thread_under_an_ordinary_article_is_not_a_live_blog() -> None:
+    comments = "".join(
+        f'<div class="comment-entry"><time datetime="2025-03-14T1{i}:00:00+00:00">1{i}:00</time>'
+        f"<p>Reader {i} wrote a long comment about where to live on the coast and why the rents rose.</p></div>"
+        for i in range(4)
+    )
+    body = f"<article><h1>Where to live on the coast</h1><p>{'The coast is popular with renters. ' * 30}</p></article>"
+    html = f"<html><head><title>Where to live on the coast</title></head><body>{body}{comments}</body></html>"
+    article = extract_article(html, "https://courier.example/where-to-live")
+    assert "liveUpdates" not in article.metadata
+
+
+def test_a_list_of_links_to_other_stories_is_not_article_text() -> None:
+    text = "".join(
+        f"<p>Paragraph {i} of the council's report on the new bridge and its costs.</p>" for i in range(12)
+    )
+    links = '<ul><li><a href="/a">Iran war: the US loses a valuable spy plane</a></li><li><a href="/b">Pope row: Rome takes sides</a></li></ul>'
+    own = "<ul><li>The bridge opens in May next year</li><li>It cost four million pounds to build</li></ul>"
+    html = f"<html><body><article><h1>Bridge</h1>{text}{links}<p>The end of the report.</p>{own}</article></body></html>"
+    body = extract_article(html, "https://courier.example/bridge").articleBody or ""
+    assert "spy plane" not in body and "Rome takes sides" not in body
+    assert "four million pounds" in body
