@@ -18,6 +18,7 @@ Order of work (docs/fields.md, articleBody):
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from copy import deepcopy
@@ -30,6 +31,10 @@ from w3lib.html import remove_tags, replace_entities
 
 from newscrawler.extraction.metric import shingles
 from newscrawler.text import INVISIBLE, SPACES
+
+# trafilatura warns "discarding data" for every page too short for it: here an expected answer
+# (the next mode is tried, and a page with no text is counted as too_short), not a problem.
+logging.getLogger("trafilatura.core").setLevel(logging.ERROR)
 
 # Below this many characters, precise mode probably missed the article.
 MIN_PRECISE_CHARS = 250
