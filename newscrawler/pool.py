@@ -129,6 +129,7 @@ class ExtractionPool:
         self._slots: asyncio.Semaphore | None = None
         self._executor: ProcessPoolExecutor | None = None
         self._generation = 0
+        self._starting = False
         self._context = multiprocessing.get_context("forkserver")
         if not self.in_process:
             self._context.set_forkserver_preload(list(preload))
@@ -147,7 +148,7 @@ class ExtractionPool:
             timeout=s.getfloat("NEWSCRAWLER_EXTRACT_TIMEOUT"),
             log_level=_level(s.get("LOG_LEVEL", "INFO")),
         )
-        crawler.signals.connect(pool.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(pool.start, signal=signals.request_reached_downloader)
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
         return pool
 
@@ -155,10 +156,12 @@ class ExtractionPool:
     def in_process(self) -> bool:
         return self.processes <= 1
 
-    def spider_opened(self, spider: Spider) -> None:
-        if not self.in_process:
-            # Start the workers now, in a thread: the first article does not wait for them,
-            # and neither does the first request.
+    def start(self) -> None:
+        """Start the workers, in a thread: the first article does not wait for them, and the
+        reactor never does. Called on the crawl's first request, so that loading them (seconds of
+        CPU) does not delay it; a page extracted before they are up waits for them."""
+        if not self.in_process and not self._starting:
+            self._starting = True
             asyncio.get_running_loop().run_in_executor(None, self._pool)
 
     def _pool(self) -> ProcessPoolExecutor:

@@ -153,7 +153,7 @@ async def test_the_reactor_keeps_running_while_the_pool_starts() -> None:
 
     ticker = asyncio.ensure_future(tick())
     try:
-        pool.spider_opened(None)  # type: ignore[arg-type]  # as a crawl starts it: in a thread
+        pool.start()  # as a crawl starts it: in a thread
         await asyncio.sleep(0.2)
         assert (await pool.extract("page")) == "extracted"
     finally:
