@@ -201,6 +201,12 @@ class Frontier:
         if self.limit is not None:
             self._samples[site] = max(0, n)
 
+    def sample_slot(self, site: str) -> bool:
+        """The article just scheduled is past the `limit` articles the crawl writes: one of the extra
+        ones read to learn the site's template. Writes go to the first listed (the newest), not to
+        whichever page happens to be extracted first."""
+        return self.limit is not None and self.scheduled[site] > self.limit
+
     def may_sample(self, site: str) -> bool:
         return self._sampled[site] < self._samples[site]
 

@@ -137,6 +137,8 @@ async def test_limit_counts_new_articles_so_each_run_makes_progress(demo_site) -
     second, stats = await crawl(url=site.url + "/", limit="3")
     assert len(first) == len(second) == 3
     assert not paths(first) & paths(second), "known articles do not use up the limit"
+    # The newest listed are written first, whichever page happens to be extracted first.
+    assert min(i.datePublished for i in first) >= max(i.datePublished for i in second)
     assert stats["newscrawler/skipped/known"] >= 1, "known articles were met, and skipped without a request"
 
 

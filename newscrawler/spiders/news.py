@@ -334,7 +334,10 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
                 )
                 queue += [(n, n.url == c.url) for n in freed]
                 continue
-            yield self._article_request(origin, c, refetch, listed)
+            request = self._article_request(origin, c, refetch, listed)
+            if self.frontier.sample_slot(c.site):
+                request.meta["sample_slot"] = True
+            yield request
 
     def _article_request(
         self, origin: dict[str, Any], c: Candidate, refetch: bool = False, listed: str | None = None
@@ -397,7 +400,9 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
             self._count("dropped", "duplicate_url", response.url, site.name)
             return
         sample = False
-        if not self.frontier.may_extract(site.name):
+        if response.meta.get("sample_slot") and self.frontier.may_sample(site.name):
+            sample = True  # listed after the articles `limit` asks for: read to learn the template
+        elif not self.frontier.may_extract(site.name):
             if not self.frontier.may_sample(site.name):
                 self._count("dropped", "over_limit", response.url, site.name)
                 return
