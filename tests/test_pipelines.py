@@ -255,7 +255,9 @@ def test_state_claims_are_exclusive_until_confirmed_and_dead_claims_are_released
     assert a.claim(["k"], "https://x/k", 1, sig, None, "2024-01-01T00:00:00+00:00") == 1
     assert b.claim(["k"], "https://x/k", 1, sig, None, "2024-01-01T00:00:00+00:00") is None
     a.confirm(["k"])
-    assert b.claim(["k"], "https://x/k", 2, sig, None, "2024-01-02T00:00:00+00:00") == 2, "a revision"
+    assert b.claim(["k"], "https://x/k", 2, sig, None, "2024-01-02T00:00:00+00:00", known=1) == 2, (
+        "a revision"
+    )
     dead = SQLiteState(path)
     dead.owner = f"{dead.owner.split(':')[0]}:999999"  # a crawl that died (no such pid)
     dead.claim(["z"], "https://x/z", 3, sig, None, "2024-01-01T00:00:00+00:00")

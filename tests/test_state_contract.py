@@ -45,8 +45,8 @@ def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opene
         store.close()
 
 
-def claim(store: StateStore, key: str, text: str = TEXT, fp: int = 1) -> int | None:
-    return store.claim([key], f"https://news.example/{key}", fp, signature(text), WHEN, WHEN)
+def claim(store: StateStore, key: str, text: str = TEXT, fp: int = 1, known: int = 0) -> int | None:
+    return store.claim([key], f"https://news.example/{key}", fp, signature(text), WHEN, WHEN, known=known)
 
 
 def test_a_claim_is_exclusive_until_confirmed_then_a_revision(open_store: Opener) -> None:
@@ -54,9 +54,21 @@ def test_a_claim_is_exclusive_until_confirmed_then_a_revision(open_store: Opener
     assert claim(a, "k") == 1
     assert claim(b, "k") is None, "another live worker's pending claim is not taken"
     a.confirm(["k"])
-    assert claim(b, "k", fp=2) == 2, "a confirmed article claimed again is its next revision"
+    assert claim(b, "k", fp=2, known=1) == 2, "a confirmed article claimed again is its next revision"
     seen = a.lookup("k")
     assert seen is not None and seen.revision == 2 and seen.fingerprint == 2
+
+
+def test_a_claim_on_a_stale_lookup_is_refused(open_store: Opener) -> None:
+    """Two crawls look the article up, both see nothing; the first writes it, the second
+    must not write it again (as a 'revision') nor the same text under another URL."""
+    a, b = open_store(owner="host-a:1"), open_store(owner="host-b:2")
+    assert b.lookup("k") is None
+    assert claim(a, "k", fp=5) == 1
+    a.confirm(["k"])
+    assert claim(b, "k", fp=5, known=0) is None, "written since b looked"
+    assert claim(b, "k-amp", fp=5, known=0) is None, "its text, claimed since b looked"
+    assert claim(b, "k", fp=6, known=1) == 2, "a revision of what b saw is still one"
 
 
 def test_one_article_under_several_keys(open_store: Opener) -> None:
@@ -117,7 +129,7 @@ def test_a_replaced_article_leaves_no_stale_index_entries(open_store: Opener) ->
     a = open_store(owner="host-a:1")
     claim(a, "k", TEXT, fp=1)
     a.confirm(["k"])
-    claim(a, "k", OTHER, fp=2)  # a revision with another text
+    assert claim(a, "k", OTHER, fp=2, known=1) == 2  # a revision with another text
     a.confirm(["k"])
     assert a.find_text(1) is None and a.find_text(2) == "https://news.example/k"
     assert a.find_near(signature(TEXT), 0.9) is None

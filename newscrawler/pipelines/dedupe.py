@@ -61,7 +61,8 @@ class DedupePipeline:
         fp, sig = fingerprint(body), signature(body)
         fetched = item.metadata.get("dateDownloaded") or datetime.now(UTC).isoformat()
         listed = item.metadata.get("listed")
-        seen = next((s for s in (state.lookup(k) for k in keys) if s), None)
+        seens = [s for s in (state.lookup(k) for k in keys) if s]
+        seen = seens[0] if seens else None
         if seen is not None:
             same = (
                 seen.fingerprint == fp
@@ -80,7 +81,8 @@ class DedupePipeline:
                 )
             if near:
                 item.metadata["duplicateOf"] = near
-        revision = state.claim(keys, item.url or "", fp, sig, listed, fetched)
+        known = max((s.revision for s in seens), default=0)  # claim refuses if it moved on since
+        revision = state.claim(keys, item.url or "", fp, sig, listed, fetched, known=known)
         if revision is None:
             raise count_drop(self.crawler, "claimed_by_another_crawl", item.url, site)
         item.metadata["revision"] = revision

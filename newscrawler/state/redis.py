@@ -66,15 +66,16 @@ local function delete_article(P, id)
 end
 """
 
-# ARGV: prefix, owner, url, fp, sig, listed, fetched, number of keys, keys..., bands...
+# ARGV: prefix, owner, url, fp, sig, listed, fetched, known revision, number of keys, keys..., bands...
 _CLAIM = (
     _DELETE
     + """
 local P, owner = ARGV[1], ARGV[2]
-local nk = tonumber(ARGV[8])
+local known = tonumber(ARGV[8])
+local nk = tonumber(ARGV[9])
 local keys, bands = {}, {}
-for i = 1, nk do keys[i] = ARGV[8 + i] end
-for i = 9 + nk, #ARGV do bands[#bands + 1] = ARGV[i] end
+for i = 1, nk do keys[i] = ARGV[9 + i] end
+for i = 10 + nk, #ARGV do bands[#bands + 1] = ARGV[i] end
 local ids, rev = {}, 0
 for _, k in ipairs(keys) do
   local id = redis.call('HGET', P..':keys', k)
@@ -85,6 +86,8 @@ for _, k in ipairs(keys) do
     if a[2] and tonumber(a[2]) > rev then rev = tonumber(a[2]) end
   end
 end
+if rev > known then return false end
+if next(ids) == nil and redis.call('HEXISTS', P..':fp', ARGV[4]) == 1 then return false end
 for id, _ in pairs(ids) do delete_article(P, id) end
 local id = tostring(redis.call('INCR', P..':next'))
 rev = rev + 1
@@ -303,12 +306,19 @@ class RedisState:
     # --- writes ---
 
     def claim(
-        self, keys: list[str], url: str, fingerprint: int, signature: bytes, listed: str | None, fetched: str
+        self,
+        keys: list[str],
+        url: str,
+        fingerprint: int,
+        signature: bytes,
+        listed: str | None,
+        fetched: str,
+        known: int = 0,
     ) -> int | None:
         hashes = sorted({str(hash64(k)) for k in keys})
         bands = [str(b) for b in band_hashes(signature)]
         args: list[Any] = [self.prefix, self.owner, url, str(fingerprint), signature, _epoch(listed)]
-        args += [_epoch(fetched) or "0", len(hashes), *hashes, *bands]
+        args += [_epoch(fetched) or "0", known, len(hashes), *hashes, *bands]
         revision = self._claim(args=args)
         return int(revision) if revision is not None else None
 

@@ -247,12 +247,20 @@ class SQLiteState:
     # --- writes ---
 
     def claim(
-        self, keys: list[str], url: str, fingerprint: int, signature: bytes, listed: str | None, fetched: str
+        self,
+        keys: list[str],
+        url: str,
+        fingerprint: int,
+        signature: bytes,
+        listed: str | None,
+        fetched: str,
+        known: int = 0,
     ) -> int | None:
         """Record an article as being written; its revision, or None when another crawl has it.
 
-        A known key is an update of that article (revision + 1), unless its claim is pending
-        in another crawl that is still running.
+        ``known`` is the revision the caller's lookup saw (0: none). A known key is an update
+        of that article (revision + 1), unless its claim is pending in another crawl that is
+        still running, or another crawl wrote it (or the same text) since that lookup.
         """
         hashes = [key_hash(k) for k in keys]
         with self._write():
@@ -265,7 +273,12 @@ class SQLiteState:
                 owner is not None and self._alive(owner) for _id, _rev, owner in rows if owner != self.owner
             ):
                 return None
-            revision = max((rev for _id, rev, _owner in rows), default=0) + 1
+            current = max((rev for _id, rev, _owner in rows), default=0)
+            if current > known:
+                return None  # written by another crawl between the caller's lookup and now
+            if not rows and self.find_text(fingerprint) is not None:
+                return None  # the same text, claimed under other URLs since the caller looked
+            revision = current + 1
             self._delete(sorted({r[0] for r in rows}))
             cur = self.db.execute(
                 "INSERT INTO articles (url, fingerprint, signature, revision, listed, fetched, owner) "
