@@ -20,9 +20,10 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 
 install: $(STAMP) system
 
-# Servers the tests start for themselves: redis-server (distributed crawls). Installed with the
+# Servers the tests start for themselves: redis-server (distributed crawls), chromium (the crawl
+# report, driven by Playwright: never `playwright install`, which downloads). Installed with the
 # system package manager when missing; that needs root (CI machines run as root).
-SYSTEM_PACKAGES := redis-server
+SYSTEM_PACKAGES := redis-server chromium
 system:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do command -v $$p >/dev/null || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
