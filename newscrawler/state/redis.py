@@ -34,7 +34,7 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from newscrawler.safety import mask_secrets
-from newscrawler.state import Seen, StateError
+from newscrawler.state import PATH_WINDOW, Seen, StateError
 from newscrawler.text import band_hashes, hash64, signature_similarity
 
 SCHEMA_VERSION = "1"
@@ -338,6 +338,17 @@ class RedisState:
         self._add_paragraphs(
             args=[self.prefix, site, str(hash64(article_key)), *(str(h) for h in set(hashes))]
         )
+
+    def observe_path(self, site: str, field: str, path: str | None) -> None:
+        key = self._k(f"paths:{site}:{field}")
+        with self.db.pipeline() as pipe:
+            pipe.rpush(key, path or "")
+            pipe.ltrim(key, -PATH_WINDOW, -1)
+            pipe.execute()
+
+    def path_votes(self, site: str, field: str) -> list[str | None]:
+        values = self.db.lrange(self._k(f"paths:{site}:{field}"), 0, -1)
+        return [(v.decode() if isinstance(v, bytes) else v) or None for v in values]
 
     def release_pending(self) -> None:
         self._release_owner(args=[self.prefix, self.owner, 0])

@@ -21,13 +21,18 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newscrawler.state import Seen, StateError
+from newscrawler.state import PATH_WINDOW, Seen, StateError
 from newscrawler.text import BANDS, band_hashes, hash64, signature_similarity
 
 SCHEMA_VERSION = 2
 # Added within schema 2 (states made before it get the table on opening): owner -> lease expiry.
 _LEASES = (
     "CREATE TABLE IF NOT EXISTS leases (owner TEXT PRIMARY KEY, expires INTEGER NOT NULL) WITHOUT ROWID;"
+)
+# Added within schema 2: each site's last element paths per field (template learning).
+_PATHS = (
+    "CREATE TABLE IF NOT EXISTS paths (site TEXT NOT NULL, field TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " path TEXT, PRIMARY KEY (site, field, seq)) WITHOUT ROWID;"
 )
 _SCHEMA = (
     """
@@ -53,6 +58,7 @@ CREATE TABLE IF NOT EXISTS duplicates (hash INTEGER PRIMARY KEY, listed INTEGER,
     WITHOUT ROWID;
 """
     + _LEASES
+    + _PATHS
 )
 
 
@@ -114,6 +120,7 @@ class SQLiteState:
                     f"state {path} has schema {version}; this newscrawler expects {SCHEMA_VERSION}"
                 )
             self.db.execute(_LEASES)
+            self.db.execute(_PATHS)
             self.renew()
             self.release_expired()
         except sqlite3.OperationalError as exc:
@@ -336,6 +343,23 @@ class SQLiteState:
                 "INSERT INTO paragraphs VALUES (?, ?, 1) ON CONFLICT (site, hash) DO UPDATE SET articles = articles + 1",
                 [(site, h) for h in set(hashes)],
             )
+
+    def observe_path(self, site: str, field: str, path: str | None) -> None:
+        with self._write():
+            row = self.db.execute(
+                "SELECT max(seq) FROM paths WHERE site=? AND field=?", (site, field)
+            ).fetchone()
+            seq = (row[0] or 0) + 1
+            self.db.execute("INSERT INTO paths VALUES (?, ?, ?, ?)", (site, field, seq, path))
+            self.db.execute(
+                "DELETE FROM paths WHERE site=? AND field=? AND seq<=?", (site, field, seq - PATH_WINDOW)
+            )
+
+    def path_votes(self, site: str, field: str) -> list[str | None]:
+        rows = self.db.execute(
+            "SELECT path FROM paths WHERE site=? AND field=? ORDER BY seq", (site, field)
+        ).fetchall()
+        return [r[0] for r in rows]
 
     def release_pending(self) -> None:
         """Claims this crawl left pending (claimed, never written): the next crawl writes them."""
