@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -339,11 +340,12 @@ class RedisState:
             args=[self.prefix, site, str(hash64(article_key)), *(str(h) for h in set(hashes))]
         )
 
-    def observe_path(self, site: str, field: str, path: str | None) -> None:
-        key = self._k(f"paths:{site}:{field}")
+    def observe_paths(self, site: str, paths: Mapping[str, str | None]) -> None:
         with self.db.pipeline() as pipe:
-            pipe.rpush(key, path or "")
-            pipe.ltrim(key, -PATH_WINDOW, -1)
+            for field, path in paths.items():
+                key = self._k(f"paths:{site}:{field}")
+                pipe.rpush(key, path or "")
+                pipe.ltrim(key, -PATH_WINDOW, -1)
             pipe.execute()
 
     def path_votes(self, site: str, field: str) -> list[str | None]:

@@ -16,7 +16,7 @@ import os
 import socket
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -344,16 +344,18 @@ class SQLiteState:
                 [(site, h) for h in set(hashes)],
             )
 
-    def observe_path(self, site: str, field: str, path: str | None) -> None:
+    def observe_paths(self, site: str, paths: Mapping[str, str | None]) -> None:
+        """One page's template paths per field; each field keeps the site's last PATH_WINDOW."""
         with self._write():
-            row = self.db.execute(
-                "SELECT max(seq) FROM paths WHERE site=? AND field=?", (site, field)
-            ).fetchone()
-            seq = (row[0] or 0) + 1
-            self.db.execute("INSERT INTO paths VALUES (?, ?, ?, ?)", (site, field, seq, path))
-            self.db.execute(
-                "DELETE FROM paths WHERE site=? AND field=? AND seq<=?", (site, field, seq - PATH_WINDOW)
-            )
+            for field, path in paths.items():
+                row = self.db.execute(
+                    "SELECT max(seq) FROM paths WHERE site=? AND field=?", (site, field)
+                ).fetchone()
+                seq = (row[0] or 0) + 1
+                self.db.execute("INSERT INTO paths VALUES (?, ?, ?, ?)", (site, field, seq, path))
+                self.db.execute(
+                    "DELETE FROM paths WHERE site=? AND field=? AND seq<=?", (site, field, seq - PATH_WINDOW)
+                )
 
     def path_votes(self, site: str, field: str) -> list[str | None]:
         rows = self.db.execute(
@@ -370,7 +372,7 @@ class SQLiteState:
 
     def reset(self) -> None:
         with self._write():
-            for table in ("articles", "keys", "lsh", "paragraphs", "counted", "duplicates"):
+            for table in ("articles", "keys", "lsh", "paragraphs", "counted", "duplicates", "paths"):
                 self.db.execute(f"DELETE FROM {table}")
 
     def close(self) -> None:
