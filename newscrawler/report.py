@@ -22,6 +22,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import plotly.graph_objects as go
+
 from newscrawler.extensions import DUPLICATE_REASONS
 from newscrawler.stats import EXIT_USAGE, per_site
 
@@ -364,7 +366,7 @@ def latest_articles(records: Iterable[Record], limit: int = LATEST_ROWS) -> list
 # --- rendering --------------------------------------------------------------------------------------
 
 
-def _figure_html(fig: Any, first: bool) -> str:
+def _figure_html(fig: go.Figure, first: bool) -> str:
     # plotly.js is inlined once, with the first plot: the file must open without a network.
     return str(
         fig.to_html(
@@ -378,9 +380,7 @@ def _figure_html(fig: Any, first: bool) -> str:
 
 def _bar_figure(
     series: dict[str, dict[Any, int]], title: str, x_title: str, y_title: str, barmode: str = "stack"
-) -> Any:
-    import plotly.graph_objects as go
-
+) -> go.Figure:
     fig = go.Figure()
     for name, values in series.items():
         fig.add_trace(go.Bar(name=name, x=list(values), y=list(values.values())))
@@ -396,12 +396,10 @@ def _bar_figure(
     return fig
 
 
-def build_figures(runs: Sequence[Run]) -> list[tuple[str, str, Any]]:
+def build_figures(runs: Sequence[Run]) -> list[tuple[str, str, go.Figure]]:
     """(section id, explanation, figure) for every plot the input allows, in report order."""
-    import plotly.graph_objects as go
-
     records = [r for run in runs for r in run.records]
-    figures: list[tuple[str, str, Any]] = []
+    figures: list[tuple[str, str, go.Figure]] = []
 
     per_day = articles_per_site_day(records)
     fig = _bar_figure(per_day, "Articles per site per day", "day published (site's zone)", "articles")
