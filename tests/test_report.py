@@ -233,21 +233,26 @@ def test_cli_writes_next_to_the_first_output_and_prints_the_path(tmp_path: Path,
     assert "A story from a.example" in (tmp_path / "crawl.report.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("scrapy", [False, True], ids=["python -m", "scrapy report"])
-def test_cli_bad_input_is_one_error_line_and_status_2(tmp_path: Path, scrapy: bool) -> None:
+def test_bad_input_is_one_error_line_and_status_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "empty.jsonl").write_text("")
     write_jsonl(tmp_path / "garbage.jsonl", [], extra_lines=("not json", "[1, 2]"))
     for path, message in [
         (tmp_path / "missing.jsonl", "missing.jsonl: no such file"),
         (tmp_path / "empty.jsonl", "empty.jsonl: empty, no article records"),
-        (tmp_path / "garbage.jsonl", "none of its 2 lines is an article record"),
+        (tmp_path / "garbage.jsonl", "garbage.jsonl: none of its 2 lines is an article record (JSON object)"),
     ]:
-        done = run_cli(str(path), "-o", str(tmp_path / "r.html"), scrapy=scrapy)
-        assert done.returncode == 2
-        lines = done.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], done.stderr
-        assert "Traceback" not in done.stderr
+        assert report.main([str(path), "-o", str(tmp_path / "r.html")]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert captured.err.splitlines() == [f"error: {tmp_path}/{message}"], captured.err
         assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize("scrapy", [False, True], ids=["python -m", "scrapy report"])
+def test_cli_bad_input_exits_2_without_a_traceback(tmp_path: Path, scrapy: bool) -> None:
+    done = run_cli(str(tmp_path / "missing.jsonl"), scrapy=scrapy)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [f"error: {tmp_path}/missing.jsonl: no such file"], done.stderr
 
 
 def test_cli_skips_broken_lines_and_says_how_many(tmp_path: Path) -> None:
