@@ -125,6 +125,55 @@ def test_meta_tags_when_there_is_no_jsonld_and_site_name_is_stripped() -> None:
     assert a.authors == [Author("Jane Doe"), Author("John Smith")]
 
 
+def test_kicker_that_og_title_leaves_out_is_cut() -> None:
+    """JSON-LD, <h1> and <title> print the kicker; og:title has the headline alone: the kicker goes."""
+    ld = {
+        "@type": "NewsArticle",
+        "headline": "Neue Leipziger Schule: Judy Lybke, ganz und gar nicht eigenartig",
+    }
+    head = (
+        f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+        '<meta property="og:title" content="Judy Lybke, ganz und gar nicht eigenartig">'
+        "<title>Neue Leipziger Schule: Judy Lybke, ganz und gar nicht eigenartig - n-tv.de</title>"
+    )
+    a = extract_article(page(head, ARTICLE_TEXT), "https://www.n-tv.de/kultur/a", downloaded=NOW)
+    assert a.headline == "Judy Lybke, ganz und gar nicht eigenartig"
+
+
+def test_kicker_is_kept_when_the_shorter_title_rewrites_the_headline() -> None:
+    """<title> without the kicker but with other capitals is a different wording, not the same headline cut."""
+    title = "'Ends recession debate': economists weigh in on the latest jobs report"
+    ld = {"@type": "NewsArticle", "headline": title}
+    head = (
+        f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+        f'<meta property="og:title" content="{title.replace(chr(39), "&#39;")}">'
+        "<title>Economists weigh in on the latest jobs report | Financial Post</title>"
+    )
+    a = extract_article(page(head, ARTICLE_TEXT), "https://financialpost.com/news/a", downloaded=NOW)
+    assert a.headline == title
+
+
+def test_trailing_section_that_the_headline_meta_tag_leaves_out_is_cut() -> None:
+    head = (
+        '<meta name="headline" content="장동혁, 한동훈 제명했지만 부담 커졌다">'
+        '<meta property="og:title" content="장동혁, 한동훈 제명했지만 부담 커졌다-정치ㅣ한국일보">'
+        '<meta property="og:site_name" content="한국일보">'
+    )
+    a = extract_article(page(head, ARTICLE_TEXT, lang="ko"), "https://www.hankookilbo.com/a", downloaded=NOW)
+    assert a.headline == "장동혁, 한동훈 제명했지만 부담 커졌다"
+
+
+def test_headline_meta_tag_alone_is_not_the_headline() -> None:
+    """A ``headline`` meta tag is compared with, never taken over og:title (some sites put a subheading there)."""
+    head = (
+        '<meta name="headline" content="… environmental groups concerned">'
+        '<meta property="og:title" content="Green hydrogen pipeline flagged - The Namibian">'
+        '<meta property="og:site_name" content="The Namibian">'
+    )
+    a = extract_article(page(head, ARTICLE_TEXT), "https://www.namibian.com.na/a", downloaded=NOW)
+    assert a.headline == "Green hydrogen pipeline flagged"
+
+
 def test_visible_byline_and_time_element_when_no_metadata() -> None:
     body = (
         '<article><h1>Bridge vote passes</h1><p class="byline">By Maria Lopez</p>'

@@ -7,6 +7,7 @@ rule docs/fields.md gives for that field. Where to look is in ``metaxpaths.py``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -118,6 +119,23 @@ _DATE_PART = re.compile(r"^\W*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\W*$")
 _BY_PART = re.compile(r"^(?:by|von|par|por|door|av)\s+\S+(?:\s+\S+){0,3}$", re.I)
 # Separators a cross-source comparison accepts between a headline and an affix ("X - national").
 _AFFIX_SEP = re.compile(r"^\s*(?:\||-|–|—|::|·|•|»|/|\*|:|ㅣ|ᅵ)\s*")
+# A kicker before the headline: a few words ending in a separator ("Neue Leipziger Schule: ").
+_KICKER = re.compile(r"^\S(?:[^:|]*\S)?(?::|\s+[|–—-])\s+$")
+_PLAIN_PUNCT = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "–": "-",
+        "—": "-",
+    }
+)
 
 
 def strip_site_name(title: str, sites: Iterable[str], sections: Iterable[str] = ()) -> str:
@@ -189,19 +207,33 @@ def _h1_texts(page: Page) -> list[tuple[str, bool]]:
     return out
 
 
+def _fold(title: str, case: bool = False) -> str:
+    """A title for comparison only: Unicode-normalised, typographic quotes and dashes made plain,
+    soft hyphens and spacing ignored, case-folded unless ``case``."""
+    folded = unicodedata.normalize("NFKC", title).replace("\u00ad", "").translate(_PLAIN_PUNCT)
+    return " ".join((folded if case else folded.casefold()).split())
+
+
 def _shorter_form(best: str, others: list[str]) -> str:
-    """The headline without an affix that another source of the page leaves out.
+    """The headline without an affix or kicker that another source of the page leaves out.
 
     When another source gives the same words without a trailing "| Sport", "- national" or
     "– DW – 13.06.2023", the difference is the site's decoration, not the headline (the page's own sources are compared, so an affix is
-    recognised even when it names nothing the page states elsewhere).
+    recognised even when it names nothing the page states elsewhere). When it gives them without a
+    leading "Kicker: " (a short phrase ending in a separator), that is the kicker printed above the
+    headline.
     """
-    folded = best.casefold()
+    folded = _fold(best)
     for other in others:
-        o = other.casefold()
+        o = _fold(other)
         if len(o.split()) < 3 or len(o) >= len(folded):
             continue
-        if folded.startswith(o) and _AFFIX_SEP.match(best[len(other) :]):
+        if folded.startswith(o) and _AFFIX_SEP.match(folded[len(o) :]):
+            return other
+        # The kicker's cut leaves the headline as written, capitals and all.
+        exact, o_exact = _fold(best, case=True), _fold(other, case=True)
+        kicker = exact[: len(exact) - len(o_exact)]
+        if exact.endswith(o_exact) and _KICKER.match(kicker) and len(kicker.split()) <= 6:
             return other
     return best
 
@@ -218,31 +250,35 @@ def title_texts(page: Page, ld: dict[str, Any]) -> list[str]:
 def headline(page: Page, ld: dict[str, Any], sites: list[str]) -> str | None:
     """JSON-LD headline, else og/twitter title, else the article's <h1>, else <title>.
 
-    Site-name affixes are stripped from every source; an affix or kicker that another source
-    leaves out is cut; a truncated title ("…") gives way to a longer source that starts with
-    it; an <h1> loses its kicker element.
+    Site-name affixes are stripped from every source; an affix or a leading kicker that another
+    of the page's titles for machines (og:title, twitter:title, a ``headline`` meta tag, <title>)
+    leaves out is cut; a truncated title ("…") gives way to a longer source that starts with it;
+    an <h1> loses its kicker element.
     """
     title_tags = page.xpath("//title/text()")
     h1s = _h1_texts(page)
     in_article = [t for t, inside in h1s if inside]
-    h1 = in_article[0] if in_article else (h1s[0][0] if len(h1s) == 1 else None)
+    h1_raw = in_article[0] if in_article else (h1s[0][0] if len(h1s) == 1 else None)
     secs = [t for t in (text(s) for s in sections(page, ld)) if t]
     ld_title = _clean_title(first_str(ld.get("headline")) or first_str(ld.get("name")), sites, secs)
+    meta_title = _clean_title(page.meta_first(*mx.PLAIN_HEADLINE_META), sites, secs)
     og_title = _clean_title(page.meta_first(*mx.HEADLINE_META), sites, secs)
+    tw_title = _clean_title(page.meta_first(*mx.HEADLINE_META[1:]), sites, secs)
     title_tag = _clean_title(title_tags[0] if title_tags else None, sites, secs)
-    candidates = [ld_title, og_title, strip_site_name(h1, sites, secs) if h1 else "", title_tag]
-    candidates = [c for c in candidates if c]
+    h1 = strip_site_name(h1_raw, sites, secs) if h1_raw else ""
+    machine = [c for c in (ld_title, meta_title, og_title, tw_title, title_tag) if c]
+    candidates = [c for c in (ld_title, og_title, h1, title_tag) if c]
     if not candidates:
         return None
     best = candidates[0]
     if best.endswith(("…", "...")):
         stem = best.rstrip("….").strip()
-        longer = [c for c in candidates[1:] if c.startswith(stem) and len(c) > len(stem)]
+        longer = [c for c in candidates if c.startswith(stem) and len(c) > len(stem)]
         if longer:
             best = longer[0]
     # The page's titles for machines are compared with each other; a shorter <h1> is a
     # different (visible) wording, not evidence that the rest is decoration.
-    return _shorter_form(best, [c for c in (og_title, title_tag) if c and c != best])
+    return _shorter_form(best, [c for c in dict.fromkeys(machine) if _fold(c) != _fold(best)])
 
 
 def description(page: Page, ld: dict[str, Any]) -> str | None:

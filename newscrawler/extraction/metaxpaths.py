@@ -14,6 +14,8 @@ import re
 TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|/)\s+|\s*[|ㅣᅵ：]\s*")
 
 HEADLINE_META = ("og:title", "twitter:title", "sailthru.title", "parsely-title")
+# A headline meta tag without the site's decoration (<meta name="headline">).
+PLAIN_HEADLINE_META = ("headline",)
 DESCRIPTION_META = ("og:description", "twitter:description", "description")
 LANGUAGE_META = ("content-language", "language", "dc.language", "og:locale")
 SITE_NAME_META = ("og:site_name", "application-name")
