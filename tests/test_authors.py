@@ -111,6 +111,45 @@ def test_the_site_alone_is_still_named_when_no_one_else_is() -> None:
     assert names(page(head, f"<h1>Bridge</h1>{TEXT}")) == ["Daily Example"]
 
 
+def test_the_site_as_a_template_organisation_gives_way_to_an_agency() -> None:
+    """JSON-LD ``author`` typed Organization and naming the site is the template's default; an
+    agency a later source names wrote the story."""
+    head = ld({"@type": "Organization", "name": "Daily Example"}) + '<meta name="author" content="Reuters">'
+    assert names(page(head, f"<h1>Bridge</h1>{TEXT}")) == ["Reuters"]
+
+
+def test_the_site_as_a_plain_author_string_is_kept_beside_an_agency() -> None:
+    """A guard: the site given as a plain name (not a template's Organization) stays first."""
+    head = ld("Daily Example") + '<meta name="author" content="Daily Example, Reuters">'
+    assert names(page(head, f"<h1>Bridge</h1>{TEXT}")) == ["Daily Example"]
+
+
+# --- an editor is not an author ---
+
+
+def test_a_name_the_page_labels_as_editor_is_not_an_author() -> None:
+    """JSON-LD ``author`` holds the editor; the visible byline names the reporter."""
+    head = ld({"@type": "Person", "name": "Heryadi"})
+    body = (
+        f'<h1>Bridge</h1><div class="info"><div class="byline">Naufal Zuhdi</div></div>{TEXT}'
+        '<div class="info-author">Editor : <a class="author" href="/author/112/heryadi">Heryadi</a></div>'
+    )
+    assert names(page(head, body)) == ["Naufal Zuhdi"]
+
+
+def test_edited_by_names_no_author() -> None:
+    head = ld([{"@type": "Person", "name": "Jane Doe"}, {"@type": "Person", "name": "John Roe"}])
+    body = f"<h1>Bridge</h1>{TEXT}<p>Edited by John Roe</p>"
+    assert names(page(head, body)) == ["Jane Doe"]
+
+
+def test_an_editors_note_names_no_one() -> None:
+    """A guard: "Editor's note: …" labels no editor."""
+    head = ld({"@type": "Person", "name": "Jane Doe"})
+    body = f"<h1>Bridge</h1>{TEXT}<p>Editor's note: Jane Doe reported from the harbour.</p>"
+    assert names(page(head, body)) == ["Jane Doe"]
+
+
 # --- initials in brackets after a name ---
 
 

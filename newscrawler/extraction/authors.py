@@ -498,6 +498,34 @@ def _labelled(page: Page) -> list[str]:
     return found
 
 
+# A line naming the article's editor, not its author ("Editor : Jane Doe", "Edited by Jane Doe").
+_EDITOR_LINE = re.compile(
+    r"^(?:editor|editors|editing|redaktur|penyunting|redactor|redattore|rédacteur en chef|"
+    r"editor in chief|chefredakteur(?:in)?)\s*:\s*(?P<a>.+)$|^(?:edited by|editing by)\s+(?P<b>.+)$",
+    re.I,
+)
+
+
+def editors(page: Page) -> set[str]:
+    """Names the page labels as its editor's: never the author, whichever source gives them
+    (JSON-LD ``author`` holding the editor while the visible byline names the reporter)."""
+    found: set[str] = set()
+    for node in page.xpath(
+        "//body//text()[contains(translate(., 'EDITORUNGSPYAK', 'editorungspyak'), 'edit') "
+        "or contains(translate(., 'REDAKTUNGSPY', 'redaktungspy'), 'redaktur') "
+        "or contains(translate(., 'PENYUNTIG', 'penyuntig'), 'penyunting')]"
+    ):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("script", "style"):
+            continue
+        line = _text(parent)
+        match = _EDITOR_LINE.match(line) if len(line) < 100 else None
+        if match:
+            for name in split_names(match.group("a") or match.group("b")):
+                found.add(unicodedata.normalize("NFKC", _strip(name)).casefold())
+    return found
+
+
 def _body_byline(page: Page) -> list[str]:
     """Bylines opening the body: among the first paragraphs after the headline, a short one
     that says "By Jane Doe" (a standfirst may come first), or, before the first long one, one
@@ -563,13 +591,19 @@ def page_authors(page: Page, ld: dict[str, Any], sites: list[str], sections: Ite
     desk, the site).
     Sources in order: JSON-LD ``author``, author meta tags, the visible byline (not a teaser's),
     a labelled author field, a byline opening the body."""
-    not_names = dateline_places(page, ld) | {s for s in sections if s}
+    not_names = dateline_places(page, ld) | {s for s in sections if s} | editors(page)
     fallback: list[str] = []
+    publisher_only = False  # the fallback is the site itself, typed Organization: a template's default
     for i, (raw, orgs) in enumerate(_sources(page, ld)):
         people, others = _people_and_others(raw, sites, i < 2, not_names, orgs)
         if people:
             return people
-        fallback = fallback or others[:3]
+        agencies = [o for o in others if o.casefold() in AGENCIES]
+        if publisher_only and agencies:
+            fallback, publisher_only = agencies[:3], False
+        elif not fallback and others:
+            fallback = others[:3]
+            publisher_only = all(o in orgs and is_site(o, sites) for o in fallback)
     return fallback
 
 
