@@ -140,6 +140,18 @@ def test_kicker_that_og_title_leaves_out_is_cut() -> None:
     assert a.headline == "Judy Lybke, ganz und gar nicht eigenartig"
 
 
+def test_short_kicker_before_a_bar_is_cut_unless_the_visible_h1_prints_it() -> None:
+    og = '<meta property="og:title" content="Opinion | The bridge is worth every cent">'
+    a = extract_article(
+        page(og, f"<h1>The bridge is worth every cent</h1>{ARTICLE_TEXT}"), "https://x.example/a"
+    )
+    assert a.headline == "The bridge is worth every cent"
+    og = '<meta property="og:title" content="BUDGET 3.0 | Sars gets R4bn to hire army of debt collectors">'
+    h1 = "<h1><span>BUDGET 3.0 | Sars gets R4bn to hire army of debt collectors</span></h1>"
+    a = extract_article(page(og, h1 + ARTICLE_TEXT), "https://x.example/a")
+    assert a.headline == "BUDGET 3.0 | Sars gets R4bn to hire army of debt collectors"
+
+
 def test_kicker_is_kept_when_the_shorter_title_rewrites_the_headline() -> None:
     """<title> without the kicker but with other capitals is a different wording, not the same headline cut."""
     title = "'Ends recession debate': economists weigh in on the latest jobs report"

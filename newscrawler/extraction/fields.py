@@ -138,13 +138,16 @@ _PLAIN_PUNCT = str.maketrans(
 )
 
 
-def strip_site_name(title: str, sites: Iterable[str], sections: Iterable[str] = ()) -> str:
+def strip_site_name(
+    title: str, sites: Iterable[str], sections: Iterable[str] = (), keep_kicker: bool = False
+) -> str:
     """Remove "| Site", "- Site" and "Site: " affixes naming the site (the one place this is done).
 
     A part is the site's when it names the site (JSON-LD publisher, og:site_name, host name
     tokens), is the article's section printed after the headline ("… - Politik"), a date stamp
     ("… | DW | 28.04.2023") or a byline after them ("… | Site | by A. Name"). A title nothing was cut from keeps its own first character
-    (Nordic quote dash: "- Angsten vil øke").
+    (Nordic quote dash: "- Angsten vil øke"). A one- or two-word kicker before "|" ("Opinion | …")
+    is cut unless ``keep_kicker`` (the visible <h1> prints it as part of the headline).
     """
     title = " ".join(title.split())
     keys = [s.casefold().replace(" ", "") for s in sites if s]
@@ -171,7 +174,8 @@ def strip_site_name(title: str, sites: Iterable[str], sections: Iterable[str] = 
         cut = True
     # A one- or two-word section kicker before a long headline ("Opinion | ...").
     if (
-        len(parts) > 1
+        not keep_kicker
+        and len(parts) > 1
         and re.match(re.escape(parts[0]) + r"\s*\|", title)
         and len(parts[0].split()) <= 2
         and len(" ".join(parts[1:]).split()) >= 4
@@ -188,9 +192,9 @@ def strip_site_name(title: str, sites: Iterable[str], sections: Iterable[str] = 
     return title.strip(" |-–—:ㅣᅵ：")
 
 
-def _clean_title(value: str | None, sites: list[str], sections: list[str]) -> str:
+def _clean_title(value: str | None, sites: list[str], sections: list[str], keep_kicker: bool = False) -> str:
     found = text(value)
-    return strip_site_name(found, sites, sections) if found else ""
+    return strip_site_name(found, sites, sections, keep_kicker) if found else ""
 
 
 def _h1_texts(page: Page) -> list[tuple[str, bool]]:
@@ -260,12 +264,16 @@ def headline(page: Page, ld: dict[str, Any], sites: list[str]) -> str | None:
     in_article = [t for t, inside in h1s if inside]
     h1_raw = in_article[0] if in_article else (h1s[0][0] if len(h1s) == 1 else None)
     secs = [t for t in (text(s) for s in sections(page, ld)) if t]
-    ld_title = _clean_title(first_str(ld.get("headline")) or first_str(ld.get("name")), sites, secs)
-    meta_title = _clean_title(page.meta_first(*mx.PLAIN_HEADLINE_META), sites, secs)
-    og_title = _clean_title(page.meta_first(*mx.HEADLINE_META), sites, secs)
-    tw_title = _clean_title(page.meta_first(*mx.HEADLINE_META[1:]), sites, secs)
-    title_tag = _clean_title(title_tags[0] if title_tags else None, sites, secs)
-    h1 = strip_site_name(h1_raw, sites, secs) if h1_raw else ""
+    # A "Kicker | " the visible <h1> prints in its own text (not in a kicker element) is its headline's.
+    keep = bool(h1_raw) and strip_site_name(h1_raw or "", sites, secs) != strip_site_name(
+        h1_raw or "", sites, secs, True
+    )
+    ld_title = _clean_title(first_str(ld.get("headline")) or first_str(ld.get("name")), sites, secs, keep)
+    meta_title = _clean_title(page.meta_first(*mx.PLAIN_HEADLINE_META), sites, secs, keep)
+    og_title = _clean_title(page.meta_first(*mx.HEADLINE_META), sites, secs, keep)
+    tw_title = _clean_title(page.meta_first(*mx.HEADLINE_META[1:]), sites, secs, keep)
+    title_tag = _clean_title(title_tags[0] if title_tags else None, sites, secs, keep)
+    h1 = strip_site_name(h1_raw, sites, secs, keep) if h1_raw else ""
     machine = [c for c in (ld_title, meta_title, og_title, tw_title, title_tag) if c]
     candidates = [c for c in (ld_title, og_title, h1, title_tag) if c]
     if not candidates:
