@@ -500,23 +500,26 @@ def _labelled(page: Page) -> list[str]:
 
 # A line naming the article's editor, not its author ("Editor : Jane Doe", "Edited by Jane Doe").
 _EDITOR_LINE = re.compile(
-    r"^(?:editor|editors|editing|redaktur|penyunting|redactor|redattore|rédacteur en chef|"
-    r"editor in chief|chefredakteur(?:in)?)\s*:\s*(?P<a>.+)$|^(?:edited by|editing by)\s+(?P<b>.+)$",
+    r"^(?:editor|editors|redaktur|penyunting)\s*:\s*(?P<a>.+)$|^(?:edited by|editing by)\s+(?P<b>.+)$",
     re.I,
 )
+
+
+# Short text nodes that may hold such a label (plain contains() is far cheaper than translate()).
+_EDITOR_TEXT_XPATH = (
+    "//body//text()[string-length() < 100]"
+    "[contains(., 'dit') or contains(., 'DIT') or contains(., 'edakt') or contains(., 'enyunting')]"
+)
+_EDITOR_WORD = re.compile(r"\b(?:editor|editors|edited by|editing by|redaktur|penyunting)\b", re.I)
 
 
 def editors(page: Page) -> set[str]:
     """Names the page labels as its editor's: never the author, whichever source gives them
     (JSON-LD ``author`` holding the editor while the visible byline names the reporter)."""
     found: set[str] = set()
-    for node in page.xpath(
-        "//body//text()[contains(translate(., 'EDITORUNGSPYAK', 'editorungspyak'), 'edit') "
-        "or contains(translate(., 'REDAKTUNGSPY', 'redaktungspy'), 'redaktur') "
-        "or contains(translate(., 'PENYUNTIG', 'penyuntig'), 'penyunting')]"
-    ):
+    for node in page.xpath(_EDITOR_TEXT_XPATH):
         parent = node.getparent()
-        if parent is None or parent.tag in ("script", "style"):
+        if parent is None or parent.tag in ("script", "style") or not _EDITOR_WORD.search(node):
             continue
         line = _text(parent)
         match = _EDITOR_LINE.match(line) if len(line) < 100 else None
