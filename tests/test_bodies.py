@@ -8,8 +8,11 @@ import pickle
 import re
 from pathlib import Path
 
+import lxml.html
+
 from newscrawler.extraction import extract_article
 from newscrawler.extraction.article import extract_page
+from newscrawler.extraction.body import flatten_ruby
 from newscrawler.extraction.fields import strip_site_name
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -144,3 +147,36 @@ def test_a_list_of_links_to_other_stories_is_not_article_text() -> None:
     body = extract_article(html, "https://courier.example/bridge").articleBody or ""
     assert "spy plane" not in body and "Rome takes sides" not in body
     assert "four million pounds" in body
+
+
+def test_an_article_rendered_by_script_is_read_from_the_html_in_its_state() -> None:
+    """A client-rendered page ships its article only as an HTML string in a script's JSON."""
+    paras = [
+        f"Paragraph {i} of the council's long report on the harbour bridge and what it cost."
+        for i in range(8)
+    ]
+    content = (
+        '<div class="img-box"><div class="caption"><p>The bridge at dawn. Photo agency</p></div></div>'
+        + "".join(f"<p>{p}</p>" for p in paras[:4])
+        + "<h3>What comes next</h3>"
+        + "".join(f"<p>{p}</p>" for p in paras[4:])
+    )
+    state = json.dumps({"detail": {"title": "Bridge", "contentHtml": content}}).replace("<", "\\u003c")
+    html = (
+        "<html><head><title>Bridge</title></head><body><div id='app'></div>"
+        f"<script>window.__STATE__ = {state};</script></body></html>"
+    )
+    body = (extract_article(html, "https://courier.example/bridge").articleBody or "").split("\n\n")
+    assert body == [*paras[:4], "What comes next", *paras[4:]]
+
+
+def test_ruby_readings_stay_inside_their_paragraph() -> None:
+    text = "尹氏は野党が政府高官や検事らへの<ruby><rb>弾劾</rb><rp>（</rp><rt>だんがい</rt><rp>）</rp></ruby>訴追案を提出した。"
+    more = "".join(
+        f"<p>韓国の大統領は３日夜、緊急談話を出した。これは{i}番目の段落です。</p>" for i in range(10)
+    )
+    html = f"<html><body><article><h1>戒厳</h1><p>{text}</p>{more}</article></body></html>"
+    body = (extract_article(html, "https://news.example.jp/a/1").articleBody or "").split("\n\n")
+    assert "尹氏は野党が政府高官や検事らへの弾劾（だんがい）訴追案を提出した。" in body
+    tree = lxml.html.fromstring(html)
+    assert flatten_ruby(tree) is not tree and tree.find(".//ruby") is not None, "the page stays intact"

@@ -18,6 +18,7 @@ Order of work (docs/fields.md, articleBody):
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import unicodedata
@@ -277,6 +278,46 @@ def _widen_split_article(lines: list[str], tree: lxml.html.HtmlElement) -> list[
     return lines
 
 
+# A JSON string in a page's script whose key names content ("contentHtml", "body", "articleHtml"):
+# a client-rendered page (Next.js, Nuxt) ships its article there as HTML and nowhere else.
+_EMBEDDED_HTML = re.compile(r'"(\w*(?:content|body|html|text)\w*)"\s*:\s*"((?:[^"\\]|\\.){400,})"', re.I)
+_EMBEDDED_SKIP = "ancestor::li|ancestor::blockquote|ancestor::figure|ancestor::aside|ancestor::*[contains(@class,'caption')]"
+
+
+def embedded_html(tree: lxml.html.HtmlElement) -> list[str]:
+    """Paragraphs of the longest HTML string (two or more ``<p>``) in the page's inline scripts.
+
+    Only asked when the visible page gives no article: its text is rendered by script.
+    Figures, captions and asides in it are left out, as on a rendered page.
+    """
+    best = ""
+    for script in tree.iter("script"):
+        code = script.text or ""
+        if "<p" not in code and "\\u003cp" not in code.lower():
+            continue
+        for match in _EMBEDDED_HTML.finditer(code):
+            try:
+                value = json.loads(f'"{match.group(2)}"')
+            except ValueError:
+                continue
+            if len(value) > len(best) and len(re.findall(r"<p[\s>]", value)) >= 2:
+                best = value
+    if not best:
+        return []
+    try:
+        root = lxml.html.fragment_fromstring(best, create_parent="div")
+    except (etree.LxmlError, ValueError):
+        return []
+    out: list[str] = []
+    for block in root.xpath(_BLOCKS):
+        if block.xpath(_EMBEDDED_SKIP):
+            continue
+        text = " ".join(block.text_content().split())
+        if text:
+            out.append(text)
+    return out
+
+
 def link_items(tree: lxml.html.HtmlElement) -> set[str]:
     """Folded texts of list items that are one link and nothing else: lists of other stories."""
     out: set[str] = set()
@@ -366,6 +407,22 @@ def drop_chrome(
     return kept
 
 
+def flatten_ruby(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The tree with each ``<ruby>`` annotation (Japanese readings) made plain inline text.
+
+    trafilatura takes the unknown ``<ruby>`` for a block and splits the paragraph around it;
+    a reader sees one line: "弾劾（だんがい）". A copy when there is any, so the page stays intact.
+    """
+    if tree.find(".//ruby") is None:
+        return tree
+    tree = deepcopy(tree)
+    for ruby in list(tree.iter("ruby")):
+        for part in list(ruby):
+            part.drop_tag()
+        ruby.drop_tag()
+    return tree
+
+
 def extract_body(
     tree: lxml.html.HtmlElement | None,
     url: str,
@@ -379,6 +436,7 @@ def extract_body(
 ) -> str:
     if tree is None:
         return ""
+    tree = flatten_ruby(tree)
     lines: list[str] = []
     if selector:
         lines = from_selector(tree, selector)
@@ -398,6 +456,10 @@ def extract_body(
             # only, which the default mode's far longer text shows.
             if (found < MIN_PRECISE_CHARS and more > found) or more >= WIDER_FACTOR * found:
                 lines = wider
+        if sum(len(x) for x in lines) < MIN_PRECISE_CHARS:
+            embedded = embedded_html(tree)
+            if sum(len(x) for x in embedded) > sum(len(x) for x in lines):
+                lines = embedded
         if ld_body:
             lines = reconcile_with_jsonld(lines, tree, url, ld_body)
         lines = _widen_split_article(lines, tree)
