@@ -12,7 +12,7 @@ import lxml.html
 
 from newscrawler.extraction import extract_article
 from newscrawler.extraction.article import extract_page
-from newscrawler.extraction.body import flatten_ruby
+from newscrawler.extraction.body import drop_linked_blocks, flatten_ruby, linked_blocks
 from newscrawler.extraction.fields import strip_site_name
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -180,3 +180,20 @@ def test_ruby_readings_stay_inside_their_paragraph() -> None:
     assert "尹氏は野党が政府高官や検事らへの弾劾（だんがい）訴追案を提出した。" in body
     tree = lxml.html.fromstring(html)
     assert flatten_ruby(tree) is not tree and tree.find(".//ruby") is not None, "the page stays intact"
+
+
+def test_a_teaser_card_whose_paragraph_is_a_link_is_not_article_text() -> None:
+    teaser = (
+        "RISK REMAINS: An official said the storm could return next week and the harbour master "
+        "kept every pilot boat tied up along the north quay."
+    )
+    own = "The ministry said the carrier group had entered waters near the channel late on Sunday evening."
+    linked = "How the invasion affected the expat researchers of the port"  # a headline: kept
+    html = (
+        f"<html><body><article><p>{own}</p><p>Read <a href='/x'>{linked}</a> as well, said the ministry.</p>"
+        f"</article><ul><li><a href='/news/2'><h3>Storm closes the port</h3><p>{teaser}</p></a></li>"
+        f"<li><a href='/news/3'><p>{linked}</p></a></li></ul></body></html>"
+    )
+    blocks = linked_blocks(lxml.html.fromstring(html))
+    lines = [own, teaser, teaser[:80], linked]
+    assert drop_linked_blocks(lines, blocks) == [own, linked]

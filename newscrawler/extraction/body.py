@@ -338,6 +338,35 @@ def drop_link_items(lines: list[str], items: set[str]) -> list[str]:
     return [line for line in lines if not (line.startswith("- ") and norm(line[2:]) in items)]
 
 
+# A linked paragraph this long is a story's opening; a shorter one may be a headline the
+# article lists as its own text (a "related reading" list the gold keeps).
+MIN_TEASER_WORDS = 12
+
+
+def linked_blocks(tree: lxml.html.HtmlElement) -> list[str]:
+    """Folded texts of paragraphs wrapped in a link: teaser cards of other stories
+    ("You might also like": a headline, a date and the story's opening, all one <a>)."""
+    out = []
+    for block in tree.xpath("//a[@href]//p"):
+        text = norm(block.text_content())
+        if len(text.split()) >= MIN_TEASER_WORDS:
+            out.append(text)
+    return out
+
+
+def drop_linked_blocks(lines: list[str], blocks: list[str]) -> list[str]:
+    """Lines that are (part of) a paragraph wrapped in a link to elsewhere."""
+    if not blocks:
+        return lines
+    kept = []
+    for line in lines:
+        n = norm(line)
+        if len(n.split()) >= MIN_TEASER_WORDS and any(n in b for b in blocks):
+            continue
+        kept.append(line)
+    return kept
+
+
 def drop_chrome(
     lines: list[str], headline: str | None, authors: list[str], labels: tuple[str, ...] = ()
 ) -> list[str]:
@@ -465,6 +494,7 @@ def extract_body(
         lines = _widen_split_article(lines, tree)
         lines = with_updates(lines, updates or [])
         lines = drop_link_items(lines, link_items(tree))
+        lines = drop_linked_blocks(lines, linked_blocks(tree))
     # The page's own address printed as a line (a print view's footer), not a link the article lists.
     own = url.split("://", 1)[-1].rstrip("/")
     lines = [line for line in lines if line.split("://", 1)[-1].rstrip("/") != own]
