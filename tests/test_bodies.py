@@ -12,7 +12,7 @@ import lxml.html
 
 from newscrawler.extraction import extract_article
 from newscrawler.extraction.article import extract_page
-from newscrawler.extraction.body import drop_linked_blocks, flatten_ruby, linked_blocks
+from newscrawler.extraction.body import drop_linked_blocks, flatten_ruby, lead_paragraph, linked_blocks
 from newscrawler.extraction.fields import strip_site_name
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -197,3 +197,39 @@ def test_a_teaser_card_whose_paragraph_is_a_link_is_not_article_text() -> None:
     blocks = linked_blocks(lxml.html.fromstring(html))
     lines = [own, teaser, teaser[:80], linked]
     assert drop_linked_blocks(lines, blocks) == [own, linked]
+
+
+LEAD = "The council voted on Tuesday night to close the north quay for a year of repairs."
+
+
+def _lead_page(lead_html: str) -> str:
+    text = "".join(
+        f"<p>Paragraph {i} of the council's report on the quay and what it will cost.</p>" for i in range(8)
+    )
+    return (
+        f'<html><head><meta property="og:description" content="{LEAD}"></head><body><article>'
+        f'<h1>Quay closes</h1>{lead_html}<div class="article-body">{text}</div></article></body></html>'
+    )
+
+
+def test_a_lead_paragraph_inside_the_article_container_opens_the_body() -> None:
+    tree = lxml.html.fromstring(_lead_page(f'<p class="article__teaser-text">{LEAD}</p>'))
+    assert (
+        lead_paragraph(tree, ["Paragraph 0 of the council's report on the quay and what it will cost."])
+        == LEAD
+    )
+
+
+def test_a_deck_in_the_header_or_a_box_of_its_own_is_not_the_first_paragraph() -> None:
+    first = ["Paragraph 0 of the council's report on the quay and what it will cost."]
+    for deck in (
+        f"<header><p>{LEAD}</p></header>",  # the header's deck
+        f'<div class="article-lead"><p>{LEAD}</p></div>',  # a box of its own beside the body
+        f'<p class="subtitle">{LEAD}</p>',  # a deck-like class
+        f"<h2>{LEAD}</h2>",  # a heading, not a paragraph
+    ):
+        assert lead_paragraph(lxml.html.fromstring(_lead_page(deck)), first) is None, deck
+    # After the body it is not a lead; already in the body it is not added twice.
+    html = _lead_page("").replace("</div></article>", f"</div><p>{LEAD}</p></article>")
+    assert lead_paragraph(lxml.html.fromstring(html), first) is None
+    assert lead_paragraph(lxml.html.fromstring(_lead_page(f"<p>{LEAD}</p>")), [LEAD, *first]) is None

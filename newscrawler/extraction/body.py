@@ -436,6 +436,64 @@ def drop_chrome(
     return kept
 
 
+# A header deck is not the article's first paragraph, however it reads.
+_DECK_CLASS = re.compile(r"header|head\b|hero|title|caption|promo|deck|\bdek\b", re.I)
+_DESCRIPTION_META = (
+    "//meta[@property='og:description' or @name='description' or @name='twitter:description']/@content"
+)
+# The lead is a child of the body's container, at most this many levels above its first paragraph.
+MAX_LEAD_LEVELS = 3
+
+
+def _block_with_text(tree: lxml.html.HtmlElement, key: str, paths: str) -> lxml.html.HtmlElement | None:
+    """The first element of ``paths`` whose folded text is ``key``."""
+    for el in tree.xpath(paths):
+        if norm(el.text_content()) == key:
+            return el
+    return None
+
+
+_PARAGRAPH_PATHS = "//body//p"
+_BLOCK_PATHS = "//body//p | //body//div[not(.//p or .//div or .//h1 or .//h2 or .//h3 or .//h4)]"
+
+
+def lead_paragraph(tree: lxml.html.HtmlElement, lines: list[str]) -> str | None:
+    """The standfirst, when it is visibly the article's first paragraph: a <p> whose text is the
+    page's own description (meta), before the first body paragraph and a child of the body's own
+    container (at most MAX_LEAD_LEVELS above that paragraph), neither a header nor a deck-like
+    class. None otherwise. (A lead in a box of its own beside the body, "article__lead", is a
+    deck: the aeb gold leaves it out.)
+
+    trafilatura leaves such a lead out for its distinct class; a deck in the page's header is
+    left out on purpose (docs/fields.md: it is ``description``).
+    """
+    if not lines:
+        return None
+    have = {norm(x) for x in lines}
+    keys = {norm(str(d)) for d in tree.xpath(_DESCRIPTION_META)}
+    keys = {k for k in keys if len(k.split()) >= 8 and k not in have and not k.endswith(("...", "…"))}
+    first = None
+    for key in sorted(keys):
+        lead = _block_with_text(tree, key, _PARAGRAPH_PATHS)
+        if lead is None:
+            continue
+        first = first if first is not None else _block_with_text(tree, norm(lines[0]), _BLOCK_PATHS)
+        if first is None or lead is first:
+            continue
+        common = lead.getparent()
+        up_first = [first, *first.iterancestors()][: MAX_LEAD_LEVELS + 1]
+        if lead.tag != "p" or common is None or common not in up_first[1:]:
+            continue  # a box of its own beside the body's paragraphs ("article__lead"): a deck
+        if common.index(lead) >= common.index(up_first[up_first.index(common) - 1]):
+            continue  # the lead comes first
+        if common.tag in ("header", "figure", "aside", "nav") or _DECK_CLASS.search(
+            f"{lead.get('class', '')} {lead.get('id', '')} {common.get('class', '')}"
+        ):
+            continue
+        return " ".join(lead.text_content().split())
+    return None
+
+
 def flatten_ruby(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     """The tree with each ``<ruby>`` annotation (Japanese readings) made plain inline text.
 
@@ -495,6 +553,9 @@ def extract_body(
         lines = with_updates(lines, updates or [])
         lines = drop_link_items(lines, link_items(tree))
         lines = drop_linked_blocks(lines, linked_blocks(tree))
+        lead = lead_paragraph(tree, lines)
+        if lead:
+            lines = [lead, *lines]
     # The page's own address printed as a line (a print view's footer), not a link the article lists.
     own = url.split("://", 1)[-1].rstrip("/")
     lines = [line for line in lines if line.split("://", 1)[-1].rstrip("/") != own]
