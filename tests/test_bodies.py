@@ -12,7 +12,13 @@ import lxml.html
 
 from newscrawler.extraction import extract_article
 from newscrawler.extraction.article import extract_page
-from newscrawler.extraction.body import drop_linked_blocks, flatten_ruby, lead_paragraph, linked_blocks
+from newscrawler.extraction.body import (
+    drop_chrome,
+    drop_linked_blocks,
+    flatten_ruby,
+    lead_paragraph,
+    linked_blocks,
+)
 from newscrawler.extraction.fields import strip_site_name
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -233,3 +239,32 @@ def test_a_deck_in_the_header_or_a_box_of_its_own_is_not_the_first_paragraph() -
     html = _lead_page("").replace("</div></article>", f"</div><p>{LEAD}</p></article>")
     assert lead_paragraph(lxml.html.fromstring(html), first) is None
     assert lead_paragraph(lxml.html.fromstring(_lead_page(f"<p>{LEAD}</p>")), [LEAD, *first]) is None
+
+
+STORY = [
+    "The council voted on Tuesday night to close the north quay for a year of repairs to its wall.",
+    "Work starts in May, and the ferries will use the south pier until the quay opens again.",
+]
+
+
+def test_a_tags_label_and_its_items_at_the_end_are_not_article_text() -> None:
+    lines = [*STORY, "- Etiketler :", "- Haberler -", "- Spor", "- Futbol", "- Galatasaray"]
+    assert drop_chrome(lines, None, []) == STORY
+    # A list after an ordinary line stays.
+    items = [*STORY, "The new timetable:", "- Ferry at six", "- Ferry at noon"]
+    assert drop_chrome(items, None, []) == items
+
+
+def test_headings_of_emptied_side_boxes_at_the_end_are_not_article_text() -> None:
+    boxes = [
+        "Neue Vodafone-Bilder",
+        "Beiträge aus dem Forum",
+        "- WLAN-Router mit Modem:",
+        "Weiterführende Links",
+    ]
+    assert drop_chrome([*STORY, *boxes], None, []) == STORY
+    # An info box's facts (prices, a phone number) and a closing subheading with its text stay.
+    facts = [*STORY, "Ticketing", "VIP : 60,000₩", "Inquiry", "02-751-1500"]
+    assert drop_chrome(facts, None, []) == facts
+    section = [*STORY, "What comes next", "Ferries", "The council meets again in June."]
+    assert drop_chrome(section, None, []) == section

@@ -56,7 +56,8 @@ _CHROME_LINE = re.compile(
     r"related(?: articles?| posts?| stories| news| content| coverage| reading)?|"
     r"read (?:more|also|next|this)|see (?:more|also)|more (?:on|from|about) (?:this|the)\b.*|don'?t miss|"
     r"recommended(?: for you)?|you (?:may|might) (?:also )?like|also read|popular(?: categories| posts| now)?|"
-    r"hot this week|trending(?: now)?|most (?:read|popular|viewed)|topics|tags?|categories|"
+    r"hot this week|trending(?: now)?|most (?:read|popular|viewed)|topics|tags?|categories|etiketler|"
+    r"schlagw(?:ö|o)rte(?:r)?|stichw(?:ö|o)rte(?:r)?|mots[- ]cl(?:é|e)s|etiquetas|"
     r"share(?: this(?: article| story| post)?)?(?: on \w+)?|follow us.*|sign up.*|subscribe.*|newsletter.*|"
     r"advertisement|advertising|sponsored|anzeige|werbung|publicidad|publicité|"
     r"click to tweet|tweet|email|print(?: (?:this )?(?:article|story|page))?|order reprints?|"
@@ -101,6 +102,13 @@ _PHOTO_CREDIT = re.compile(r"^\W*(?:photo|foto|фото|bild|image|credit)s?\s*:
 # or URL (those are a list article's own items).
 _LINK_LINE = re.compile(r"^(?=[A-Z])(?!.*(?:https?:|www\.))(?:\S+\s+){4,13}\S+$(?<![.!?:;\"”»’)])")
 # A teaser cut short after a "Read more" prompt.
+# A side box's heading, or a short item under one: four words and 40 characters at most, no
+# closing punctuation, no number or address (those are an info box's facts: prices, phone).
+_BOX_HEADING = re.compile(
+    r"^(?=.{1,40}$)(?!.*(?:\d|www\.|https?:))(?!.*[.!?\"”»’)。！？」]$)\W*(?:\S+\s+){0,3}\S+$"
+)
+# Items of a "Tags:" list after its label: a topic or section name each.
+MAX_LABEL_ITEM_WORDS = 4
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)\W*$")
 _BYLINE = re.compile(
     r"^(?:by|von|par|por|di|av|door|from)\s+[\w.'’ -]{2,60}(?:,|\||$)|^(?:published|updated|posted|veröffentlicht|"
@@ -380,10 +388,14 @@ def drop_chrome(
     names = [norm(a) for a in authors]
     kept: list[str] = []
     after_prompt = False
+    label_items = False
     for i, line in enumerate(lines):
         n = norm(line)
         words = len(n.split())
         prompt, after_prompt = after_prompt, False
+        if label_items and line.startswith("- ") and words <= MAX_LABEL_ITEM_WORDS:
+            continue  # the items of a "Tags:" list (a topic or section name each)
+        label_items = False
         if not n or "spot_img" in n or not _WORD.search(n):
             continue  # empty, a placeholder, or debris with no word in it ("¯", "•••")
         if i < 3 and n in label_keys:
@@ -399,7 +411,7 @@ def drop_chrome(
         ):
             continue  # the headline without its " - Section" suffix
         if words <= 12 and _CHROME_LINE.match(line):
-            after_prompt = True
+            after_prompt = label_items = True
             continue
         if words <= 25 and _CHROME_PREFIX.match(line):
             continue
@@ -429,6 +441,15 @@ def drop_chrome(
     while run < len(kept) and _LINK_LINE.match(kept[len(kept) - 1 - run]):
         run += 1
     if 3 <= run <= 8 and run < len(kept):
+        del kept[len(kept) - run :]
+    # A run of short unpunctuated lines at the end, three or more of them not list items, is the
+    # headings of the page's side boxes ("Beiträge aus dem Forum", "Weiterführende Links"), whose
+    # content went: a closing paragraph ends in punctuation, a subheading has text after it.
+    run = heads = 0
+    while run < len(kept) - 1 and _BOX_HEADING.match(kept[len(kept) - 1 - run]):
+        heads += not kept[len(kept) - 1 - run].startswith("- ")
+        run += 1
+    if heads >= 3:
         del kept[len(kept) - run :]
     # A one- or two-word label above the first paragraph is a kicker, not a subheading.
     if len(kept) > 1 and len(kept[0].split()) <= 2 and len(kept[1].split()) >= 20:
