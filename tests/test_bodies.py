@@ -17,6 +17,7 @@ from newscrawler.extraction.body import (
     drop_linked_blocks,
     flatten_ruby,
     lead_paragraph,
+    link_paragraphs,
     linked_blocks,
 )
 from newscrawler.extraction.fields import strip_site_name
@@ -268,3 +269,19 @@ def test_headings_of_emptied_side_boxes_at_the_end_are_not_article_text() -> Non
     assert drop_chrome(facts, None, []) == facts
     section = [*STORY, "What comes next", "Ferries", "The council meets again in June."]
     assert drop_chrome(section, None, []) == section
+
+
+def test_a_capitalised_label_and_a_link_is_a_prompt_not_article_text() -> None:
+    html = (
+        "<html><body><article>"
+        "<p><strong>FUNDA OLUNYE UDABA LAPHA |</strong> <a href='/119057/'>Kuboshwe abahlanu besolwa ngokugwaza umfundi</a></p>"
+        "<p>ALSO READ: <a href='/2'>Storm closes the port for a week</a></p>"
+        "<p>Lesen Sie hier: <a href='/3'>Gefährliche Giftwolke über Berlin</a></p>"
+        "<p>The council said <a href='/4'>the report on the quay and its costs</a>.</p>"
+        "<p>Link to the <a href='https://example.org/tickets'>https://example.org/tickets</a></p>"
+        "</article></body></html>"
+    )
+    assert link_paragraphs(lxml.html.fromstring(html)) == {
+        "funda olunye udaba lapha | kuboshwe abahlanu besolwa ngokugwaza umfundi",
+        "also read: storm closes the port for a week",
+    }

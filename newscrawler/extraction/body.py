@@ -362,6 +362,26 @@ def linked_blocks(tree: lxml.html.HtmlElement) -> list[str]:
     return out
 
 
+# A paragraph that is a capitalised label and a link to another story ("ALSO READ | <headline>",
+# "FUNDA OLUNYE UDABA LAPHA | <headline>"): a prompt in any language, not the article's text.
+_PROMPT_LABEL = re.compile(r"^\W*(?:[^\W\d]+\W+){0,5}[^\W\d]+\s*[|:>»›–-]+\s*$")
+LINKED_SHARE = 0.6
+
+
+def link_paragraphs(tree: lxml.html.HtmlElement) -> set[str]:
+    """Folded texts of paragraphs that are an upper-case label followed by a link."""
+    out: set[str] = set()
+    for p in tree.xpath("//p[.//a[@href]]"):
+        anchor = p.xpath(".//a[@href]")[0]
+        text, linked = p.text_content(), anchor.text_content()
+        label = text[: text.find(linked)] if linked.strip() else ""
+        if not label.strip() or label.upper() != label or not _PROMPT_LABEL.match(label):
+            continue
+        if len(linked.strip()) >= LINKED_SHARE * len(text.strip()):
+            out.add(norm(text))
+    return out
+
+
 def drop_linked_blocks(lines: list[str], blocks: list[str]) -> list[str]:
     """Lines that are (part of) a paragraph wrapped in a link to elsewhere."""
     if not blocks:
@@ -574,6 +594,8 @@ def extract_body(
         lines = with_updates(lines, updates or [])
         lines = drop_link_items(lines, link_items(tree))
         lines = drop_linked_blocks(lines, linked_blocks(tree))
+        prompts = link_paragraphs(tree)
+        lines = [line for line in lines if norm(line) not in prompts]
         lead = lead_paragraph(tree, lines)
         if lead:
             lines = [lead, *lines]
