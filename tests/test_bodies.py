@@ -285,3 +285,29 @@ def test_a_capitalised_label_and_a_link_is_a_prompt_not_article_text() -> None:
         "funda olunye udaba lapha | kuboshwe abahlanu besolwa ngokugwaza umfundi",
         "also read: storm closes the port for a week",
     }
+
+
+def test_a_promotion_box_at_the_end_goes_whole() -> None:
+    pitch = "Die Grenzen in Europa wurden bereits 1999 verschoben. Heute wie damals berichtet die Zeitung."
+    promo = ["2 Wochen kostenlos testen", pitch, "Testen Sie für zwei Wochen die gedruckte Zeitung."]
+    assert drop_chrome([*STORY, *promo], None, []) == STORY
+    # A story's own closing line after two calls to action stays.
+    links = [
+        "Click here to read the affidavit.",
+        "Click here to read the warrant.",
+        "The hearing is on June 26.",
+    ]
+    assert drop_chrome([*STORY, *links], None, []) == [*STORY, links[-1]]
+
+
+def test_the_page_title_and_a_byline_after_the_lead_are_not_article_text() -> None:
+    lead = "Schon im vergangenen Herbst hatte das Vorhaben für Empörung gesorgt: Das Rentenalter steigt."
+    lines = [
+        "Feuerwehrleute sollen später in Pension | wdr aktuell",
+        "Feuerwehrleute sollen später in Pension",
+        "Stand: 22.04.2024, 06:00 Uhr",
+        lead,
+        "Von Nina Magoley",
+        *STORY,
+    ]
+    assert drop_chrome(lines, "Feuerwehrleute sollen später in Pension", []) == [lead, *STORY]

@@ -83,7 +83,8 @@ _CALL_TO_ACTION = re.compile(
     r"by submitting this form|all rights reserved|copyright ©|©\s*\d{4}|share this (?:article|story)|"
     r"get (?:our|the) \w+ newsletter|support (?:our|independent) journalism|already a subscriber|"
     r"follow [\w .’'@()-]{1,60} on (?:facebook|twitter|instagram|x\b)|check out (?:our|the latest)|"
-    r"we(?:'|’)d (?:like|love) to hear (?:from you|what you think))\b",
+    r"we(?:'|’)d (?:like|love) to hear (?:from you|what you think)|"
+    r"abonnier(?:e|en sie)|folgst du|folgen sie uns|kostenlos testen|testen sie)\b",
     re.I,
 )
 # A credit line closes the article; what follows it is a teaser for another story. The
@@ -112,9 +113,11 @@ MAX_LABEL_ITEM_WORDS = 4
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)\W*$")
 _BYLINE = re.compile(
     r"^(?:by|von|par|por|di|av|door|from)\s+[\w.'’ -]{2,60}(?:,|\||$)|^(?:published|updated|posted|veröffentlicht|"
-    r"aktualisiert|publié|publicado|pubblicato)\b",
+    r"aktualisiert|publié|publicado|pubblicato)\b|^stand:\s*\d",
     re.I,
 )
+# A page title's site suffix after the headline: a few words.
+MAX_SUFFIX_WORDS = 4
 _DATE_ONLY = re.compile(r"^[\W\d]*(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2})[\W\w]{0,40}$")
 
 _TRAFILATURA_ARGS = {
@@ -395,6 +398,10 @@ def drop_linked_blocks(lines: list[str], blocks: list[str]) -> list[str]:
     return kept
 
 
+def _is_call_to_action(line: str) -> bool:
+    return len(line.split()) <= 40 and bool(_CALL_TO_ACTION.search(line))
+
+
 def drop_chrome(
     lines: list[str], headline: str | None, authors: list[str], labels: tuple[str, ...] = ()
 ) -> list[str]:
@@ -406,6 +413,11 @@ def drop_chrome(
     head = norm(headline) if headline else ""
     label_keys = {norm(x) for x in labels if x}
     names = [norm(a) for a in authors]
+    # Two calls to action among the last three lines, the last line one of them, are a promotion
+    # box ("2 Wochen kostenlos testen", its pitch, "Testen Sie ..."): it goes from the first.
+    tail = [i for i in range(max(0, len(lines) - 3), len(lines)) if _is_call_to_action(lines[i])]
+    if len(tail) >= 2 and tail[-1] == len(lines) - 1 and tail[0] > 0:
+        lines = lines[: tail[0]]
     kept: list[str] = []
     after_prompt = False
     label_items = False
@@ -430,6 +442,14 @@ def drop_chrome(
             and head[len(n) :].lstrip().startswith(("-", "|", "–"))
         ):
             continue  # the headline without its " - Section" suffix
+        if (
+            head
+            and i < 3
+            and n.startswith(head)
+            and n[len(head) :].lstrip().startswith(("-", "|", "–"))
+            and len(n[len(head) :].split()) <= MAX_SUFFIX_WORDS
+        ):
+            continue  # the headline with the site's " | wdr aktuell" suffix (a page title)
         if words <= 12 and _CHROME_LINE.match(line):
             after_prompt = label_items = True
             continue
@@ -443,16 +463,18 @@ def drop_chrome(
             continue
         if words <= 15 and _CONTACT.match(line):
             continue
-        if words <= 40 and _CALL_TO_ACTION.search(line) and i >= len(lines) - 3:
+        if i >= len(lines) - 3 and _is_call_to_action(line):
             continue
         if words <= 40 and i >= len(lines) - 3 and _CONTRIBUTED.search(line):
             break  # a contributor note closes the article: it and what follows are not the story
         if words <= 40 and i >= len(lines) - 3 and _CREDIT.search(line):
             kept.append(line)
             break  # the credit closes the article: what follows is another story's teaser
-        if i < 4 and words <= 15 and (_BYLINE.match(line) or _DATE_ONLY.match(line)):
+        # The top: the first four lines, or before the second paragraph kept (a lead, then "By ...").
+        top = i < 4 or len(kept) < 2
+        if top and words <= 15 and (_BYLINE.match(line) or _DATE_ONLY.match(line)):
             continue  # byline or dateline repeated as a paragraph
-        if names and words <= 8 and any(name and name in n for name in names) and i < 4:
+        if names and words <= 8 and any(name and name in n for name in names) and top:
             continue
         kept.append(line)
     # A run of three or more short unpunctuated lines at the end is a list of links to other
