@@ -291,6 +291,8 @@ def test_a_promotion_box_at_the_end_goes_whole() -> None:
     pitch = "Die Grenzen in Europa wurden bereits 1999 verschoben. Heute wie damals berichtet die Zeitung."
     promo = ["2 Wochen kostenlos testen", pitch, "Testen Sie für zwei Wochen die gedruckte Zeitung."]
     assert drop_chrome([*STORY, *promo], None, []) == STORY
+    follow = "『カテゴリーをフォロー』すると、マイページでまとめて記事を読むことができます。"
+    assert drop_chrome([*STORY, "カテゴリーをフォローする", follow, follow], None, []) == STORY
     # A story's own closing line after two calls to action stays.
     links = [
         "Click here to read the affidavit.",

@@ -84,7 +84,8 @@ _CALL_TO_ACTION = re.compile(
     r"get (?:our|the) \w+ newsletter|support (?:our|independent) journalism|already a subscriber|"
     r"follow [\w .’'@()-]{1,60} on (?:facebook|twitter|instagram|x\b)|check out (?:our|the latest)|"
     r"we(?:'|’)d (?:like|love) to hear (?:from you|what you think)|"
-    r"abonnier(?:e|en sie)|folgst du|folgen sie uns|kostenlos testen|testen sie)\b",
+    r"abonnier(?:e|en sie)|folgst du|folgen sie uns|kostenlos testen|testen sie)\b|"
+    r"をフォロー|フォローする",  # Japanese "follow" (no word boundaries in CJK text)
     re.I,
 )
 # A credit line closes the article; what follows it is a teaser for another story. The
