@@ -18,6 +18,7 @@ Order of work (docs/fields.md, articleBody):
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import unicodedata
@@ -55,7 +56,8 @@ _CHROME_LINE = re.compile(
     r"related(?: articles?| posts?| stories| news| content| coverage| reading)?|"
     r"read (?:more|also|next|this)|see (?:more|also)|more (?:on|from|about) (?:this|the)\b.*|don'?t miss|"
     r"recommended(?: for you)?|you (?:may|might) (?:also )?like|also read|popular(?: categories| posts| now)?|"
-    r"hot this week|trending(?: now)?|most (?:read|popular|viewed)|topics|tags?|categories|"
+    r"hot this week|trending(?: now)?|most (?:read|popular|viewed)|topics|tags?|categories|etiketler|"
+    r"schlagw(?:ö|o)rte(?:r)?|stichw(?:ö|o)rte(?:r)?|mots[- ]cl(?:é|e)s|etiquetas|"
     r"share(?: this(?: article| story| post)?)?(?: on \w+)?|follow us.*|sign up.*|subscribe.*|newsletter.*|"
     r"advertisement|advertising|sponsored|anzeige|werbung|publicidad|publicité|"
     r"click to tweet|tweet|email|print(?: (?:this )?(?:article|story|page))?|order reprints?|"
@@ -81,7 +83,9 @@ _CALL_TO_ACTION = re.compile(
     r"by submitting this form|all rights reserved|copyright ©|©\s*\d{4}|share this (?:article|story)|"
     r"get (?:our|the) \w+ newsletter|support (?:our|independent) journalism|already a subscriber|"
     r"follow [\w .’'@()-]{1,60} on (?:facebook|twitter|instagram|x\b)|check out (?:our|the latest)|"
-    r"we(?:'|’)d (?:like|love) to hear (?:from you|what you think))\b",
+    r"we(?:'|’)d (?:like|love) to hear (?:from you|what you think)|"
+    r"abonnier(?:e|en sie)|folgst du|folgen sie uns|kostenlos testen|testen sie)\b|"
+    r"をフォロー|フォローする",  # Japanese "follow" (no word boundaries in CJK text)
     re.I,
 )
 # A credit line closes the article; what follows it is a teaser for another story. The
@@ -100,12 +104,21 @@ _PHOTO_CREDIT = re.compile(r"^\W*(?:photo|foto|фото|bild|image|credit)s?\s*:
 # or URL (those are a list article's own items).
 _LINK_LINE = re.compile(r"^(?=[A-Z])(?!.*(?:https?:|www\.))(?:\S+\s+){4,13}\S+$(?<![.!?:;\"”»’)])")
 # A teaser cut short after a "Read more" prompt.
+# A side box's heading, or a short item under one: four words and 40 characters at most, no
+# closing punctuation, no number or address (those are an info box's facts: prices, phone).
+_BOX_HEADING = re.compile(
+    r"^(?=.{1,40}$)(?!.*(?:\d|www\.|https?:))(?!.*[.!?\"”»’)。！？」]$)\W*(?:\S+\s+){0,3}\S+$"
+)
+# Items of a "Tags:" list after its label: a topic or section name each.
+MAX_LABEL_ITEM_WORDS = 4
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)\W*$")
 _BYLINE = re.compile(
     r"^(?:by|von|par|por|di|av|door|from)\s+[\w.'’ -]{2,60}(?:,|\||$)|^(?:published|updated|posted|veröffentlicht|"
-    r"aktualisiert|publié|publicado|pubblicato)\b",
+    r"aktualisiert|publié|publicado|pubblicato)\b|^stand:\s*\d",
     re.I,
 )
+# A page title's site suffix after the headline: a few words.
+MAX_SUFFIX_WORDS = 4
 _DATE_ONLY = re.compile(r"^[\W\d]*(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2})[\W\w]{0,40}$")
 
 _TRAFILATURA_ARGS = {
@@ -277,6 +290,46 @@ def _widen_split_article(lines: list[str], tree: lxml.html.HtmlElement) -> list[
     return lines
 
 
+# A JSON string in a page's script whose key names content ("contentHtml", "body", "articleHtml"):
+# a client-rendered page (Next.js, Nuxt) ships its article there as HTML and nowhere else.
+_EMBEDDED_HTML = re.compile(r'"(\w*(?:content|body|html|text)\w*)"\s*:\s*"((?:[^"\\]|\\.){400,})"', re.I)
+_EMBEDDED_SKIP = "ancestor::li|ancestor::blockquote|ancestor::figure|ancestor::aside|ancestor::*[contains(@class,'caption')]"
+
+
+def embedded_html(tree: lxml.html.HtmlElement) -> list[str]:
+    """Paragraphs of the longest HTML string (two or more ``<p>``) in the page's inline scripts.
+
+    Only asked when the visible page gives no article: its text is rendered by script.
+    Figures, captions and asides in it are left out, as on a rendered page.
+    """
+    best = ""
+    for script in tree.iter("script"):
+        code = script.text or ""
+        if "<p" not in code and "\\u003cp" not in code.lower():
+            continue
+        for match in _EMBEDDED_HTML.finditer(code):
+            try:
+                value = json.loads(f'"{match.group(2)}"')
+            except ValueError:
+                continue
+            if len(value) > len(best) and len(re.findall(r"<p[\s>]", value)) >= 2:
+                best = value
+    if not best:
+        return []
+    try:
+        root = lxml.html.fragment_fromstring(best, create_parent="div")
+    except (etree.LxmlError, ValueError):
+        return []
+    out: list[str] = []
+    for block in root.xpath(_BLOCKS):
+        if block.xpath(_EMBEDDED_SKIP):
+            continue
+        text = " ".join(block.text_content().split())
+        if text:
+            out.append(text)
+    return out
+
+
 def link_items(tree: lxml.html.HtmlElement) -> set[str]:
     """Folded texts of list items that are one link and nothing else: lists of other stories."""
     out: set[str] = set()
@@ -297,6 +350,59 @@ def drop_link_items(lines: list[str], items: set[str]) -> list[str]:
     return [line for line in lines if not (line.startswith("- ") and norm(line[2:]) in items)]
 
 
+# A linked paragraph this long is a story's opening; a shorter one may be a headline the
+# article lists as its own text (a "related reading" list the gold keeps).
+MIN_TEASER_WORDS = 12
+
+
+def linked_blocks(tree: lxml.html.HtmlElement) -> list[str]:
+    """Folded texts of paragraphs wrapped in a link: teaser cards of other stories
+    ("You might also like": a headline, a date and the story's opening, all one <a>)."""
+    out = []
+    for block in tree.xpath("//a[@href]//p"):
+        text = norm(block.text_content())
+        if len(text.split()) >= MIN_TEASER_WORDS:
+            out.append(text)
+    return out
+
+
+# A paragraph that is a capitalised label and a link to another story ("ALSO READ | <headline>",
+# "FUNDA OLUNYE UDABA LAPHA | <headline>"): a prompt in any language, not the article's text.
+_PROMPT_LABEL = re.compile(r"^\W*(?:[^\W\d]+\W+){0,5}[^\W\d]+\s*[|:>»›–-]+\s*$")
+LINKED_SHARE = 0.6
+
+
+def link_paragraphs(tree: lxml.html.HtmlElement) -> set[str]:
+    """Folded texts of paragraphs that are an upper-case label followed by a link."""
+    out: set[str] = set()
+    for p in tree.xpath("//p[.//a[@href]]"):
+        anchor = p.xpath(".//a[@href]")[0]
+        text, linked = p.text_content(), anchor.text_content()
+        label = text[: text.find(linked)] if linked.strip() else ""
+        if not label.strip() or label.upper() != label or not _PROMPT_LABEL.match(label):
+            continue
+        if len(linked.strip()) >= LINKED_SHARE * len(text.strip()):
+            out.add(norm(text))
+    return out
+
+
+def drop_linked_blocks(lines: list[str], blocks: list[str]) -> list[str]:
+    """Lines that are (part of) a paragraph wrapped in a link to elsewhere."""
+    if not blocks:
+        return lines
+    kept = []
+    for line in lines:
+        n = norm(line)
+        if len(n.split()) >= MIN_TEASER_WORDS and any(n in b for b in blocks):
+            continue
+        kept.append(line)
+    return kept
+
+
+def _is_call_to_action(line: str) -> bool:
+    return len(line.split()) <= 40 and bool(_CALL_TO_ACTION.search(line))
+
+
 def drop_chrome(
     lines: list[str], headline: str | None, authors: list[str], labels: tuple[str, ...] = ()
 ) -> list[str]:
@@ -308,12 +414,21 @@ def drop_chrome(
     head = norm(headline) if headline else ""
     label_keys = {norm(x) for x in labels if x}
     names = [norm(a) for a in authors]
+    # Two calls to action among the last three lines, the last line one of them, are a promotion
+    # box ("2 Wochen kostenlos testen", its pitch, "Testen Sie ..."): it goes from the first.
+    tail = [i for i in range(max(0, len(lines) - 3), len(lines)) if _is_call_to_action(lines[i])]
+    if len(tail) >= 2 and tail[-1] == len(lines) - 1 and tail[0] > 0:
+        lines = lines[: tail[0]]
     kept: list[str] = []
     after_prompt = False
+    label_items = False
     for i, line in enumerate(lines):
         n = norm(line)
         words = len(n.split())
         prompt, after_prompt = after_prompt, False
+        if label_items and line.startswith("- ") and words <= MAX_LABEL_ITEM_WORDS:
+            continue  # the items of a "Tags:" list (a topic or section name each)
+        label_items = False
         if not n or "spot_img" in n or not _WORD.search(n):
             continue  # empty, a placeholder, or debris with no word in it ("¯", "•••")
         if i < 3 and n in label_keys:
@@ -328,8 +443,16 @@ def drop_chrome(
             and head[len(n) :].lstrip().startswith(("-", "|", "–"))
         ):
             continue  # the headline without its " - Section" suffix
+        if (
+            head
+            and i < 3
+            and n.startswith(head)
+            and n[len(head) :].lstrip().startswith(("-", "|", "–"))
+            and len(n[len(head) :].split()) <= MAX_SUFFIX_WORDS
+        ):
+            continue  # the headline with the site's " | wdr aktuell" suffix (a page title)
         if words <= 12 and _CHROME_LINE.match(line):
-            after_prompt = True
+            after_prompt = label_items = True
             continue
         if words <= 25 and _CHROME_PREFIX.match(line):
             continue
@@ -341,16 +464,18 @@ def drop_chrome(
             continue
         if words <= 15 and _CONTACT.match(line):
             continue
-        if words <= 40 and _CALL_TO_ACTION.search(line) and i >= len(lines) - 3:
+        if i >= len(lines) - 3 and _is_call_to_action(line):
             continue
         if words <= 40 and i >= len(lines) - 3 and _CONTRIBUTED.search(line):
             break  # a contributor note closes the article: it and what follows are not the story
         if words <= 40 and i >= len(lines) - 3 and _CREDIT.search(line):
             kept.append(line)
             break  # the credit closes the article: what follows is another story's teaser
-        if i < 4 and words <= 15 and (_BYLINE.match(line) or _DATE_ONLY.match(line)):
+        # The top: the first four lines, or before the second paragraph kept (a lead, then "By ...").
+        top = i < 4 or len(kept) < 2
+        if top and words <= 15 and (_BYLINE.match(line) or _DATE_ONLY.match(line)):
             continue  # byline or dateline repeated as a paragraph
-        if names and words <= 8 and any(name and name in n for name in names) and i < 4:
+        if names and words <= 8 and any(name and name in n for name in names) and top:
             continue
         kept.append(line)
     # A run of three or more short unpunctuated lines at the end is a list of links to other
@@ -360,10 +485,93 @@ def drop_chrome(
         run += 1
     if 3 <= run <= 8 and run < len(kept):
         del kept[len(kept) - run :]
+    # A run of short unpunctuated lines at the end, three or more of them not list items, is the
+    # headings of the page's side boxes ("Beiträge aus dem Forum", "Weiterführende Links"), whose
+    # content went: a closing paragraph ends in punctuation, a subheading has text after it.
+    run = heads = 0
+    while run < len(kept) - 1 and _BOX_HEADING.match(kept[len(kept) - 1 - run]):
+        heads += not kept[len(kept) - 1 - run].startswith("- ")
+        run += 1
+    if heads >= 3:
+        del kept[len(kept) - run :]
     # A one- or two-word label above the first paragraph is a kicker, not a subheading.
     if len(kept) > 1 and len(kept[0].split()) <= 2 and len(kept[1].split()) >= 20:
         kept.pop(0)
     return kept
+
+
+# A header deck is not the article's first paragraph, however it reads.
+_DECK_CLASS = re.compile(r"header|head\b|hero|title|caption|promo|deck|\bdek\b", re.I)
+_DESCRIPTION_META = (
+    "//meta[@property='og:description' or @name='description' or @name='twitter:description']/@content"
+)
+# The lead is a child of the body's container, at most this many levels above its first paragraph.
+MAX_LEAD_LEVELS = 3
+
+
+def _block_with_text(tree: lxml.html.HtmlElement, key: str, paths: str) -> lxml.html.HtmlElement | None:
+    """The first element of ``paths`` whose folded text is ``key``."""
+    for el in tree.xpath(paths):
+        if norm(el.text_content()) == key:
+            return el
+    return None
+
+
+_PARAGRAPH_PATHS = "//body//p"
+_BLOCK_PATHS = "//body//p | //body//div[not(.//p or .//div or .//h1 or .//h2 or .//h3 or .//h4)]"
+
+
+def lead_paragraph(tree: lxml.html.HtmlElement, lines: list[str]) -> str | None:
+    """The standfirst, when it is visibly the article's first paragraph: a <p> whose text is the
+    page's own description (meta), before the first body paragraph and a child of the body's own
+    container (at most MAX_LEAD_LEVELS above that paragraph), neither a header nor a deck-like
+    class. None otherwise. (A lead in a box of its own beside the body, "article__lead", is a
+    deck: the aeb gold leaves it out.)
+
+    trafilatura leaves such a lead out for its distinct class; a deck in the page's header is
+    left out on purpose (docs/fields.md: it is ``description``).
+    """
+    if not lines:
+        return None
+    have = {norm(x) for x in lines}
+    keys = {norm(str(d)) for d in tree.xpath(_DESCRIPTION_META)}
+    keys = {k for k in keys if len(k.split()) >= 8 and k not in have and not k.endswith(("...", "…"))}
+    first = None
+    for key in sorted(keys):
+        lead = _block_with_text(tree, key, _PARAGRAPH_PATHS)
+        if lead is None:
+            continue
+        first = first if first is not None else _block_with_text(tree, norm(lines[0]), _BLOCK_PATHS)
+        if first is None or lead is first:
+            continue
+        common = lead.getparent()
+        up_first = [first, *first.iterancestors()][: MAX_LEAD_LEVELS + 1]
+        if lead.tag != "p" or common is None or common not in up_first[1:]:
+            continue  # a box of its own beside the body's paragraphs ("article__lead"): a deck
+        if common.index(lead) >= common.index(up_first[up_first.index(common) - 1]):
+            continue  # the lead comes first
+        if common.tag in ("header", "figure", "aside", "nav") or _DECK_CLASS.search(
+            f"{lead.get('class', '')} {lead.get('id', '')} {common.get('class', '')}"
+        ):
+            continue
+        return " ".join(lead.text_content().split())
+    return None
+
+
+def flatten_ruby(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The tree with each ``<ruby>`` annotation (Japanese readings) made plain inline text.
+
+    trafilatura takes the unknown ``<ruby>`` for a block and splits the paragraph around it;
+    a reader sees one line: "弾劾（だんがい）". A copy when there is any, so the page stays intact.
+    """
+    if tree.find(".//ruby") is None:
+        return tree
+    tree = deepcopy(tree)
+    for ruby in list(tree.iter("ruby")):
+        for part in list(ruby):
+            part.drop_tag()
+        ruby.drop_tag()
+    return tree
 
 
 def extract_body(
@@ -379,6 +587,7 @@ def extract_body(
 ) -> str:
     if tree is None:
         return ""
+    tree = flatten_ruby(tree)
     lines: list[str] = []
     if selector:
         lines = from_selector(tree, selector)
@@ -398,11 +607,21 @@ def extract_body(
             # only, which the default mode's far longer text shows.
             if (found < MIN_PRECISE_CHARS and more > found) or more >= WIDER_FACTOR * found:
                 lines = wider
+        if sum(len(x) for x in lines) < MIN_PRECISE_CHARS:
+            embedded = embedded_html(tree)
+            if sum(len(x) for x in embedded) > sum(len(x) for x in lines):
+                lines = embedded
         if ld_body:
             lines = reconcile_with_jsonld(lines, tree, url, ld_body)
         lines = _widen_split_article(lines, tree)
         lines = with_updates(lines, updates or [])
         lines = drop_link_items(lines, link_items(tree))
+        lines = drop_linked_blocks(lines, linked_blocks(tree))
+        prompts = link_paragraphs(tree)
+        lines = [line for line in lines if norm(line) not in prompts]
+        lead = lead_paragraph(tree, lines)
+        if lead:
+            lines = [lead, *lines]
     # The page's own address printed as a line (a print view's footer), not a link the article lists.
     own = url.split("://", 1)[-1].rstrip("/")
     lines = [line for line in lines if line.split("://", 1)[-1].rstrip("/") != own]
