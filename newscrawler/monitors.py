@@ -54,6 +54,7 @@ QUIET_DROPS = frozenset(
         "over_limit",
         "template_sample",
         "state_error",
+        "too_old",  # depends on the run's since= window, not on the site
     }
 )
 # Error reasons counted after a response was received (it is already among the responses).
@@ -125,6 +126,7 @@ def site_figures(
             "blocked": errors.get("http_403", 0) + errors.get("http_429", 0),
             "timeouts": errors.get("timeout", 0),
             "robots_refused": robots,
+            "too_old_listed": s["skipped"].get("too_old_listed", 0),
             "missing": {f: int(stats.get(f"newscrawler/{name}/missing/{f}", 0)) for f in WATCHED_FIELDS},
             "median_body_chars": statistics.median(lengths) if lengths else None,
             "dropped": dict(s["dropped"]),
@@ -165,6 +167,8 @@ def check_articles(
     fewer than in its recent runs (once it has ``min_history`` of them)."""
     n = fig["articles"]
     what = f"{n} articles ({fig['written']} written, {fig['known']} already written before)"
+    if fig.get("too_old_listed"):  # a quiet site under a short since= window, or a stale listing
+        what += f", {fig['too_old_listed']} listed but older than since="
     checks = [
         Check(
             "articles",

@@ -13,6 +13,7 @@ import pytest
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 from spidermon import Monitor, MonitorSuite
+from spidermon.core.actions import Action
 
 from newscrawler import settings as project_settings
 from newscrawler.monitors import (
@@ -75,6 +76,11 @@ def test_a_site_with_no_articles_fails_but_one_with_nothing_new_passes() -> None
     assert failed(check_articles("s", fig(articles=0, written=0), [], T))["articles"].value == 0
     # A run after another finds only articles written before: the site still lists articles.
     assert failed(check_articles("s", fig(articles=30, written=0, known=30), [], T)) == {}
+    quiet = failed(check_articles("s", fig(articles=0, written=0, too_old_listed=12), [], T))["articles"]
+    assert (
+        quiet.message
+        == "s: 0 articles (0 written, 0 already written before), 12 listed but older than since=; at least 1 expected"
+    )
     site = {**T, "min_articles": 0}  # a site that may well have nothing (registry override)
     assert failed(check_articles("s", fig(articles=0, written=0), [], site)) == {}
 
@@ -193,6 +199,15 @@ class YourSuite(MonitorSuite):  # type: ignore[misc]
     monitors: ClassVar[list[type[Monitor]]] = [AlwaysFails]
 
 
+class Notify(Action):  # type: ignore[misc]
+    """Stands for e-mail or Slack: records that Spidermon ran it, and with what."""
+
+    sent: ClassVar[list[str]] = []
+
+    def run_action(self) -> None:
+        Notify.sent.append(self.data.newscrawler.checks[0].monitor)
+
+
 def test_the_suite_runs_with_spidermon_one_result_per_site_and_check() -> None:
     crawler = get_crawler(
         NewsSpider,
@@ -200,7 +215,8 @@ def test_the_suite_runs_with_spidermon_one_result_per_site_and_check() -> None:
             NEWSCRAWLER_MONITOR_SUITES=[
                 "newscrawler.monitors.NewsMonitorSuite",
                 "tests.test_monitors.YourSuite",
-            ]
+            ],
+            NEWSCRAWLER_MONITOR_ACTIONS=["tests.test_monitors.Notify"],
         ),
     )
     crawler.spider = crawler._create_spider(url="https://a.example/")
@@ -215,6 +231,7 @@ def test_the_suite_runs_with_spidermon_one_result_per_site_and_check() -> None:
     assert ("articles", "a.example") not in bad
     assert any(c.site is None and "your own check failed" in c.message for c in checks if not c.passed)
     assert {c.site for c in checks} == {"a.example", "b.example", None}
+    assert Notify.sent == ["articles"], "the failure actions ran once"
 
 
 def test_email_and_slack_are_spidermon_actions_used_when_configured() -> None:
