@@ -63,7 +63,11 @@ EXTENSIONS = {
     "newscrawler.monitors.CrawlMonitors": 0,  # counts what the monitors judge (missing fields, responses)
     "newscrawler.extensions.Progress": 0,  # progress lines for long (scrapyd) jobs
     "newscrawler.pool.ExtractionPool": 0,  # article extraction in worker processes, off the reactor
+    "newscrawler.learning.TemplateLearning": 0,  # each site's template paths, learned in the crawl state
 }
+NEWSCRAWLER_LEARN = True  # learn where each site keeps body, byline and date; a fallback, never first
+NEWSCRAWLER_LEARN_AFTER = 3  # pages that must agree on a path before the site's next pages use it
+NEWSCRAWLER_LEARN_SHARE = 0.6  # ... and their share of the site's recent pages (a changed template unlearns)
 NEWSCRAWLER_EXTRACT_PROCESSES = 0  # extraction processes; 0: one per core, 1: in the crawl's own process
 NEWSCRAWLER_EXTRACT_QUEUE = (
     0  # pages waiting for or in extraction; 0: twice the processes (memory stays flat)

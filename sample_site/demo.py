@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from newscrawler.extensions import summary_line
+from newscrawler.report import ReportError, write_report
 
 OUTPUT = Path("output/demo.jsonl")
 
@@ -59,10 +60,17 @@ def main() -> int:
     print(f"  datePublished: {first.get('datePublished')}")
     print(f"  authors:       {', '.join(a['name'] for a in first.get('authors', []))}")
     print(f"  articleBody:   {(first.get('articleBody') or '')[:160]}…")
+    try:  # the crawl report: plots of this crawl, from output/demo.jsonl and its stats file
+        report, _ = write_report([OUTPUT])
+        print(f"\nCrawl report (open it in a browser): {report}")
+    except ReportError as exc:
+        print(f"error: the crawl report: {exc}", file=sys.stderr)
+        return 2
     print(
         "\nCrawl real sites next:\n"
         "  .venv/bin/scrapy crawl news -a sites=dawn,tribune -a since=1d -O dawn.jsonl\n"
         "  .venv/bin/scrapy crawl news -a url=https://www.example-news.com/ -a limit=20\n"
+        "  .venv/bin/scrapy report dawn.jsonl -o dawn.report.html\n"
         "See README.md for every option."
     )
     return 0

@@ -197,6 +197,16 @@ def _traps(site: Any, seen: dict[str, Any]) -> None:
     assert requests["/calendar/2026/11/?d=9"] == 1 and requests["/"] == 2
 
 
+def _learned_template(site: Any, seen: dict[str, Any]) -> None:
+    fates = [a["fate"] for a in seen["articles"]]
+    assert fates.count("tmpl") == 5 and fates.count("bare") == 3
+    for a in seen["articles"]:
+        page = fetch(site.url + a["path"])[2].decode()
+        assert f'<span class="who">{a["author"]}</span>' in page and "By " not in page
+        assert ('"@type": "NewsArticle"' in page) == (a["fate"] == "tmpl")
+        assert ('<div class="comments">' in page) == (a["fate"] == "bare")
+
+
 CASES = [
     ("file_scheme", _file_scheme),
     ("other_private_host", _other_private_host),
@@ -214,6 +224,7 @@ CASES = [
     ("index_chain", _index_chain),
     ("many_sections", _many_sections),
     ("traps", _traps),
+    ("learned_template", _learned_template),
 ]
 
 

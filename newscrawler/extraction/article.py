@@ -17,7 +17,8 @@ from parsel import Selector
 from w3lib.html import remove_tags, replace_entities
 
 from newscrawler.extraction import dates, fields
-from newscrawler.extraction.authors import clean_authors
+from newscrawler.extraction import learned as learning
+from newscrawler.extraction.authors import clean_authors, is_agency, split_names
 from newscrawler.extraction.body import extract_body, live_updates
 from newscrawler.extraction.language import detect_language
 from newscrawler.extraction.page import Page, is_listing_type
@@ -73,14 +74,24 @@ def extract_article(
     downloaded: datetime | None = None,
     body_selector: str | None = None,
     selectors: Mapping[str, str] | None = None,
+    learned: Mapping[str, str] | None = None,
+    observe: bool = False,
 ) -> Article:
-    """Extract one article. On any failure, return what was found (possibly an empty record)."""
+    """Extract one article. On any failure, return what was found (possibly an empty record).
+    ``learned``, ``observe``: the site's template paths per field (``extraction/learned.py``)."""
     try:
         page = Page.load(html, url)
     except Exception:  # the contract: a bad page never raises
         logger.exception("could not parse %s", url)
         page = Page(url=url, tree=None)
-    return extract_from_page(page, downloaded=downloaded, body_selector=body_selector, selectors=selectors)
+    return extract_from_page(
+        page,
+        downloaded=downloaded,
+        body_selector=body_selector,
+        selectors=selectors,
+        learned=learned,
+        observe=observe,
+    )
 
 
 def extract_from_page(
@@ -89,27 +100,38 @@ def extract_from_page(
     downloaded: datetime | None = None,
     body_selector: str | None = None,
     selectors: Mapping[str, str] | None = None,
+    learned: Mapping[str, str] | None = None,
+    observe: bool = False,
 ) -> Article:
-    """As extract_article, for a page already loaded (the spider also asks is_article_page)."""
+    """As extract_article, for a page already loaded (the spider also asks is_article_page).
+    With ``observe``, ``metadata["templatePaths"]`` says where this page keeps what the generic
+    rules found (for the crawl state to learn the site's template; the spider takes it out)."""
     now = downloaded or datetime.now(UTC)
     chosen = dict(selectors or {})
     if body_selector:
         chosen.setdefault("articleBody", body_selector)
     try:
-        return _extract(page, now, chosen)
+        return _extract(page, now, chosen, dict(learned or {}), observe)
     except (Exception, RecursionError):  # the contract: a bad page never raises
         logger.exception("extraction failed for %s", page.url)
         return Article(url=page.url or None, metadata={"dateDownloaded": _iso_now(now)})
 
 
 def extract_page(
-    body: bytes, url: str, selectors: Mapping[str, str] | None = None, downloaded: datetime | None = None
+    body: bytes,
+    url: str,
+    selectors: Mapping[str, str] | None = None,
+    downloaded: datetime | None = None,
+    learned: Mapping[str, str] | None = None,
+    observe: bool = False,
 ) -> Article | None:
     """A fetched page's Article, or None when it is not an article page (a home, section or
     author page). What the spider runs for each page, in a worker process of the extraction
     pool: bytes and a URL in, a picklable record out."""
     page = Page.load(body, url)
-    article = extract_from_page(page, downloaded=downloaded, selectors=selectors)
+    article = extract_from_page(
+        page, downloaded=downloaded, selectors=selectors, learned=learned, observe=observe
+    )
     return article if is_article_page(page, article) else None
 
 
@@ -146,7 +168,9 @@ def _iso_now(now: datetime) -> str:
     return now.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
-def _extract(page: Page, now: datetime, selectors: dict[str, str]) -> Article:
+def _extract(
+    page: Page, now: datetime, selectors: dict[str, str], learned: dict[str, str], observe: bool
+) -> Article:
     ld = page.main_article()
     own = site_overrides(page, selectors)
     sites = fields.site_names(page, ld)
@@ -172,7 +196,44 @@ def _extract(page: Page, now: datetime, selectors: dict[str, str]) -> Article:
 
     own_date = dates.parse_any(own.get("datePublished"), now, languages)
     published = own_date or fields.date_published(page, ld, now, languages)
+
+    # Only a person's byline names a byline element: an agency or the site's name is printed all over.
+    people = [a for a in authors if not is_agency(a.name, sites)]
+    paths = _observe(page, people, body, published, now, languages) if observe else None
+    used: list[str] = []  # fields taken from the site's learned template
+    if page.tree is not None:
+        if learned.get("articleBody") and "articleBody" not in selectors:
+            path = learned["articleBody"]
+            if learning.use_learned_body(body, learning.path_text(page.tree, path)):
+                alt = extract_body(
+                    page.tree,
+                    page.url,
+                    headline=headline,
+                    authors=[a.name for a in authors],
+                    selector=path,
+                    labels=(*fields.sections(page, ld), *sites, *fields.title_texts(page, ld)),
+                )
+                if learning.use_learned_body(body, alt):
+                    body = alt
+                    used.append("articleBody")
+        if not authors and learned.get("authors") and "authors" not in selectors:
+            byline = learning.element_text(page.tree, learned["authors"], learning.BYLINE_CHARS)
+            authors = [Author(n) for n in clean_authors(split_names(byline), sites)] if byline else []
+            if authors:
+                used.append("authors")
+        if published is None and learned.get("datePublished"):
+            shown = learning.element_text(page.tree, learned["datePublished"], learning.DATE_CHARS)
+            published = (
+                dates.parse_any(shown, now) if shown else None
+            )  # any language: rare, and a site may print dates in another
+            if published is not None:
+                used.append("datePublished")
     modified = fields.date_modified(page, ld, now, published)
+    extra: dict[str, Any] = {"liveUpdates": updates} if updates else {}
+    if used:
+        extra["learned"] = used
+    if paths is not None:
+        extra["templatePaths"] = paths
 
     return Article(
         url=page.url.strip() or None,
@@ -190,5 +251,20 @@ def _extract(page: Page, now: datetime, selectors: dict[str, str]) -> Article:
         isAccessibleForFree=fields.accessible_for_free(page, ld),
         publisher=fields.publisher(page, ld),
         wordCount=fields.word_count(body),
-        metadata={"dateDownloaded": _iso_now(now), **({"liveUpdates": updates} if updates else {})},
+        metadata={"dateDownloaded": _iso_now(now), **extra},
     )
+
+
+def _observe(
+    page: Page,
+    authors: list[Author],
+    body: str,
+    published: dates.Stamp | None,
+    now: datetime,
+    languages: list[str] | None,
+) -> dict[str, str | None]:
+    """Where the page keeps what the generic rules found (before any learned fallback)."""
+    found = Article(
+        articleBody=body or None, authors=authors, datePublished=published.iso() if published else None
+    )
+    return learning.observe(page.tree, found, lambda v: dates.parse_any(v, now, languages))

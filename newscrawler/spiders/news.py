@@ -39,6 +39,7 @@ from newscrawler.distributed import push_sites, redis_url, request_done
 from newscrawler.extraction.dates import parse_any
 from newscrawler.frontier import Candidate, Decision, Frontier, changed_since
 from newscrawler.items import Article
+from newscrawler.learning import TemplateLearning
 from newscrawler.plan import CrawlPlan, load_sites
 from newscrawler.pool import ExtractionFailed, ExtractionPool
 from newscrawler.sites import Site, site_for_url
@@ -366,9 +367,16 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
         if not isinstance(response, TextResponse):
             self._count("dropped", "not_html", response.url, site.name)
             return None
+        learning = self.crawler.get_extension(TemplateLearning)
+        learned = learning.paths(site.name) if learning is not None else {}
         try:
             article = await self.extraction.extract(
-                response.body, response.url, site.selectors, datetime.now(UTC)
+                response.body,
+                response.url,
+                site.selectors,
+                datetime.now(UTC),
+                learned,
+                learning is not None and learning.should_observe(site.name),
             )
         except ExtractionFailed as exc:
             self.logger.error("Extraction failed twice for %s (%s)", response.url, exc)
@@ -376,6 +384,12 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
             return None
         if article is None:
             self._count("dropped", "not_article", response.url, site.name)
+            return None
+        paths = article.metadata.pop("templatePaths", None)
+        if learning is not None and paths is not None:
+            learning.observe(site.name, paths)
+        for field in article.metadata.get("learned", ()):
+            self.crawler.stats.inc_value(f"newscrawler/learned/{field}")  # type: ignore[union-attr]
         return article  # type: ignore[no-any-return]
 
     def article(self, response: Response) -> Article | None:

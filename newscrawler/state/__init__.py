@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +43,21 @@ class Seen:
     fetched: str  # when it was last written (UTC ISO)
 
 
+PATH_WINDOW = 20  # template learning: a site's last pages whose element paths are kept
+
+
+def learned_path(votes: list[str | None], after: int, share: float) -> str | None:
+    """The path most of a site's recent pages agreed on, once at least ``after`` of them did."""
+    counts: dict[str, int] = {}
+    for v in votes:
+        if v:
+            counts[v] = counts.get(v, 0) + 1
+    if not counts:
+        return None
+    path, n = max(counts.items(), key=lambda kv: kv[1])
+    return path if n >= after and n >= share * len(votes) else None
+
+
 class StateStore(Protocol):
     """Claims are leases held by ``owner``: ``renew`` keeps them, ``release_expired`` frees dead owners'."""
 
@@ -68,6 +84,8 @@ class StateStore(Protocol):
     def release(self, keys: list[str]) -> None: ...
     def paragraph_counts(self, site: str, hashes: list[int]) -> dict[int, int]: ...
     def add_paragraphs(self, site: str, article_key: str, hashes: list[int]) -> None: ...
+    def observe_paths(self, site: str, paths: Mapping[str, str | None]) -> None: ...
+    def path_votes(self, site: str, field: str) -> list[str | None]: ...
     def release_pending(self) -> None: ...
     def reset(self) -> None: ...
     def close(self) -> None: ...

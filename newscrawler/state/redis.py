@@ -27,6 +27,7 @@ import json
 import os
 import socket
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -36,7 +37,7 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from newscrawler.safety import mask_secrets
-from newscrawler.state import RUNS_KEPT, Seen, StateError
+from newscrawler.state import PATH_WINDOW, RUNS_KEPT, Seen, StateError
 from newscrawler.text import band_hashes, hash64, signature_similarity
 
 SCHEMA_VERSION = "1"
@@ -340,6 +341,18 @@ class RedisState:
         self._add_paragraphs(
             args=[self.prefix, site, str(hash64(article_key)), *(str(h) for h in set(hashes))]
         )
+
+    def observe_paths(self, site: str, paths: Mapping[str, str | None]) -> None:
+        with self.db.pipeline() as pipe:
+            for field, path in paths.items():
+                key = self._k(f"paths:{site}:{field}")
+                pipe.rpush(key, path or "")
+                pipe.ltrim(key, -PATH_WINDOW, -1)
+            pipe.execute()
+
+    def path_votes(self, site: str, field: str) -> list[str | None]:
+        values = self.db.lrange(self._k(f"paths:{site}:{field}"), 0, -1)
+        return [(v.decode() if isinstance(v, bytes) else v) or None for v in values]
 
     def release_pending(self) -> None:
         self._release_owner(args=[self.prefix, self.owner, 0])

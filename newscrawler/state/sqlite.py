@@ -17,19 +17,24 @@ import os
 import socket
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newscrawler.state import RUNS_KEPT, Seen, StateError
+from newscrawler.state import PATH_WINDOW, RUNS_KEPT, Seen, StateError
 from newscrawler.text import BANDS, band_hashes, hash64, signature_similarity
 
 SCHEMA_VERSION = 2
 # Added within schema 2 (states made before it get the table on opening): owner -> lease expiry.
 _LEASES = (
     "CREATE TABLE IF NOT EXISTS leases (owner TEXT PRIMARY KEY, expires INTEGER NOT NULL) WITHOUT ROWID;"
+)
+# Added within schema 2: each site's last element paths per field (template learning).
+_PATHS = (
+    "CREATE TABLE IF NOT EXISTS paths (site TEXT NOT NULL, field TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " path TEXT, PRIMARY KEY (site, field, seq)) WITHOUT ROWID;"
 )
 _SCHEMA = (
     """
@@ -55,6 +60,7 @@ CREATE TABLE IF NOT EXISTS duplicates (hash INTEGER PRIMARY KEY, listed INTEGER,
     WITHOUT ROWID;
 """
     + _LEASES
+    + _PATHS
 )
 
 
@@ -116,6 +122,7 @@ class SQLiteState:
                     f"state {path} has schema {version}; this newscrawler expects {SCHEMA_VERSION}"
                 )
             self.db.execute(_LEASES)
+            self.db.execute(_PATHS)
             for statement in _RUNS:
                 self.db.execute(statement)
             self.renew()
@@ -341,6 +348,25 @@ class SQLiteState:
                 [(site, h) for h in set(hashes)],
             )
 
+    def observe_paths(self, site: str, paths: Mapping[str, str | None]) -> None:
+        """One page's template paths per field; each field keeps the site's last PATH_WINDOW."""
+        with self._write():
+            for field, path in paths.items():
+                row = self.db.execute(
+                    "SELECT max(seq) FROM paths WHERE site=? AND field=?", (site, field)
+                ).fetchone()
+                seq = (row[0] or 0) + 1
+                self.db.execute("INSERT INTO paths VALUES (?, ?, ?, ?)", (site, field, seq, path))
+                self.db.execute(
+                    "DELETE FROM paths WHERE site=? AND field=? AND seq<=?", (site, field, seq - PATH_WINDOW)
+                )
+
+    def path_votes(self, site: str, field: str) -> list[str | None]:
+        rows = self.db.execute(
+            "SELECT path FROM paths WHERE site=? AND field=? ORDER BY seq", (site, field)
+        ).fetchall()
+        return [r[0] for r in rows]
+
     def release_pending(self) -> None:
         """Claims this crawl left pending (claimed, never written): the next crawl writes them."""
         with self._write():
@@ -350,7 +376,7 @@ class SQLiteState:
 
     def reset(self) -> None:
         with self._write():
-            for table in ("articles", "keys", "lsh", "paragraphs", "counted", "duplicates", "runs"):
+            for table in ("articles", "keys", "lsh", "paragraphs", "counted", "duplicates", "paths", "runs"):
                 self.db.execute(f"DELETE FROM {table}")
 
     def close(self) -> None:

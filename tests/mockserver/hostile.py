@@ -63,6 +63,10 @@ traps                  6 articles (sitemap + links, with ``;jsessionid=<random>`
                        ``d=N+1``; ``/archive/?page=1`` whose pages link the same URL plus one more
                        ``&page=N`` each time; and one 2,083-character article URL on the home page
                        (a real article, fate ``long_url``)
+learned_template       8 articles (sitemap + links) on one template of their own: the byline a bare
+                       ``<span class="who">`` name, the date a ``<time>``; 5 (fate ``tmpl``) carry
+                       og:type and a JSON-LD NewsArticle; 3 (fate ``bare``) carry neither and wrap
+                       their story in ``<div class="comments">``, which the generic rules drop
 never_answers          not HTTP: accepts TCP connections and never reads or answers (no
                        /__requests); for "one dead site never holds up the others"
 =====================  ==========================================================================
@@ -145,6 +149,30 @@ def article_html(
 <time datetime="{a.published.isoformat()}">{a.published:%d %B %Y, %H:%M}</time>
 <div class="story-body">{text}</div></article>
 <aside><h2>More news</h2><ul>{more}</ul></aside></main>{padding}
+<footer><p>&copy; {SITE_NAME}</p></footer></body></html>"""
+
+
+def template_html(a: SampleArticle, url: str, related: list[str], structured: bool) -> str:
+    """learned_template: one site's own template, with or without its structured data."""
+    head = (
+        '<meta property="og:type" content="article">'
+        f'<script type="application/ld+json">{json.dumps(newsarticle(a, url))}</script>'
+        if structured
+        else ""
+    )
+    text = "".join(f"<p>{escape(p)}</p>" for p in a.paragraphs)
+    if not structured:
+        text = f'<div class="comments">{text}</div>'
+    more = "".join(f'<li><a href="{escape(href)}">Read more</a></li>' for href in related)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{escape(a.headline)} | {SITE_NAME}</title>
+<link rel="canonical" href="{escape(url)}">{head}</head>
+<body><header><a class="logo" href="/">{SITE_NAME}</a></header>
+<main><article class="story"><h1>{escape(a.headline)}</h1>
+<div class="meta-line"><span class="who">{escape(a.author)}</span>
+<time datetime="{a.published.isoformat()}">{a.published:%d %B %Y, %H:%M}</time></div>
+<div class="story-body">{text}</div></article>
+<aside><h2>More news</h2><ul>{more}</ul></aside></main>
 <footer><p>&copy; {SITE_NAME}</p></footer></body></html>"""
 
 
@@ -324,6 +352,7 @@ SCENARIOS: dict[str, Scenario] = {
     "index_chain": Scenario(sitemaps=("/sitemap-1.xml",), links=False, hook=_index_chain),
     "many_sections": Scenario(articles=60, sitemaps=(), hook=_many_sections),
     "traps": Scenario(hook=_traps),
+    "learned_template": Scenario(articles=8, fates=("tmpl",) * 5 + ("bare",) * 3),
     "never_answers": Scenario(),  # not served over HTTP: see never_answer()
 }
 
@@ -454,6 +483,8 @@ class HostileSite:
         if fate in ("cp1251", "cp1252"):  # declared utf-8 in <meta>, no charset in the header
             html = article_html(a, url, related, lang="ru" if fate == "cp1251" else "en")
             return Reply(body=html.encode(fate), ctype="text/html")
+        if fate in ("tmpl", "bare"):
+            return Reply(body=template_html(a, url, related, structured=fate == "tmpl"))
         return Reply(body=article_html(a, url, related))
 
     def _abs(self, path: str) -> str:
