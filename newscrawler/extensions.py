@@ -137,11 +137,27 @@ class CrawlSummary:
     def output_closed(self) -> None:
         """After the last feed is stored: only then is "written" final."""
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-        logger.info("%s", summary_line(stats, getattr(self, "reason", "finished")))
+        reason = getattr(self, "reason", "finished")
+        logger.info("%s", summary_line(stats, reason))
+        self.run_monitors(reason)
         path = self.crawler.settings.get("NEWSCRAWLER_STATS_FILE")
         if path:  # for monitoring and `make demo`: the crawl's stats as JSON
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             Path(path).write_text(json.dumps(stats, default=str, indent=1), encoding="utf-8")
+
+    def run_monitors(self, reason: str) -> None:
+        """The monitors judge the final output, with the crawl state still open (its run history)."""
+        from newscrawler.monitors import CrawlMonitors
+        from newscrawler.state.extension import CrawlState
+
+        monitors = self.crawler.get_extension(CrawlMonitors)
+        if monitors is None:
+            return
+        state = self.crawler.get_extension(CrawlState)
+        try:
+            monitors.run(reason, state._store if state is not None else None)
+        except Exception:
+            logger.exception("error: the monitors failed to run")
 
 
 def _reasons(counts: dict[str, int]) -> str:

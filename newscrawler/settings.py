@@ -57,7 +57,10 @@ EXTENSIONS = {
     "newscrawler.frontier.Frontier": 0,  # what is scheduled, in flight and held back, per site
     "newscrawler.state.extension.CrawlState": 0,  # opens the crawl state with the spider, closes it after
     "newscrawler.output.OutputLedger": 10,  # after Scrapy's FeedExporter: written = safely stored
-    "newscrawler.extensions.CrawlSummary": 0,  # one summary line at the end of a crawl
+    # One summary line at the end of a crawl, then the monitors; before CrawlState (-1), so that the
+    # state is still open for the run history when the output is final.
+    "newscrawler.extensions.CrawlSummary": -1,
+    "newscrawler.monitors.CrawlMonitors": 0,  # counts what the monitors judge (missing fields, responses)
     "newscrawler.extensions.Progress": 0,  # progress lines for long (scrapyd) jobs
     "newscrawler.pool.ExtractionPool": 0,  # article extraction in worker processes, off the reactor
     "newscrawler.learning.TemplateLearning": 0,  # each site's template paths, learned in the crawl state
@@ -133,3 +136,35 @@ NEWSCRAWLER_TEMPLATE_MIN_ARTICLES = (
 NEWSCRAWLER_TEMPLATE_MAX_SHARE = 0.3  # the template rule never removes more of one article than this
 NEWSCRAWLER_TEMPLATE_WARMUP = 6  # on a new site, hold the first articles until this many arrived...
 NEWSCRAWLER_TEMPLATE_WARMUP_TIMEOUT = 60.0  # ...or this many seconds passed, so the first ones are clean too
+
+# --- monitors after every crawl (newscrawler/monitors.py); a site overrides any threshold in the
+# registry, [<site>.monitors], named as the setting without NEWSCRAWLER_MONITOR_ in lower case ---
+NEWSCRAWLER_MONITORS_ENABLED = True  # judge every crawl: a broken site should not go unnoticed for days
+NEWSCRAWLER_MONITORS_FILE = None  # None: <output stem>.monitors.json next to the output; or a path (%(time)s)
+NEWSCRAWLER_MONITORS_FAIL_JOB = (
+    False  # True: a failed monitor makes the exit status 6 (and fails the scrapyd job)
+)
+NEWSCRAWLER_MONITOR_SUITES = ["newscrawler.monitors.NewsMonitorSuite"]  # add your own Spidermon suites here
+NEWSCRAWLER_MONITOR_ACTIONS: list[str] = []  # more Spidermon actions on failure (e-mail, Slack: SPIDERMON_*)
+NEWSCRAWLER_MONITOR_HISTORY = (
+    5  # earlier runs a site is compared with: a week of daily runs is too slow to adapt
+)
+NEWSCRAWLER_MONITOR_MIN_HISTORY = 3  # fewer earlier runs than this say nothing about "usual"
+NEWSCRAWLER_MONITOR_MIN_SAMPLE = 10  # shares of fewer articles or requests than this are noise, not judged
+NEWSCRAWLER_MONITOR_MIN_ARTICLES = 1  # a site with no article new or already written is broken or gone
+NEWSCRAWLER_MONITOR_MIN_ARTICLES_SHARE = 0.3  # under 30% of a site's usual articles is a broken listing
+NEWSCRAWLER_MONITOR_MAX_MISSING = {  # share of written articles without the field; bylines are often absent
+    "datePublished": 0.2,
+    "authors": 0.6,
+    "inLanguage": 0.2,
+}
+NEWSCRAWLER_MONITOR_MIN_BODY_SHARE = (
+    0.5  # a median body under half the usual: teasers or a wall, not articles
+)
+NEWSCRAWLER_MONITOR_MAX_HTTP_ERRORS = 0.2  # some 404s of stale sitemap entries are normal; a fifth is not
+NEWSCRAWLER_MONITOR_MAX_BLOCKED = 0.05  # 403/429 on more than a few pages: the site is blocking us
+NEWSCRAWLER_MONITOR_MAX_TIMEOUTS = 0.1  # a tenth of the requests timing out: the site or our network is down
+NEWSCRAWLER_MONITOR_MAX_ROBOTS_REFUSED = (
+    0.5  # listings naming pages robots.txt forbids, most of them: a new policy
+)
+NEWSCRAWLER_MONITOR_MAX_DROP_JUMP = 0.25  # a drop reason 25 points above its usual share: the pages changed

@@ -108,6 +108,7 @@ EXIT_USAGE = 2  # a mistyped argument, a bad sites file, an unusable state: noth
 EXIT_OUTPUT_FAILED = 3  # some articles could not be stored in the output; the next run writes them
 EXIT_STATE_FAILED = 4  # the crawl state failed during the crawl
 EXIT_NO_SITE_ANSWERED = 5  # no site gave a single successful response
+EXIT_MONITORS_FAILED = 6  # a monitor failed and NEWSCRAWLER_MONITORS_FAIL_JOB is set
 
 
 def answered(stats: dict[str, Any]) -> int:
@@ -133,4 +134,6 @@ def exit_status(stats: dict[str, Any]) -> int:
     )
     if not answered and not idle_worker(stats):
         return EXIT_NO_SITE_ANSWERED
+    if stats.get("monitors/status") == "failed" and stats.get("monitors/fail_job"):
+        return EXIT_MONITORS_FAILED
     return EXIT_OK

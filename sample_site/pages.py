@@ -112,6 +112,13 @@ def article_page(a: SampleArticle, others: list[SampleArticle], amp: bool = Fals
     return modern(a, others, jsonld=a.template == "modern" or amp, amp=amp)
 
 
+def broken_article(a: SampleArticle) -> str:
+    """The article after a bad redesign: its headline and a teaser, the text gone (``--broken``)."""
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(a.headline)}</title>
+</head><body><header><h1>{SITE}</h1></header><main><h2>{escape(a.headline)}</h2>
+<p>Subscribe to keep reading.</p></main></body></html>"""
+
+
 def home(articles: list[SampleArticle], feeds: bool, links: bool, amp_of: SampleArticle | None) -> str:
     feed = '<link rel="alternate" type="application/rss+xml" title="RSS" href="/feed.xml">' if feeds else ""
     items = ""

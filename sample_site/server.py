@@ -1,10 +1,12 @@
 """A small real HTTP server for the sample news site.
 
-    python -m sample_site.server [--port 0] [--discovery all|sitemap|feed|links]
+    python -m sample_site.server [--port 0] [--discovery all|sitemap|feed|links] [--broken]
 
 Prints ``READY http://127.0.0.1:PORT`` once it listens. ``--discovery`` limits how the site
 lists its articles, so each discovery path can be tested alone. ``GET /__requests`` returns how
-often each path was requested (robots.txt keeps crawlers out of ``/__``).
+often each path was requested (robots.txt keeps crawlers out of ``/__``). ``--broken`` serves article pages as a redesign
+gone wrong would: the same URLs and headlines, a one-line teaser instead of the text (the monitors'
+test).
 """
 
 from __future__ import annotations
@@ -27,9 +29,12 @@ DISCOVERY = ("all", "sitemap", "feed", "links")
 
 
 class Site:
-    def __init__(self, discovery: str = "all", now: datetime | None = None, delay: float = 0.0) -> None:
+    def __init__(
+        self, discovery: str = "all", now: datetime | None = None, delay: float = 0.0, broken: bool = False
+    ) -> None:
         self.discovery = discovery
         self.delay = delay
+        self.broken = broken
         self.articles = build_articles(now or datetime.now(UTC))
         self.requests: Counter[str] = Counter()
         self.lock = threading.Lock()
@@ -91,6 +96,8 @@ class Site:
         if article is not None and (not variant or article is self.tracked):
             if self.delay:
                 time.sleep(self.delay)
+            if self.broken:
+                return 200, "text/html", pages.broken_article(article)
             others = [a for a in self.articles if a is not article]
             return 200, "text/html", pages.article_page(article, others, amp=variant)
         return 404, "text/html", "<html><body><h1>Not found</h1></body></html>"
@@ -142,9 +149,9 @@ def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
 
 
 def serve(
-    port: int = 0, discovery: str = "all", host: str = "127.0.0.1", delay: float = 0.0
+    port: int = 0, discovery: str = "all", host: str = "127.0.0.1", delay: float = 0.0, broken: bool = False
 ) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, port), make_handler(Site(discovery, delay=delay)))
+    server = ThreadingHTTPServer((host, port), make_handler(Site(discovery, delay=delay, broken=broken)))
     server.daemon_threads = True
     return server
 
@@ -156,9 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--delay", type=float, default=0.0, help="seconds before each article page (slow site)"
     )
+    parser.add_argument(
+        "--broken", action="store_true", help="article pages with a teaser, not their text (a bad redesign)"
+    )
     args = parser.parse_args(argv)
     try:
-        server = serve(args.port, args.discovery, delay=args.delay)
+        server = serve(args.port, args.discovery, delay=args.delay, broken=args.broken)
     except OSError as exc:
         parser.exit(2, f"error: cannot listen on port {args.port}: {exc.strerror}\n")
     print(f"READY http://127.0.0.1:{server.server_address[1]}", flush=True)

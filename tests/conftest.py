@@ -56,8 +56,11 @@ class LocalServer:
 class DemoSite(LocalServer):
     """The sample site on a free 127.0.0.1 port; it can publish and edit articles on request."""
 
-    def __init__(self, discovery: str = "all", delay: float = 0.0) -> None:
-        super().__init__("sample_site.server", "--port", "0", "--discovery", discovery, "--delay", str(delay))
+    def __init__(self, discovery: str = "all", delay: float = 0.0, broken: bool = False) -> None:
+        super().__init__(
+            "sample_site.server", "--port", "0", "--discovery", discovery, "--delay", str(delay),
+            *(["--broken"] if broken else []),
+        )  # fmt: skip
 
     def publish(self, n: int) -> None:
         self.get(f"/__publish?n={n}")
@@ -127,8 +130,8 @@ def redis_server(tmp_path: Path) -> Iterator[Any]:
 def demo_site() -> Iterator[Any]:
     started: list[DemoSite] = []
 
-    def start(discovery: str = "all", delay: float = 0.0) -> DemoSite:
-        site = DemoSite(discovery, delay)
+    def start(discovery: str = "all", delay: float = 0.0, broken: bool = False) -> DemoSite:
+        site = DemoSite(discovery, delay, broken)
         started.append(site)
         return site
 

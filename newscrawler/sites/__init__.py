@@ -33,6 +33,7 @@ class Site:
     download_delay: float | None = None
     timezone: str | None = None
     selectors: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    monitors: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)  # thresholds
     _allow_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
     _deny_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
 
@@ -57,6 +58,7 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "download_delay": (int, float),
     "timezone": str,
     "selectors": dict,
+    "monitors": dict,
 }
 # Fields a site may give its own CSS selector for (they win over the generic rules when they match).
 SELECTOR_FIELDS = ("headline", "authors", "datePublished", "articleBody")
@@ -113,6 +115,7 @@ def make_site(name: str, entry: dict[str, Any]) -> Site:
             ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):
             raise RegistryError(f"site {name!r}: unknown timezone {tz!r}") from None
+    monitors = _monitor_thresholds(name, entry.get("monitors", {}))
     return Site(
         name=name,
         home=home,
@@ -124,9 +127,32 @@ def make_site(name: str, entry: dict[str, Any]) -> Site:
         download_delay=entry.get("download_delay"),
         timezone=tz,
         selectors=selectors,
+        monitors=monitors,
         _allow_re=allow_re,
         _deny_re=deny_re,
     )
+
+
+def _monitor_thresholds(name: str, entry: dict[str, Any]) -> dict[str, Any]:
+    """``[<site>.monitors]``: thresholds of the monitors for this site (newscrawler.monitors)."""
+    from newscrawler.monitors import THRESHOLDS, WATCHED_FIELDS
+
+    def number(value: Any) -> bool:
+        return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+
+    for key, value in entry.items():
+        if key not in THRESHOLDS:
+            raise RegistryError(f"site {name!r}: monitors.{key}: use one of {', '.join(THRESHOLDS)}")
+        if key == "max_missing":
+            if not isinstance(value, dict) or any(
+                f not in WATCHED_FIELDS or not number(v) for f, v in value.items()
+            ):
+                raise RegistryError(
+                    f"site {name!r}: monitors.max_missing: a table of {', '.join(WATCHED_FIELDS)} = share"
+                )
+        elif not number(value):
+            raise RegistryError(f"site {name!r}: monitors.{key} = {value!r} is not a number >= 0")
+    return dict(entry)
 
 
 def load_registry(text: str | None = None, source: str = "the bundled registry") -> dict[str, Site]:

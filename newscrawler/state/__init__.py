@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 STATE_FILE = "state.sqlite3"
 SITE_ARTICLES = 0  # the paragraph hash under which the state counts a site's articles
+RUNS_KEPT = 50  # runs remembered per site: the monitors compare with the last few only
 
 
 class StateError(RuntimeError):
@@ -88,6 +89,9 @@ class StateStore(Protocol):
     def release_pending(self) -> None: ...
     def reset(self) -> None: ...
     def close(self) -> None: ...
+    # Run history, for the monitors (newscrawler.monitors): one record per site and crawl.
+    def record_run(self, site: str, finished_iso: str, figures: dict[str, Any]) -> None: ...
+    def recent_runs(self, site: str, n: int) -> list[dict[str, Any]]: ...
 
 
 def state_dir(settings: Any) -> Path:

@@ -18,10 +18,12 @@ Keys (prefix ``newscrawler`` unless the URL says ``?prefix=...``):
   :pending:<o>   set    article ids owner o claimed and has not confirmed
   :owners        set    owners with pending claims
   :lease:<o>     string present while owner o is alive (expires)
+  :runs:<site>   list   the site's recent runs, newest first (JSON: finished, figures), capped
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import uuid
@@ -35,7 +37,7 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from newscrawler.safety import mask_secrets
-from newscrawler.state import PATH_WINDOW, Seen, StateError
+from newscrawler.state import PATH_WINDOW, RUNS_KEPT, Seen, StateError
 from newscrawler.text import band_hashes, hash64, signature_similarity
 
 SCHEMA_VERSION = "1"
@@ -366,3 +368,23 @@ class RedisState:
 
     def close(self) -> None:
         self.db.close()
+
+    # --- run history (the monitors) ---
+
+    def record_run(self, site: str, finished_iso: str, figures: dict[str, Any]) -> None:
+        """One crawl's figures for a site; only the last RUNS_KEPT runs of each site are kept."""
+        entry = json.dumps({"finished": finished_iso, "figures": figures}, sort_keys=True)
+        with self.db.pipeline(transaction=True) as pipe:
+            pipe.lpush(self._k(f"runs:{site}"), entry)
+            pipe.ltrim(self._k(f"runs:{site}"), 0, RUNS_KEPT - 1)
+            pipe.execute()
+
+    def recent_runs(self, site: str, n: int) -> list[dict[str, Any]]:
+        """The site's last n runs, newest first: their figures and ``finished``."""
+        if n <= 0:
+            return []
+        runs = []
+        for raw in self.db.lrange(self._k(f"runs:{site}"), 0, n - 1):
+            entry = json.loads(raw)
+            runs.append({**entry["figures"], "finished": entry["finished"]})
+        return runs

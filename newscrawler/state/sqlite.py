@@ -12,6 +12,7 @@ released like a dead crawl's.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import sqlite3
@@ -20,8 +21,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from newscrawler.state import PATH_WINDOW, Seen, StateError
+from newscrawler.state import PATH_WINDOW, RUNS_KEPT, Seen, StateError
 from newscrawler.text import BANDS, band_hashes, hash64, signature_similarity
 
 SCHEMA_VERSION = 2
@@ -121,6 +123,8 @@ class SQLiteState:
                 )
             self.db.execute(_LEASES)
             self.db.execute(_PATHS)
+            for statement in _RUNS:
+                self.db.execute(statement)
             self.renew()
             self.release_expired()
         except sqlite3.OperationalError as exc:
@@ -372,11 +376,34 @@ class SQLiteState:
 
     def reset(self) -> None:
         with self._write():
-            for table in ("articles", "keys", "lsh", "paragraphs", "counted", "duplicates", "paths"):
+            for table in ("articles", "keys", "lsh", "paragraphs", "counted", "duplicates", "paths", "runs"):
                 self.db.execute(f"DELETE FROM {table}")
 
     def close(self) -> None:
         self.db.close()
+
+    # --- run history (the monitors) ---
+
+    def record_run(self, site: str, finished_iso: str, figures: dict[str, Any]) -> None:
+        """One crawl's figures for a site; only the last RUNS_KEPT runs of each site are kept."""
+        with self._write():
+            self.db.execute(
+                "INSERT INTO runs (site, finished, figures) VALUES (?, ?, ?)",
+                (site, _epoch(finished_iso) or int(time.time()), json.dumps(figures, sort_keys=True)),
+            )
+            self.db.execute(
+                "DELETE FROM runs WHERE site = ? AND id NOT IN "
+                "(SELECT id FROM runs WHERE site = ? ORDER BY finished DESC, id DESC LIMIT ?)",
+                (site, site, RUNS_KEPT),
+            )
+
+    def recent_runs(self, site: str, n: int) -> list[dict[str, Any]]:
+        """The site's last n runs, newest first: their figures and ``finished``."""
+        rows = self.db.execute(
+            "SELECT finished, figures FROM runs WHERE site = ? ORDER BY finished DESC, id DESC LIMIT ?",
+            (site, n),
+        ).fetchall()
+        return [{**json.loads(figures), "finished": _iso(finished)} for finished, figures in rows]
 
 
 def _create(path: Path) -> None:
@@ -397,6 +424,14 @@ def _create(path: Path) -> None:
         pass
     finally:
         tmp.unlink(missing_ok=True)
+
+
+# Added within schema 2 (created on opening, as leases): each site's recent runs, for the monitors.
+_RUNS = (
+    "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, site TEXT NOT NULL, finished INTEGER NOT NULL, "
+    "figures TEXT NOT NULL)",  # figures: JSON, their names are the monitors' business
+    "CREATE INDEX IF NOT EXISTS runs_site ON runs (site, finished)",
+)
 
 
 def _pid_alive(pid: int) -> bool:
