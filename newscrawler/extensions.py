@@ -155,7 +155,7 @@ class CrawlSummary:
             return
         state = self.crawler.get_extension(CrawlState)
         try:
-            monitors.run(reason, state._store if state is not None else None)
+            monitors.run(reason, state.opened if state is not None else None)
         except Exception:
             logger.exception("error: the monitors failed to run")
 

@@ -33,6 +33,7 @@ from scrapy.http import Response
 from scrapy.utils.misc import load_object
 from spidermon import Monitor, MonitorSuite
 from spidermon.runners import MonitorRunner
+from spidermon.settings import ACTION
 
 from newscrawler.output import article_stored
 from newscrawler.plan import plan_of
@@ -416,8 +417,10 @@ def run_suite(crawler: Crawler, given: MonitorInput) -> list[Check]:
     actions = []
     for path in failure_actions(settings):
         try:
-            actions.append(load_object(path))
-        except Exception as exc:  # a missing extra (jinja2, slack-sdk) must not lose the results
+            action = load_object(path)
+            action.from_crawler(crawler)  # its settings checked here: Spidermon would raise mid-suite
+            actions.append(action)
+        except Exception as exc:  # a missing setting or extra must not lose the results
             logger.error("error: monitor action %s cannot be used: %s", path, exc)
     suite = MonitorSuite(monitors=suites, monitors_failed_actions=actions, crawler=crawler)
     spider = crawler.spider
@@ -441,7 +444,7 @@ def run_suite(crawler: Crawler, given: MonitorInput) -> list[Check]:
             Check(failed.monitor.name, None, None, None, False, f"{failed.monitor.name}: {last[0]}")
         )
     for action in result.monitors_failed_action_results:
-        if action.status not in ("SUCCESS", "SKIPPED"):
+        if action.status not in (ACTION.STATUS.SUCCESS, ACTION.STATUS.SKIPPED):
             logger.error(
                 "error: monitor action %s failed: %s", action.item.name, (action.error or "").strip()
             )

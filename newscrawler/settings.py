@@ -168,3 +168,4 @@ NEWSCRAWLER_MONITOR_MAX_ROBOTS_REFUSED = (
     0.5  # listings naming pages robots.txt forbids, most of them: a new policy
 )
 NEWSCRAWLER_MONITOR_MAX_DROP_JUMP = 0.25  # a drop reason 25 points above its usual share: the pages changed
+SPIDERMON_EMAIL_SUBJECT = "newscrawler: monitors failed"  # Spidermon's e-mail action requires one

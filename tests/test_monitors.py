@@ -35,6 +35,7 @@ from newscrawler.spiders.news import NewsSpider
 from newscrawler.state.sqlite import SQLiteState
 from newscrawler.stats import EXIT_MONITORS_FAILED, EXIT_OK, exit_status
 from tests.conftest import REPO, project_settings_dict
+from tests.mockserver.smtp import SMTPSink
 from tests.test_scrapyd import load_schedule_crawl
 
 SETTINGS = Settings({k: getattr(project_settings, k) for k in dir(project_settings) if k.isupper()})
@@ -329,6 +330,24 @@ def test_a_site_whose_pages_broke_fails_its_monitors_and_the_job(demo_site: Any,
     assert f"WARNING: monitor failed: articles: {articles['message']}" in lines
     assert lines[-1].startswith("ERROR: newscrawler monitors (failed, fails the job): 1 of ")
     assert lines[-1].endswith(f"articles {name}; results in {tmp_path / 'out.monitors.json'}")
+
+
+@pytest.mark.slow
+def test_a_failed_monitor_sends_spidermons_email_when_configured(demo_site: Any, tmp_path: Path) -> None:
+    site = demo_site(broken=True)
+    with SMTPSink() as smtp:
+        done = scrapy_crawl(
+            site.url, tmp_path / "out.jsonl",
+            "-s", "SPIDERMON_EMAIL_TO=ops@example.com", "-s", "SPIDERMON_EMAIL_SENDER=crawler@example.com",
+            "-s", "SPIDERMON_SMTP_HOST=127.0.0.1", "-s", f"SPIDERMON_SMTP_PORT={smtp.port}",
+            "-s", "SPIDERMON_SMTP_USER=crawler", "-s", "SPIDERMON_SMTP_PASSWORD=secret",
+            "-s", "SPIDERMON_SMTP_ENFORCE_TLS=False",
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert not [line for line in done.stderr.splitlines() if "ERROR" in line], done.stderr[-3000:]
+    [message] = smtp.messages
+    assert "Subject: newscrawler: monitors failed" in message
+    assert smtp.envelopes == [["MAIL FROM:<crawler@example.com>", "RCPT TO:<ops@example.com>"]]
 
 
 @pytest.mark.slow

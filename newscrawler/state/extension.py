@@ -45,6 +45,11 @@ class CrawlState:
                 logger.info("fresh=1: the crawl state was reset")
         return self._store
 
+    @property
+    def opened(self) -> StateStore | None:
+        """The store if this crawl opened it (and has not closed it), without opening it."""
+        return self._store
+
     async def spider_opened(self, spider: Spider) -> None:
         try:
             self.store  # noqa: B018 - opening is the point
