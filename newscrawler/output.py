@@ -16,6 +16,7 @@ summary is logged after the last upload, not during it.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from scrapy import Spider, signals
@@ -57,6 +58,14 @@ class OutputLedger:
         slots = self._accepting(item)
         if slots and slots[-1].exporter is exporter:
             self._decide(item, slots)
+
+    def local_files(self) -> list[str]:
+        """The local files the feeds write to (not stdout, not uploads), absolute paths."""
+        feeds = self.crawler.get_extension(FeedExporter)
+        if feeds is None:
+            return []
+        paths = [getattr(s.storage, "path", None) for s in feeds.slots]
+        return sorted({str(Path(p).resolve()) for p in paths if isinstance(p, str) and p})
 
     # --- signals ---
 

@@ -11,7 +11,9 @@ An article is *claimed* in the state before it is written and *confirmed* once i
 safely stored (the output ledger's article_stored signal); if the output fails
 (article_lost) the claim is released at once. Claims
 left pending at the end are released by the CrawlState extension; a crawl killed in
-between leaves a pending claim that the next crawl releases, so nothing is lost.
+between leaves a pending claim that the next crawl releases, so nothing is lost, unless the
+line is already at the end of the crawl's local output (the state knows those files), in which
+case the next crawl confirms it, so nothing is written twice.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from newscrawler.items import Article
-from newscrawler.output import article_lost, article_stored
+from newscrawler.output import OutputLedger, article_lost, article_stored
 from newscrawler.pipelines import STATE_ERRORS, count_drop, state_failed
+from newscrawler.state import StateStore
 from newscrawler.state.extension import get_store
 from newscrawler.text import fingerprint, signature, signature_similarity
 from newscrawler.urls import url_key
@@ -37,6 +40,7 @@ class DedupePipeline:
         self.keep_near = s.get("NEWSCRAWLER_NEAR_DUPLICATES") == "keep"
         self.revision_similarity = s.getfloat("NEWSCRAWLER_REVISION_SIMILARITY")
         self.pending: dict[int, list[str]] = {}
+        self.outputs: list[str] = []  # local output files, as last recorded in the state
         self.written_keys: set[str] = set()  # this run's, to tell a copy from an unchanged re-fetch
         crawler.signals.connect(self.article_stored, signal=article_stored)
         crawler.signals.connect(self.article_lost, signal=article_lost)
@@ -82,6 +86,7 @@ class DedupePipeline:
             if near:
                 item.metadata["duplicateOf"] = near
         known = max((s.revision for s in seens), default=0)  # claim refuses if it moved on since
+        self._note_outputs(state)
         revision = state.claim(keys, item.url or "", fp, sig, listed, fetched, known=known)
         if revision is None:
             raise count_drop(self.crawler, "claimed_by_another_crawl", item.url, site)
@@ -89,6 +94,15 @@ class DedupePipeline:
         self.pending[id(item)] = keys
         self.written_keys.update(keys)
         return item
+
+    def _note_outputs(self, state: StateStore) -> None:
+        """Tell the state where this crawl's lines go: if it dies between storing a line and
+        confirming the claim, the next crawl finds the line there and confirms the claim."""
+        ledger = self.crawler.get_extension(OutputLedger)
+        paths = ledger.local_files() if ledger is not None else []
+        if paths != self.outputs:
+            state.record_outputs(paths)
+            self.outputs = paths
 
     def article_stored(self, item: Any) -> None:
         keys = self.pending.pop(id(item), None)

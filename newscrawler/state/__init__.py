@@ -10,6 +10,7 @@ owns it and renews its lease.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Mapping
@@ -58,6 +59,31 @@ def learned_path(votes: list[str | None], after: int, share: float) -> str | Non
     return path if n >= after and n >= share * len(votes) else None
 
 
+OUTPUT_TAIL = 16 << 20  # bytes at the end of an output where a dead crawl's last lines are
+
+
+def written_to(outputs: list[str], urls: list[str]) -> set[str]:
+    """The URLs that have a record at the end of these local output files (JSON lines or JSON).
+
+    A crawl killed between storing an article's line and confirming its claim leaves the claim
+    pending; the line is at the end of its output, so the claim is confirmed, not released.
+    """
+    found: set[str] = set()
+    for path in outputs:
+        try:
+            with open(path, "rb") as f:
+                f.seek(0, os.SEEK_END)
+                f.seek(max(0, f.tell() - OUTPUT_TAIL))
+                tail = f.read().decode("utf-8", "replace")
+        except OSError:
+            continue
+        for url in urls:
+            forms = {json.dumps(url, ensure_ascii=False), json.dumps(url)}  # JSON lines, JSON
+            if any(f'"url": {form}' in tail for form in forms):
+                found.add(url)
+    return found
+
+
 class StateStore(Protocol):
     """Claims are leases held by ``owner``: ``renew`` keeps them, ``release_expired`` frees dead owners'."""
 
@@ -65,6 +91,7 @@ class StateStore(Protocol):
 
     def renew(self) -> None: ...
     def release_expired(self) -> list[str]: ...
+    def record_outputs(self, paths: list[str]) -> None: ...
     def lookup(self, key: str) -> Seen | None: ...
     def last_fetch(self, key: str) -> tuple[str | None, str] | None: ...
     def remember_duplicate(self, keys: list[str], listed: str | None, fetched: str) -> None: ...

@@ -18,6 +18,7 @@ Keys (prefix ``newscrawler`` unless the URL says ``?prefix=...``):
   :pending:<o>   set    article ids owner o claimed and has not confirmed
   :owners        set    owners with pending claims
   :lease:<o>     string present while owner o is alive (expires)
+  :outputs:<o>   string JSON list of owner o's local output files (recovery of a dead owner)
   :runs:<site>   list   the site's recent runs, newest first (JSON: finished, figures), capped
 """
 
@@ -37,7 +38,7 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from newscrawler.safety import mask_secrets
-from newscrawler.state import PATH_WINDOW, RUNS_KEPT, Seen, StateError
+from newscrawler.state import PATH_WINDOW, RUNS_KEPT, Seen, StateError, written_to
 from newscrawler.text import band_hashes, hash64, signature_similarity
 
 SCHEMA_VERSION = "1"
@@ -249,9 +250,27 @@ class RedisState:
         for raw in self.db.smembers(self._k("owners")):
             owner = raw.decode()
             if owner != self.owner and not self.db.exists(self._k(f"lease:{owner}")):
+                self._confirm_stored(owner)
                 self._release_owner(args=[self.prefix, owner, 1])
+                self.db.delete(self._k(f"outputs:{owner}"))
                 released.append(owner)
         return released
+
+    def _confirm_stored(self, owner: str) -> None:
+        """A dead owner's pending claims whose line is in its output are written, not lost."""
+        paths = self.db.get(self._k(f"outputs:{owner}"))
+        if not isinstance(paths, bytes):
+            return
+        pending = {}
+        for raw in self.db.smembers(self._k(f"pending:{owner}")):
+            url, keys = self.db.hmget(self._k(f"a:{raw.decode()}"), ["u", "k"])
+            if url is not None and keys is not None:
+                pending[url.decode()] = keys.decode().split()
+        for url in written_to(json.loads(paths), list(pending)):
+            self._confirm(args=[self.prefix, owner, *pending[url]])
+
+    def record_outputs(self, paths: list[str]) -> None:
+        self.db.set(self._k(f"outputs:{self.owner}"), json.dumps(paths))
 
     # --- lookups ---
 

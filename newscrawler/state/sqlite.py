@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newscrawler.state import PATH_WINDOW, RUNS_KEPT, Seen, StateError
+from newscrawler.state import PATH_WINDOW, RUNS_KEPT, Seen, StateError, written_to
 from newscrawler.text import BANDS, band_hashes, hash64, signature_similarity
 
 SCHEMA_VERSION = 2
@@ -36,6 +36,9 @@ _PATHS = (
     "CREATE TABLE IF NOT EXISTS paths (site TEXT NOT NULL, field TEXT NOT NULL, seq INTEGER NOT NULL,"
     " path TEXT, PRIMARY KEY (site, field, seq)) WITHOUT ROWID;"
 )
+# Added within schema 2: each running crawl's local output files, where a crawl that died may
+# have stored a line whose claim it never confirmed.
+_OUTPUTS = "CREATE TABLE IF NOT EXISTS outputs (owner TEXT PRIMARY KEY, paths TEXT NOT NULL) WITHOUT ROWID;"
 _SCHEMA = (
     """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -60,6 +63,7 @@ CREATE TABLE IF NOT EXISTS duplicates (hash INTEGER PRIMARY KEY, listed INTEGER,
     WITHOUT ROWID;
 """
     + _LEASES
+    + _OUTPUTS
     + _PATHS
 )
 
@@ -122,6 +126,7 @@ class SQLiteState:
                     f"state {path} has schema {version}; this newscrawler expects {SCHEMA_VERSION}"
                 )
             self.db.execute(_LEASES)
+            self.db.execute(_OUTPUTS)
             self.db.execute(_PATHS)
             for statement in _RUNS:
                 self.db.execute(statement)
@@ -184,12 +189,23 @@ class SQLiteState:
         dead = [o for o in owners if not self._alive(o)]
         for owner in dead:
             with self._write():
-                ids = [r[0] for r in self.db.execute("SELECT id FROM articles WHERE owner = ?", (owner,))]
-                self._delete(ids)
+                rows = self.db.execute("SELECT id, url FROM articles WHERE owner = ?", (owner,)).fetchall()
+                out = self.db.execute("SELECT paths FROM outputs WHERE owner = ?", (owner,)).fetchone()
+                stored = written_to(json.loads(out[0]) if out else [], [url for _id, url in rows])
+                for article, url in rows:
+                    if url in stored:  # its line is in the output: written, not lost
+                        self.db.execute("UPDATE articles SET owner = NULL WHERE id = ?", (article,))
+                self._delete([article for article, url in rows if url not in stored])
                 self.db.execute("DELETE FROM leases WHERE owner = ?", (owner,))
+                self.db.execute("DELETE FROM outputs WHERE owner = ?", (owner,))
         with self._write():
             self.db.execute("DELETE FROM leases WHERE expires < ?", (int(time.time()) - 86400,))
         return dead
+
+    def record_outputs(self, paths: list[str]) -> None:
+        """This crawl's local output files (for recovery if it dies: see release_expired)."""
+        with self._write():
+            self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?)", (self.owner, json.dumps(paths)))
 
     def _delete(self, ids: list[int]) -> None:
         for article in ids:
