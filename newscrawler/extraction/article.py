@@ -264,7 +264,10 @@ def _observe(
     languages: list[str] | None,
 ) -> dict[str, str | None]:
     """Where the page keeps what the generic rules found (before any learned fallback)."""
-    found = Article(
-        articleBody=body or None, authors=authors, datePublished=published.iso() if published else None
+    return learning.observe(
+        page.tree,
+        body,
+        [a.name for a in authors],
+        published.iso() if published else None,
+        lambda v: dates.parse_any(v, now, languages),
     )
-    return learning.observe(page.tree, found, lambda v: dates.parse_any(v, now, languages))

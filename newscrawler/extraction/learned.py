@@ -161,14 +161,16 @@ def date_path(tree: lxml.html.HtmlElement, published: str, parse: Any) -> str | 
     return None
 
 
-def observe(tree: lxml.html.HtmlElement | None, article: Any, parse: Any) -> dict[str, str | None]:
+def observe(
+    tree: lxml.html.HtmlElement | None, body: str, names: list[str], published: str | None, parse: Any
+) -> dict[str, str | None]:
     """Where this page keeps what the generic rules found: a path (or None) per field."""
     if tree is None:
         return dict.fromkeys(FIELDS)
     return {
-        "articleBody": body_path(tree, article.articleBody) if article.articleBody else None,
-        "authors": byline_path(tree, [a.name for a in article.authors or []]),
-        "datePublished": date_path(tree, article.datePublished, parse) if article.datePublished else None,
+        "articleBody": body_path(tree, body) if body else None,
+        "authors": byline_path(tree, names),
+        "datePublished": date_path(tree, published, parse) if published else None,
     }
 
 
