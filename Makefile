@@ -14,6 +14,9 @@ $(BIN)/python:
 # itself without dependencies, built by the locked setuptools: a new release of anything cannot
 # change what `make test` runs on.
 $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	# A venv's bundled pip (23.x) refuses an extra of a locked package (justext's lxml[html_clean])
+	# in hash-checking mode; newer pips read the same lock.
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24.2"
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
