@@ -10,7 +10,9 @@ site are still in flight. It is a Scrapy extension, reached with
 from __future__ import annotations
 
 import enum
+import itertools
 from collections import Counter, defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,8 +20,9 @@ from typing import Any
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 
-from newscrawler.extraction.dates import Stamp, parse_any, parse_iso
+from newscrawler.extraction.dates import Stamp, epoch_seconds, seconds_iso
 from newscrawler.plan import CrawlPlan, plan_of
+from newscrawler.state.extension import get_store
 from newscrawler.stats import count
 from newscrawler.urls import url_key, url_pattern
 
@@ -35,12 +38,50 @@ class Candidate:
 
 
 class Decision(enum.Enum):
-    FETCH = "fetch"  # a new article: fetch it
+    FETCH = "fetch"  # a new article, or one whose listing changed since it was written: fetch it
     REFETCH = "refetch"  # skipped as known earlier in this crawl, but a newer listing names it
+    KNOWN = "known"  # written by an earlier run and its listing shows no change: not fetched
     TOO_OLD = "too_old"  # listed before `since`
     TRAP = "trap"  # too long, or one more of a URL shape seen too often (calendars, session ids)
     HELD = "held"  # past `limit`: kept in reserve in case a scheduled one is not fetched
-    SEEN = "seen"  # already scheduled (or decided) in this crawl
+    SEEN = "seen"  # already decided in this crawl (for this or an older listing date)
+
+
+FETCHES = (Decision.FETCH, Decision.REFETCH)
+
+# What the state knows of a URL key fetched before: (its listing date, when it was fetched), ISO.
+LastFetch = Callable[[str], "tuple[str | None, str] | None"]
+# Records URL keys that lead to an article fetched before: (keys, listing date, fetch time).
+Remember = Callable[[list[str], "str | None", str], None]
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """One article request, from the decision to fetch it until its outcome is final.
+
+    Carried in ``request.meta["ticket"]``: redirect hops and retries are copies of the request
+    and keep it, so a page is in flight once however many hops it takes.
+    """
+
+    id: str
+    site: str
+    url: str  # as listed
+    listed: str | None  # the listing date the decision was made with (UTC ISO, whole seconds)
+    source: str
+    sample: bool = False  # past the `limit` articles written: read to learn the site's template
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What became of one candidate: to fetch (with its ticket) or why not."""
+
+    candidate: Candidate
+    decision: Decision
+    ticket: Ticket | None = None  # FETCH and REFETCH only
+
+    @property
+    def fetch(self) -> bool:
+        return self.decision in FETCHES
 
 
 @dataclass(frozen=True)
@@ -68,27 +109,44 @@ class Bounds:
 
 
 class Frontier:
+    """Admission of article URLs and the in-flight pages of each site.
+
+    ``admit(candidate)`` is the one decision on a listed article: it returns every verdict it
+    reached (the candidate's, and those of articles from the reserve that a skipped one made room
+    for), each candidate decided once per listing date. ``finish(ticket_id, fetched)`` is called
+    once a request's outcome is final; a page not fetched frees its place under ``limit=``.
+    """
+
     # Per site, how many candidates past `limit` are kept in reserve (times the limit).
     BACKLOG_FACTOR = 10
 
     def __init__(
-        self, plan: CrawlPlan | None = None, crawler: Crawler | None = None, bounds: Bounds | None = None
+        self,
+        plan: CrawlPlan | None = None,
+        crawler: Crawler | None = None,
+        bounds: Bounds | None = None,
+        last_fetch: LastFetch | None = None,
+        remember: Remember | None = None,
     ) -> None:
         self.crawler = crawler
         self.bounds = bounds or Bounds()
         self.configure(plan)
+        self._last_fetch = last_fetch
+        self._remember = remember
         self._sitemaps: Counter[str] = Counter()  # sitemap files requested per site
         self._listings: Counter[str] = Counter()  # listing pages requested per site
         self._patterns: Counter[tuple[str, str]] = Counter()  # (site, URL shape) -> URLs requested
         self._samples: Counter[str] = Counter()  # extra articles a `limit=` crawl may read to learn a site
         self._sampled: Counter[str] = Counter()
-        self.scheduled: Counter[str] = Counter()  # article requests per site (fetched or to be)
-        self._in_flight: Counter[str] = Counter()  # article requests not yet answered
+        self.scheduled: Counter[str] = Counter()  # article places taken per site (fetched or to be)
+        self._open: dict[str, Ticket] = {}  # tickets whose outcome is not final yet
+        self._in_flight: dict[str, set[str]] = defaultdict(set)  # site -> tickets the engine took
         self._extracted: Counter[str] = Counter()  # articles handed to the pipelines
         self._seen: set[str] = set()  # URL keys decided on
         self._listed: dict[str, Stamp] = {}  # the newest listing date of each key
-        self._known: set[str] = set()  # keys the incremental middleware skipped as unchanged
+        self._known: dict[str, int | None] = {}  # keys skipped as known -> listing date of that skip
         self._backlog: dict[str, deque[Candidate]] = defaultdict(deque)
+        self._tickets = itertools.count(1)
 
     def configure(self, plan: CrawlPlan | None) -> None:
         """Take `since` and `limit` from the plan (extensions may exist before the spider does)."""
@@ -97,7 +155,15 @@ class Frontier:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Frontier:
-        frontier = cls(plan_of(crawler), crawler, Bounds.from_settings(crawler.settings))
+        frontier = cls(
+            plan_of(crawler),
+            crawler,
+            Bounds.from_settings(crawler.settings),
+            last_fetch=lambda key: get_store(crawler).last_fetch(key),
+            remember=lambda keys, listed, fetched: get_store(crawler).remember_duplicate(
+                keys, listed, fetched
+            ),
+        )
         crawler.signals.connect(frontier.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(frontier.request_dropped, signal=signals.request_dropped)
         return frontier
@@ -105,53 +171,107 @@ class Frontier:
     def request_scheduled(self, request: Request, **_: Any) -> None:
         # In flight from when the engine takes it: a request that a spider middleware filtered
         # out on the way (Scrapy's URL length limit, say) never was, so nothing waits for it.
-        site = request.meta.get("site")
-        if request.meta.get("source") is not None and site:
-            self._in_flight[site] += 1
+        # A redirect hop or a retry carries the same ticket: added once.
+        ticket = ticket_of(request)
+        if ticket is not None and ticket.id in self._open:
+            self._in_flight[ticket.site].add(ticket.id)
 
     def request_dropped(self, request: Request, **_: Any) -> None:
-        # The scheduler refused an article request (a duplicate fingerprint): it is not in flight.
-        site = request.meta.get("site")
-        if request.meta.get("source") is not None and site:
-            self._in_flight[site] -= 1
-            self.scheduled[site] -= 1
-            if request.meta.get("redirect_urls") and self.crawler is not None:
-                # A redirect back to a URL already requested: a loop, not a duplicate.
-                count(self.crawler, "errors", "redirect_loop", request.meta["redirect_urls"][0], site)
+        # The scheduler refused an article request (a duplicate fingerprint): its outcome is final.
+        ticket = ticket_of(request)
+        if ticket is None or ticket.id not in self._open:
+            return
+        hops = request.meta.get("redirect_urls") or []
+        if hops and self.crawler is not None:
+            if url_key(request.url) in {url_key(u) for u in hops}:
+                # A redirect back to a URL of its own chain: a loop.
+                count(self.crawler, "errors", "redirect_loop", hops[0], ticket.site)
+            else:  # onto a page this crawl already requested: that page is the article
+                count(self.crawler, "skipped", "redirect_to_seen", hops[0], ticket.site)
+                if self._remember is not None:  # the next run knows these URLs lead to it
+                    now = datetime.now(UTC).isoformat()
+                    self._remember(sorted({url_key(u) for u in hops}), ticket.listed, now)
+        verdicts = self.finish(ticket.id, fetched=False)
+        if verdicts and self.crawler is not None:
+            # No callback yields these: the spider requests them (a place freed by a drop).
+            self.crawler.signals.send_catch_log(reserve_released, verdicts=verdicts)
 
-    # --- discovery offers candidates ---
+    # --- admission ---
 
-    def offer(self, c: Candidate) -> Decision:
+    def admit(self, c: Candidate) -> list[Verdict]:
+        """Every decision this candidate leads to: its own first, then those of reserve articles
+        taken into the place it left (when it was skipped as known). Bounded by the reserve."""
+        verdict = self._decide(c)
+        out = [verdict]
+        if verdict.decision is Decision.KNOWN:
+            out += self._refill(c.site)
+        return out
+
+    def _decide(self, c: Candidate) -> Verdict:
         if len(c.url) > self.bounds.max_url_length:
-            return Decision.TRAP
+            return Verdict(c, Decision.TRAP)
         key = url_key(c.url)
         # Listings may name one URL with different dates (publication vs lastmod): the newest
-        # decides whether a known article changed (see the incremental middleware).
-        newer = c.listed is not None and (key not in self._listed or c.listed.utc() > self._listed[key].utc())
+        # decides whether a known article changed.
+        when = epoch_seconds(c.listed)
+        newest = self._listed.get(key)
+        newer = when is not None and (newest is None or when > (epoch_seconds(newest) or 0))
         if newer and c.listed is not None:
             self._listed[key] = c.listed
         if key in self._seen:
             if newer and key in self._known:
-                self._known.discard(key)
-                self.scheduled[c.site] += 1
-                return Decision.REFETCH
-            return Decision.SEEN
+                return self._recheck(c, key)
+            return Verdict(c, Decision.SEEN)
         if self.since and c.listed and c.listed.utc() < self.since:
             self._seen.add(key)
-            return Decision.TOO_OLD
+            return Verdict(c, Decision.TOO_OLD)
         if self.limit is not None and self.scheduled[c.site] >= self._cap(c.site):
             if len(self._backlog[c.site]) < self.BACKLOG_FACTOR * self.limit:
                 self._backlog[c.site].append(c)
-            return Decision.HELD
+            return Verdict(c, Decision.HELD)
         pattern = (c.site, "article:" + url_pattern(c.url)) if "?" in c.url else None
         if pattern is not None:
             if self._patterns[pattern] >= self.bounds.per_article_pattern:
                 self._seen.add(key)
-                return Decision.TRAP
+                return Verdict(c, Decision.TRAP)
             self._patterns[pattern] += 1
         self._seen.add(key)
+        if self._unchanged(key):
+            self._known[key] = epoch_seconds(self._listed.get(key))
+            return Verdict(c, Decision.KNOWN)
+        return self._ticket(c, key, Decision.FETCH)
+
+    def _recheck(self, c: Candidate, key: str) -> Verdict:
+        """A newer listing of an article skipped as known: fetched if the state now sees a change."""
+        if self._unchanged(key):
+            self._known[key] = epoch_seconds(self._listed.get(key))
+            return Verdict(c, Decision.SEEN)  # its skip is already counted
+        del self._known[key]
+        return self._ticket(c, key, Decision.REFETCH)
+
+    def _unchanged(self, key: str) -> bool:
+        """An earlier run fetched it, and no listing date is newer than that fetch's."""
+        seen = self._last_fetch(key) if self._last_fetch is not None else None
+        if seen is None:
+            return False
+        when = epoch_seconds(self._listed.get(key))
+        return not changed_since(seconds_iso(when) if when is not None else None, *seen)
+
+    def _ticket(self, c: Candidate, key: str, decision: Decision) -> Verdict:
         self.scheduled[c.site] += 1
-        return Decision.FETCH
+        newest = self._listed.get(key)
+        when = epoch_seconds(newest)
+        listed = seconds_iso(when) if when is not None else None
+        ticket = Ticket(f"{next(self._tickets)}", c.site, c.url, listed, c.source, self.sample_slot(c.site))
+        self._open[ticket.id] = ticket
+        return Verdict(c, decision, ticket)
+
+    def _refill(self, site: str) -> list[Verdict]:
+        """Places freed under `limit`: taken by reserve articles, in listing order."""
+        out: list[Verdict] = []
+        while self._backlog[site] and (self.limit is None or self.scheduled[site] < self._cap(site)):
+            out.append(self._decide(self._backlog[site].popleft()))
+        return out
 
     # --- discovery requests (sitemaps, feeds, listing pages) ---
 
@@ -213,52 +333,34 @@ class Frontier:
     def sampled(self, site: str) -> None:
         self._sampled[site] += 1
 
-    def newest_listing(self, url: str) -> Stamp | None:
-        return self._listed.get(url_key(url))
+    def newest_listing(self, url: str) -> str | None:
+        """The newest listing date of the URL's key (UTC ISO, whole seconds), if any listed it."""
+        when = epoch_seconds(self._listed.get(url_key(url)))
+        return seconds_iso(when) if when is not None else None
 
     # --- what became of a request ---
 
-    def answered(self, site: str) -> None:
-        """An article page arrived."""
-        self._in_flight[site] -= 1
+    def finish(self, ticket_id: str, fetched: bool) -> list[Verdict]:
+        """A request's outcome is final: its page arrived and was extracted (``fetched``), or it
+        failed, was refused or dropped. Once per ticket; a second call changes nothing.
 
-    def not_fetched(
-        self,
-        site: str,
-        url: str,
-        known: bool = False,
-        decided_with: str | None = None,
-        source: str = "",
-        requested: bool = True,
-    ) -> list[Candidate]:
-        """An article request failed or was skipped: its place under `limit` is free again.
-
-        ``known``: the incremental middleware skipped it as unchanged, judging by the listing
-        date ``decided_with``. Returns the candidates now scheduled in its place, to be
-        requested: the article itself first when a newer listing arrived while it was in flight.
-        ``requested``: False when it was skipped before any request was made (nothing in flight).
-        """
-        if requested:
-            self._in_flight[site] -= 1
-        self.scheduled[site] -= 1
-        out = []
-        if known:
-            key = url_key(url)
-            newest = self._listed.get(key)
-            before = parse_iso(decided_with) if decided_with else None
-            if newest is not None and (before is None or newest.utc() > before.utc()):
-                self.scheduled[site] += 1
-                out.append(Candidate(site, url, newest, source))
-            else:
-                self._known.add(key)
-        while self._backlog[site] and (self.limit is None or self.scheduled[site] < self._cap(site)):
-            c = self._backlog[site].popleft()
-            if self.offer(c) is Decision.FETCH:
-                out.append(c)
-        return out
+        A page not fetched frees its place under `limit`: returns the verdicts of the reserve
+        articles that take it (the caller requests those to fetch)."""
+        ticket = self._open.pop(ticket_id, None)
+        if ticket is None:
+            return []
+        self._in_flight[ticket.site].discard(ticket_id)
+        if fetched:
+            return []
+        self.scheduled[ticket.site] -= 1
+        return self._refill(ticket.site)
 
     def in_flight(self, site: str) -> int:
-        return max(0, self._in_flight[site])
+        return len(self._in_flight[site])
+
+    def open_tickets(self) -> int:
+        """Article requests decided on whose outcome is not final yet (all sites)."""
+        return len(self._open)
 
     def may_extract(self, site: str) -> bool:
         return self.limit is None or self._extracted[site] < self.limit
@@ -277,13 +379,22 @@ class Frontier:
         return False
 
 
+def ticket_of(request: Request) -> Ticket | None:
+    """The article ticket a request carries (None: a discovery request)."""
+    ticket = request.meta.get("ticket")
+    return ticket if isinstance(ticket, Ticket) else None
+
+
+# Sent with ``verdicts`` when a place freed outside a callback (a request the scheduler dropped)
+# goes to reserve articles: the spider requests those to fetch and counts the others.
+reserve_released = object()
+
+
 def changed_since(listed: str | None, listed_before: str | None, fetched: str) -> bool:
-    """The listing's date is newer than both what it said last time and when we fetched it."""
-    if not listed:
-        return False
-    now = datetime.now(UTC)
-    new = parse_any(listed, now)
+    """The listing's date is newer than both what it said last time and when we fetched it,
+    compared in whole seconds (``epoch_seconds``), as the state stores them."""
+    new = epoch_seconds(listed)
     if new is None:
         return False
-    marks = [s for s in (parse_any(v, now) for v in (listed_before, fetched) if v) if s is not None]
-    return all(new.utc() > m.utc() for m in marks)
+    marks = [m for m in (epoch_seconds(v) for v in (listed_before, fetched)) if m is not None]
+    return all(new > m for m in marks)

@@ -9,8 +9,9 @@ from scrapy import Request
 from scrapy.exceptions import UsageError
 
 from newscrawler.extraction.dates import parse_iso
-from newscrawler.frontier import Bounds, Candidate, Decision, Frontier, changed_since
+from newscrawler.frontier import Bounds, Candidate, Decision, Frontier, Ticket, changed_since
 from newscrawler.plan import CrawlPlan
+from newscrawler.urls import url_key
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 
@@ -23,29 +24,56 @@ def plan(**args: str) -> CrawlPlan:
     return CrawlPlan.parse({"url": "https://s.example/", **args}, now=NOW)
 
 
+def decide(f: Frontier, c: Candidate) -> Decision:
+    return f.admit(c)[0].decision
+
+
+def ticket(f: Frontier, c: Candidate) -> Ticket:
+    verdicts = f.admit(c)
+    assert verdicts[0].ticket is not None, verdicts
+    return verdicts[0].ticket
+
+
+def req(t: Ticket, url: str | None = None, **meta: object) -> Request:
+    return Request(url or t.url, meta={"site": t.site, "source": t.source, "ticket": t, **meta})
+
+
 def test_each_url_key_is_fetched_once_whatever_its_variant() -> None:
     f = Frontier()
-    assert f.offer(cand(1)) is Decision.FETCH
-    assert f.offer(Candidate("s", "https://s.example/story-1?utm_source=x", None, "feed")) is Decision.SEEN
-    assert f.offer(Candidate("s", "https://amp.s.example/story-1/", None, "links")) is Decision.SEEN
+    assert decide(f, cand(1)) is Decision.FETCH
+    assert decide(f, Candidate("s", "https://s.example/story-1?utm_source=x", None, "feed")) is Decision.SEEN
+    assert decide(f, Candidate("s", "https://amp.s.example/story-1/", None, "links")) is Decision.SEEN
 
 
-def test_in_flight_counts_what_the_engine_took_until_it_is_answered() -> None:
+def test_in_flight_counts_what_the_engine_took_until_its_outcome_is_final() -> None:
     f = Frontier()
-    f.offer(cand(1))
+    t = ticket(f, cand(1))
     assert f.in_flight("s") == 0, "a request filtered out before the engine is never waited for"
-    f.request_scheduled(Request(cand(1).url, meta={"site": "s", "source": "sitemap"}))
+    f.request_scheduled(req(t))
     f.request_scheduled(Request("https://s.example/sitemap.xml", meta={"site": "s"}))
     assert f.in_flight("s") == 1, "article requests only"
-    f.answered("s")
+    f.request_scheduled(req(t, "https://s.example/r/story-1", redirect_urls=[t.url]))
+    assert f.in_flight("s") == 1, "a redirect hop is the same page in flight"
+    f.finish(t.id, fetched=True)
     assert f.in_flight("s") == 0
+    f.finish(t.id, fetched=False)
+    assert f.in_flight("s") == 0 and f.scheduled["s"] == 1, "a second outcome changes nothing"
+
+
+def test_a_redirect_loop_dropped_by_the_scheduler_is_no_longer_in_flight() -> None:
+    f = Frontier()
+    t = ticket(f, cand(1))
+    f.request_scheduled(req(t))
+    f.request_scheduled(req(t, "https://s.example/r/story-1", redirect_urls=[t.url]))
+    f.request_dropped(req(t, t.url, redirect_urls=[t.url, "https://s.example/r/story-1"]))
+    assert f.in_flight("s") == 0 and f.open_tickets() == 0 and f.scheduled["s"] == 0
 
 
 def test_traps_are_bounded() -> None:
     f = Frontier(bounds=Bounds(max_url_length=100, per_article_pattern=2, per_pattern=3, listing_pages=5))
-    assert f.offer(Candidate("s", "https://s.example/" + "a" * 100, None, "links")) is Decision.TRAP
+    assert decide(f, Candidate("s", "https://s.example/" + "a" * 100, None, "links")) is Decision.TRAP
     grown = [Candidate("s", f"https://s.example/story-1?page=1&x={'y' * i}", None, "links") for i in range(4)]
-    assert [f.offer(c) for c in grown] == [Decision.FETCH, Decision.FETCH, Decision.TRAP, Decision.TRAP]
+    assert [decide(f, c) for c in grown] == [Decision.FETCH, Decision.FETCH, Decision.TRAP, Decision.TRAP]
     days = [f.listing_refusal("s", f"https://s.example/calendar/2026/11/?d={d}", 1) for d in range(5)]
     assert days == [None, None, None, "trap", "trap"], "one URL shape, bounded"
     sections = [f.listing_refusal("s", f"https://s.example/section-{n}/", 1) for n in range(5)]
@@ -56,22 +84,34 @@ def test_traps_are_bounded() -> None:
 
 def test_since_refuses_old_listings_but_not_unlisted_ones() -> None:
     f = Frontier(plan(since="2d"))
-    assert f.offer(cand(1, "2026-11-20T00:00:00+00:00")) is Decision.TOO_OLD
-    assert f.offer(cand(2, "2026-11-27T00:00:00+00:00")) is Decision.FETCH
-    assert f.offer(cand(3)) is Decision.FETCH
+    assert decide(f, cand(1, "2026-11-20T00:00:00+00:00")) is Decision.TOO_OLD
+    assert decide(f, cand(2, "2026-11-27T00:00:00+00:00")) is Decision.FETCH
+    assert decide(f, cand(3)) is Decision.FETCH
 
 
 def test_limit_holds_the_rest_and_a_failed_one_gives_its_place_to_the_next() -> None:
     f = Frontier(plan(limit="2"))
-    assert [f.offer(cand(i)) for i in range(4)] == [
-        Decision.FETCH,
-        Decision.FETCH,
-        Decision.HELD,
-        Decision.HELD,
-    ]
-    assert f.not_fetched("s", cand(0).url) == [cand(2)], "one place freed, one taken from the reserve"
-    assert f.not_fetched("s", cand(1).url, known=True) == [cand(3)], "never listed with a date: not again"
-    assert f.not_fetched("s", cand(2).url) == [], "the reserve is empty"
+    verdicts = [f.admit(cand(i))[0] for i in range(4)]
+    assert [v.decision for v in verdicts] == [Decision.FETCH, Decision.FETCH, Decision.HELD, Decision.HELD]
+    first, second = (v.ticket for v in verdicts[:2])
+    assert first is not None and second is not None
+    taken = f.finish(first.id, fetched=False)
+    assert [(v.candidate, v.decision) for v in taken] == [(cand(2), Decision.FETCH)], "one place, one reserve"
+    assert f.finish(second.id, fetched=True) == [], "a fetched page keeps its place"
+    assert taken[0].ticket is not None
+    assert [v.candidate for v in f.finish(taken[0].ticket.id, fetched=False)] == [cand(3)]
+
+
+def test_a_known_article_gives_its_place_to_the_reserve_in_the_same_decision() -> None:
+    state = {url_key(cand(0).url): ("2026-11-20T00:00:00+00:00", "2026-11-21T00:00:00+00:00")}
+    f = Frontier(plan(limit="1"), last_fetch=state.get)
+    assert decide(f, cand(1)) is Decision.FETCH
+    assert decide(f, cand(2)) is Decision.HELD
+    f2 = Frontier(plan(limit="1"), last_fetch=state.get)
+    assert [v.decision for v in f2.admit(cand(2))] == [Decision.FETCH]
+    f3 = Frontier(plan(limit="1"), last_fetch=state.get)
+    f3.admit(cand(0, "2026-11-20T00:00:00+00:00"))  # known, unchanged: the place stays free
+    assert decide(f3, cand(1)) is Decision.FETCH
 
 
 def test_limit_caps_what_is_extracted_per_site() -> None:
@@ -82,29 +122,28 @@ def test_limit_caps_what_is_extracted_per_site() -> None:
 
 
 def test_a_newer_listing_refetches_an_article_skipped_as_known() -> None:
-    f = Frontier()
-    assert f.offer(cand(1, "2026-11-20T00:00:00+00:00")) is Decision.FETCH
-    assert f.not_fetched("s", cand(1).url, known=True, decided_with="2026-11-20T00:00:00+00:00") == []
-    assert f.offer(cand(1, "2026-11-19T00:00:00+00:00")) is Decision.SEEN, "an older date changes nothing"
-    assert f.offer(cand(1, "2026-11-27T00:00:00+00:00")) is Decision.REFETCH
-    newest = f.newest_listing(cand(1).url)
-    assert newest is not None and newest.iso() == "2026-11-27T00:00:00+00:00"
+    state = {url_key(cand(1).url): ("2026-11-20T00:00:00+00:00", "2026-11-21T00:00:00+00:00")}
+    f = Frontier(last_fetch=state.get)
+    assert decide(f, cand(1, "2026-11-20T00:00:00+00:00")) is Decision.KNOWN
+    assert decide(f, cand(1, "2026-11-19T00:00:00+00:00")) is Decision.SEEN, "an older date changes nothing"
+    assert decide(f, cand(1, "2026-11-20T12:00:00+00:00")) is Decision.SEEN, "not newer than the fetch"
+    assert decide(f, cand(1, "2026-11-27T00:00:00+00:00")) is Decision.REFETCH
+    assert decide(f, cand(1, "2026-11-28T00:00:00+00:00")) is Decision.SEEN, "fetched once in a crawl"
+    assert f.newest_listing(cand(1).url) == "2026-11-28T00:00:00+00:00"
 
 
-def test_a_newer_listing_that_arrives_while_the_known_article_is_being_skipped_is_not_lost() -> None:
-    f = Frontier()
-    assert f.offer(cand(1, "2026-11-20T00:00:00+00:00")) is Decision.FETCH  # from the feed
-    assert f.offer(cand(1, "2026-11-27T00:00:00+00:00")) is Decision.SEEN  # the sitemap, meanwhile
-    again = f.not_fetched(
-        "s", cand(1).url, known=True, decided_with="2026-11-20T00:00:00+00:00", source="feed"
-    )
-    assert [c.url for c in again] == [cand(1).url], "skipped on the old date: fetched again for the new one"
-    assert f.not_fetched("s", cand(1).url, known=True, decided_with="2026-11-27T00:00:00+00:00") == []
+def test_a_fraction_of_a_second_is_not_a_newer_listing() -> None:
+    """The repeat-run hang: a lastmod with microseconds was always newer than itself."""
+    state = {url_key(cand(1).url): ("2024-02-28T13:06:44+00:00", "2024-03-01T00:00:00+00:00")}
+    f = Frontier(last_fetch=state.get)
+    assert decide(f, cand(1, "2024-02-28T13:06:44.083593")) is Decision.KNOWN
+    assert decide(f, cand(1, "2024-02-28T13:06:44.983593Z")) is Decision.SEEN
+    assert decide(f, cand(1, "2024-02-28T08:36:44.5-04:30")) is Decision.SEEN
 
 
 def test_a_canonical_url_seen_before_is_a_duplicate() -> None:
     f = Frontier()
-    f.offer(cand(1))
+    f.admit(cand(1))
     canonical = cand(1).url
     assert not f.same_as_seen(canonical, canonical, canonical), "its own canonical"
     assert f.same_as_seen(canonical, "https://s.example/copy", "https://s.example/copy")
@@ -119,6 +158,8 @@ def test_a_canonical_url_seen_before_is_a_duplicate() -> None:
         ("2026-11-19T00:00:00+00:00", None, "2026-11-20T00:00:00+00:00", False),
         ("2026-11-21T00:00:00+00:00", "2026-11-22T00:00:00+00:00", "2026-11-20T00:00:00+00:00", False),
         ("2026-11-21T05:00:00+05:00", None, "2026-11-21T00:30:00+00:00", False),  # same instant, offset kept
+        ("2026-11-21T00:00:00.900000+00:00", "2026-11-21T00:00:00+00:00", "2026-11-20T00:00:00", False),
+        ("2026-11-21", "2026-11-21T00:00:00Z", "2026-11-20T00:00:00", False),  # a bare day is its midnight
         ("not a date", None, "2026-11-20T00:00:00+00:00", False),
     ],
 )

@@ -43,6 +43,32 @@ class Stamp:
         return w.astimezone(UTC) if w.tzinfo else w.replace(tzinfo=UTC)
 
 
+def epoch_seconds(value: Stamp | str | None) -> int | None:
+    """The one precision at which listing and fetch dates are compared and stored: whole UTC
+    seconds (fractions dropped, a naive time taken as UTC, a bare day as its UTC midnight).
+
+    Every comparison of a listing date with another (the frontier, the crawl state) goes through
+    this: a date kept at one precision and compared at another is always "newer" than itself.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        stamp = parse_iso(value)
+        if stamp is None:
+            return None
+        value = stamp
+    when = value.when
+    if not value.has_time:
+        when = datetime(when.year, when.month, when.day)  # the day, whatever offset it came with
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return int(when.timestamp() // 1)
+
+
+def seconds_iso(seconds: int) -> str:
+    """An epoch_seconds() value as UTC ISO 8601."""
+    return datetime.fromtimestamp(seconds, UTC).isoformat()
+
+
 def parse_iso(value: str) -> Stamp | None:
     """Strict ISO 8601 (and the common near-misses: space separator, +0000, trailing Z)."""
     s = value.strip()
@@ -89,7 +115,8 @@ def parse_text(value: str, now: datetime, languages: list[str] | None = None) ->
     settings = {
         "RELATIVE_BASE": base,
         "PREFER_DATES_FROM": "past",
-        "RETURN_AS_TIMEZONE_AWARE": False,
+        # RETURN_AS_TIMEZONE_AWARE left unset: aware exactly when the text names a zone
+        # ("Wed, 28 Feb 2024 08:06:44 EST" in a feed), naive otherwise.
         "PREFER_DAY_OF_MONTH": "first",
     }
     if not relative:

@@ -60,12 +60,16 @@ class DedupePipeline:
     def _process(self, item: Article) -> Article:
         state = get_store(self.crawler)
         site = item.metadata.get("site")
-        keys = sorted({url_key(u) for u in (item.url, item.canonicalUrl) if u})
+        # The page's URL, its canonical, and every URL it answered under before redirects: a
+        # later listing naming any of them finds the article known.
+        urls = (item.url, item.canonicalUrl, *item.metadata.get("redirectedFrom", ()))
+        keys = sorted({url_key(u) for u in urls if u})
         body = item.articleBody or ""
         fp, sig = fingerprint(body), signature(body)
         fetched = item.metadata.get("dateDownloaded") or datetime.now(UTC).isoformat()
         listed = item.metadata.get("listed")
-        seens = [s for s in (state.lookup(k) for k in keys) if s]
+        found = {k: state.lookup(k) for k in keys}
+        seens = [s for s in found.values() if s]
         seen = seens[0] if seens else None
         if seen is not None:
             same = (
@@ -73,6 +77,9 @@ class DedupePipeline:
                 or signature_similarity(sig, seen.signature) >= self.revision_similarity
             )
             if same:
+                unknown = [k for k, s in found.items() if s is None]
+                if unknown:  # a new way to this article (another redirect): not fetched again
+                    state.remember_duplicate(unknown, listed, fetched)
                 reason = "duplicate_url" if any(k in self.written_keys for k in keys) else "unchanged"
                 raise count_drop(self.crawler, reason, item.url, site)
         else:

@@ -37,7 +37,15 @@ from twisted.python.failure import Failure
 from newscrawler import discovery
 from newscrawler.distributed import push_sites, redis_url, request_done
 from newscrawler.extraction.dates import parse_any
-from newscrawler.frontier import Candidate, Decision, Frontier, changed_since
+from newscrawler.frontier import (
+    Candidate,
+    Decision,
+    Frontier,
+    Ticket,
+    Verdict,
+    reserve_released,
+    ticket_of,
+)
 from newscrawler.items import Article
 from newscrawler.learning import TemplateLearning
 from newscrawler.plan import CrawlPlan, load_sites
@@ -46,11 +54,13 @@ from newscrawler.sites import Site, site_for_url
 from newscrawler.state import SITE_ARTICLES
 from newscrawler.state.extension import get_store
 from newscrawler.stats import count, failure_reason
-from newscrawler.urls import is_http_url, url_key, without_session_id
+from newscrawler.urls import is_http_url, without_session_id
 
 # Articles first: a crawl reaches articles before it has walked every listing.
 ARTICLE_PRIORITY = 100
 SITEMAP_PRIORITY = 50  # sitemaps and feeds name articles directly
+# Articles listed but not fetched, by the frontier's decision: counted as skipped/<reason>.
+SKIPS = {Decision.KNOWN: "known", Decision.TOO_OLD: "too_old_listed", Decision.TRAP: "trap"}
 
 
 class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
@@ -75,6 +85,7 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
         spider._robots_read = set()
         spider._sites = {site.name: site for site in plan.sites}
         crawler.signals.connect(spider.response_received, signal=signals.response_received)
+        crawler.signals.connect(spider.reserve_released, signal=reserve_released)
         spider.distributed = redis_url(crawler.settings) is not None
         return spider
 
@@ -307,49 +318,32 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
             if not site.wants(url):
                 continue
             listed = parse_any(entry.listed, self.plan.started) if entry.listed else None
-            yield from self._offer(origin, Candidate(site.name, url, listed, source))
+            yield from self._requests_for(
+                origin, self.frontier.admit(Candidate(site.name, url, listed, source))
+            )
 
-    def _offer(self, origin: dict[str, Any], c: Candidate) -> Iterator[scrapy.Request]:
-        decision = self.frontier.offer(c)
-        if decision is Decision.TOO_OLD:
-            self._count("skipped", "too_old_listed", c.url, c.site)
-        elif decision is Decision.TRAP:
-            self._count("skipped", "trap", c.url, c.site)
-        elif decision in (Decision.FETCH, Decision.REFETCH):
-            yield from self._fetch(origin, c, refetch=decision is Decision.REFETCH)
+    def _requests_for(self, origin: dict[str, Any], verdicts: Iterable[Verdict]) -> Iterator[scrapy.Request]:
+        """The frontier's verdicts: a request for each article to fetch, a count for each skip."""
+        for v in verdicts:
+            c = v.candidate
+            if v.ticket is not None:
+                yield self._article_request(origin, v.ticket, refetch=v.decision is Decision.REFETCH)
+            elif v.decision in SKIPS:
+                self._count("skipped", SKIPS[v.decision], c.url, c.site)
 
-    def _fetch(self, origin: dict[str, Any], c: Candidate, refetch: bool = False) -> Iterator[scrapy.Request]:
-        """Request the article unless an earlier run wrote it and its listing shows no change;
-        a skipped one gives its place under `limit` to the next listed article."""
-        queue = [(c, refetch)]
-        while queue:
-            c, refetch = queue.pop(0)
-            newest = self.frontier.newest_listing(c.url)
-            listed = newest.iso() if newest is not None else (c.listed.iso() if c.listed else None)
-            seen = get_store(self.crawler).last_fetch(url_key(c.url))
-            if seen is not None and not changed_since(listed, *seen):
-                if not refetch:  # counted once per article, however many listings name it
-                    self._count("skipped", "known", c.url, c.site)
-                freed = self.frontier.not_fetched(
-                    c.site, c.url, known=True, decided_with=listed, source=c.source, requested=False
-                )
-                queue += [(n, n.url == c.url) for n in freed]
-                continue
-            request = self._article_request(origin, c, refetch, listed)
-            if self.frontier.sample_slot(c.site):
-                request.meta["sample_slot"] = True
-            yield request
+    def reserve_released(self, verdicts: list[Verdict]) -> None:
+        """Places freed by requests the scheduler dropped: the reserve articles that took them."""
+        assert self.crawler.engine is not None
+        for verdict in verdicts:
+            site = self.site(verdict.candidate.site)
+            for request in self._requests_for(self._site_meta(site), [verdict]):
+                self.crawler.engine.crawl(request)
 
     def _article_request(
-        self, origin: dict[str, Any], c: Candidate, refetch: bool = False, listed: str | None = None
+        self, origin: dict[str, Any], ticket: Ticket, refetch: bool = False
     ) -> scrapy.Request:
         request = self._request(
-            c.url,
-            self.parse_article,
-            origin,
-            ARTICLE_PRIORITY,
-            source=c.source,
-            listed=listed or (c.listed.iso() if c.listed else None),
+            ticket.url, self.parse_article, origin, ARTICLE_PRIORITY, source=ticket.source, ticket=ticket
         )
         return request.replace(dont_filter=True) if refetch else request
 
@@ -402,19 +396,21 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         site = self.site_of(response.meta, response.url)
         self.crawler.stats.inc_value(f"newscrawler/{site.name}/fetched")  # type: ignore[union-attr]
+        ticket = ticket_of(response.request) if response.request else None
         try:
             article = await self._extract(response, site)
         finally:
             # In flight until extracted: the clean pipeline's warm-up waits for pages in extraction.
-            self.frontier.answered(site.name)
+            if ticket is not None:
+                self.frontier.finish(ticket.id, fetched=True)
         if article is None:
             return
-        requested = response.request.url if response.request else response.url
+        requested = ticket.url if ticket is not None else response.url
         if article.canonicalUrl and self.frontier.same_as_seen(article.canonicalUrl, response.url, requested):
             self._count("dropped", "duplicate_url", response.url, site.name)
             return
         sample = False
-        if response.meta.get("sample_slot") and self.frontier.may_sample(site.name):
+        if ticket is not None and ticket.sample and self.frontier.may_sample(site.name):
             sample = True  # listed after the articles `limit` asks for: read to learn the template
         elif not self.frontier.may_extract(site.name):
             if not self.frontier.may_sample(site.name):
@@ -423,8 +419,12 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
             sample = True  # read to learn the site's template; the clean pipeline drops it
         _apply_site_zone(article, site)
         article.metadata.update({"site": site.name, "source": response.meta.get("source")})
-        newest = self.frontier.newest_listing(requested)
-        listed = newest.iso() if newest is not None else response.meta.get("listed")
+        # Every URL the page answered under (the listed one, each redirect hop) is this article's:
+        # a later listing naming any of them finds it known.
+        hops = [u for u in [requested, *response.meta.get("redirect_urls", ())] if u != response.url]
+        if hops:
+            article.metadata["redirectedFrom"] = list(dict.fromkeys(hops))
+        listed = self.frontier.newest_listing(requested) or (ticket.listed if ticket is not None else None)
         if listed:
             article.metadata["listed"] = listed
         if sample:
@@ -442,10 +442,10 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
 
     def _on_error(self, failure: Failure, request: scrapy.Request) -> Iterator[scrapy.Request]:
         site = request.meta.get("site")
-        if request.meta.get("source") is not None and site:
+        ticket = ticket_of(request)
+        if ticket is not None:
             # Not fetched: its place under `limit` goes to the next listed article.
-            for c in self.frontier.not_fetched(site, request.url, source=request.meta.get("source", "")):
-                yield from self._fetch(request.meta, c)
+            yield from self._requests_for(request.meta, self.frontier.finish(ticket.id, fetched=False))
         if request.meta.get("quiet_404") and failure.check(HttpError):
             return  # a usual sitemap location that this site does not use
         found = failure_reason(failure)

@@ -37,6 +37,7 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
+from newscrawler.extraction.dates import epoch_seconds
 from newscrawler.safety import mask_secrets
 from newscrawler.state import PATH_WINDOW, RUNS_KEPT, Seen, StateError, written_to
 from newscrawler.text import band_hashes, hash64, signature_similarity
@@ -161,13 +162,8 @@ return 1
 
 
 def _epoch(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        return ""
-    return str(int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()))
+    seconds = epoch_seconds(value)  # the one precision listing dates are compared at
+    return "" if seconds is None else str(seconds)
 
 
 def _iso(value: bytes | str | None) -> str | None:

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from newscrawler.extraction.dates import epoch_seconds
 from newscrawler.state import PATH_WINDOW, RUNS_KEPT, Seen, StateError, written_to
 from newscrawler.text import BANDS, band_hashes, hash64, signature_similarity
 
@@ -69,13 +70,7 @@ CREATE TABLE IF NOT EXISTS duplicates (hash INTEGER PRIMARY KEY, listed INTEGER,
 
 
 def _epoch(value: str | None) -> int | None:
-    if not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp())
+    return epoch_seconds(value)  # the one precision listing dates are compared at
 
 
 def _iso(value: int | None) -> str | None:

@@ -67,6 +67,16 @@ learned_template       8 articles (sitemap + links) on one template of their own
                        ``<span class="who">`` name, the date a ``<time>``; 5 (fate ``tmpl``) carry
                        og:type and a JSON-LD NewsArticle; 3 (fate ``bare``) carry neither and wrap
                        their story in ``<div class="comments">``, which the generic rules drop
+listing_dates          8 articles (links + feed); robots names /sitemap.xml and /news-sitemap.xml; the
+                       sitemap's <lastmod>, the news sitemap's publication dates and the feed's
+                       <pubDate> name each article with other instants, in every style real CMSs
+                       print: fractions of a second (naive, Z, -04:30), +0000, naive, a bare day,
+                       RFC 822 with named zones (EST, GMT, PST, EDT)
+redirected_listings    9 articles, listed by the sitemap only, each under a URL that redirects (301)
+                       to its page (fate): ``ok`` (listed as it is: the redirect target of
+                       ``to_fetched``), ``no_slash`` (no trailing slash), ``old_slug``, ``chain``
+                       (three hops), ``shortlink`` (``/index.php?p=N``), ``loop`` (302 a -> b -> a),
+                       ``offsite`` (to example.invalid), ``to_fetched`` (onto article 0)
 never_answers          not HTTP: accepts TCP connections and never reads or answers (no
                        /__requests); for "one dead site never holds up the others"
 =====================  ==========================================================================
@@ -87,7 +97,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -330,6 +340,110 @@ def _traps(site: HostileSite, path: str, query: str) -> Reply | None:
     return site.route(path, query, session=True)
 
 
+# listing_dates: one instant per article, printed as real CMSs print it.
+LASTMOD_STYLES = (
+    "%Y-%m-%dT%H:%M:%S.%f",  # naive with microseconds (the hang of issue #19)
+    "%Y-%m-%dT%H:%M:%S.%fZ",
+    "%Y-%m-%dT%H:%M:%S+0000",
+    "-0430",  # the same instant at -04:30, with a fraction
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d",
+)
+RFC822_ZONES = (("EST", -5), ("GMT", 0), ("PST", -8), ("EDT", -4))
+
+
+def listing_date(when: datetime, style: str) -> str:
+    if style == "-0430":
+        local = when.astimezone(timezone(timedelta(hours=-4, minutes=-30)))
+        return local.strftime("%Y-%m-%dT%H:%M:%S.%f-04:30")
+    return when.astimezone(UTC).strftime(style)
+
+
+def _listing_dates(site: HostileSite, path: str, query: str) -> Reply | None:
+    """Sitemap, news sitemap and feed name each article with other dates, in every style."""
+    arts = site.articles
+    if path == "/sitemap.xml":
+        urls = "".join(
+            f"<url><loc>{site.base}{a.path}</loc><lastmod>"
+            f"{listing_date(a.published + timedelta(minutes=30, microseconds=83593), LASTMOD_STYLES[i % 6])}"
+            "</lastmod></url>"
+            for i, a in enumerate(arts)
+        )
+        return Reply(
+            body=f'<?xml version="1.0"?><urlset xmlns="{SITEMAP_NS}">{urls}</urlset>', ctype="text/xml"
+        )
+    if path == "/news-sitemap.xml":
+        urls = "".join(
+            f"<url><loc>{site.base}{a.path}</loc><news:news><news:publication>"
+            "<news:name>Gazette</news:name><news:language>en</news:language></news:publication>"
+            f"<news:publication_date>{listing_date(a.published, LASTMOD_STYLES[(i + 3) % 6])}"
+            f"</news:publication_date><news:title>{xml_escape(a.headline)}</news:title></news:news></url>"
+            for i, a in enumerate(arts)
+        )
+        ns = 'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
+        return Reply(
+            body=f'<?xml version="1.0"?><urlset xmlns="{SITEMAP_NS}" {ns}>{urls}</urlset>', ctype="text/xml"
+        )
+    if path == "/feed.xml":
+        items = ""
+        for i, a in enumerate(arts):
+            zone, hours = RFC822_ZONES[i % len(RFC822_ZONES)]
+            local = (a.published + timedelta(minutes=5)).astimezone(timezone(timedelta(hours=hours)))
+            items += (
+                f"<item><title>{xml_escape(a.headline)}</title><link>{site.base}{a.path}</link>"
+                f"<pubDate>{local:%a, %d %b %Y %H:%M:%S} {zone}</pubDate></item>"
+            )
+        body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>{SITE_NAME}</title>{items}</channel></rss>'
+        return Reply(body=body, ctype="application/rss+xml")
+    return None
+
+
+def redirected_path(site: HostileSite, i: int) -> str:
+    """redirected_listings: the URL the sitemap gives article i under."""
+    path = site.articles[i].path
+    fate = site.fate(i)
+    if fate == "no_slash":
+        return path.rstrip("/")
+    if fate == "old_slug":
+        return "/old-slug" + path
+    if fate == "chain":
+        return "/hop1" + path
+    if fate == "shortlink":
+        return f"/index.php?p={i}"
+    if fate == "offsite":
+        return f"/go/{i}"
+    if fate == "to_fetched":
+        return "/moved" + site.articles[0].path
+    return path  # "loop" keeps its own path, which answers 302 to /r/<path>
+
+
+def _redirected_listings(site: HostileSite, path: str, query: str) -> Reply | None:
+    """Every article listed under a URL that redirects (real sites: old slugs, a missing
+    trailing slash, shortlinks, chains), one loop, one offsite, one onto an article listed too."""
+    by_path = {a.path: a for a in site.articles}
+
+    def moved(target: str) -> Reply:
+        return Reply(301, headers={"Location": site.base + target})
+
+    if path == "/sitemap.xml":
+        locs = [site.base + redirected_path(site, i) for i in range(len(site.articles))]
+        return Reply(body=urlset(locs), ctype="application/xml; charset=utf-8")
+    if path + "/" in by_path:
+        return moved(path + "/")
+    for prefix in ("/old-slug", "/hop3", "/moved"):
+        if path.startswith(prefix) and path[len(prefix) :] in by_path:
+            return moved(path[len(prefix) :])
+    if path.startswith("/hop1/"):
+        return moved("/hop2" + path[5:])
+    if path.startswith("/hop2/"):
+        return moved("/hop3" + path[5:])
+    if path == "/index.php" and query.startswith("p="):
+        return moved(site.articles[int(query[2:])].path)
+    if path.startswith("/go/"):
+        return Reply(301, headers={"Location": "http://example.invalid/story/"})
+    return None
+
+
 SCENARIOS: dict[str, Scenario] = {
     "file_scheme": Scenario(extra_locs=("file:///etc/passwd", "ftp://127.0.0.1/x")),
     "other_private_host": Scenario(extra_locs=("{other}" + SECRET_PATH,)),
@@ -353,6 +467,25 @@ SCENARIOS: dict[str, Scenario] = {
     "many_sections": Scenario(articles=60, sitemaps=(), hook=_many_sections),
     "traps": Scenario(hook=_traps),
     "learned_template": Scenario(articles=8, fates=("tmpl",) * 5 + ("bare",) * 3),
+    "listing_dates": Scenario(
+        articles=8, sitemaps=("/sitemap.xml", "/news-sitemap.xml"), feed=True, hook=_listing_dates
+    ),
+    "redirected_listings": Scenario(
+        articles=9,
+        links=False,
+        fates=(
+            "ok",
+            "no_slash",
+            "no_slash",
+            "old_slug",
+            "chain",
+            "shortlink",
+            "loop",
+            "offsite",
+            "to_fetched",
+        ),
+        hook=_redirected_listings,
+    ),
     "never_answers": Scenario(),  # not served over HTTP: see never_answer()
 }
 
