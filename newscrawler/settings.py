@@ -64,7 +64,10 @@ EXTENSIONS = {
     "newscrawler.extensions.Progress": 0,  # progress lines for long (scrapyd) jobs
     "newscrawler.pool.ExtractionPool": 0,  # article extraction in worker processes, off the reactor
     "newscrawler.learning.TemplateLearning": 0,  # each site's template paths, learned in the crawl state
+    "newscrawler.watchdog.StallWatchdog": 0,  # a stalled reactor is reported, and still stops when asked
 }
+NEWSCRAWLER_STALL_SECONDS = 60.0  # no reactor tick this long: a callback is stuck (0 turns the watchdog off)
+NEWSCRAWLER_STOP_GRACE = 10.0  # after SIGTERM/SIGINT, a reactor stalled this long is stopped forcefully
 NEWSCRAWLER_LEARN = True  # learn where each site keeps body, byline and date; a fallback, never first
 NEWSCRAWLER_LEARN_AFTER = 3  # pages that must agree on a path before the site's next pages use it
 NEWSCRAWLER_LEARN_SHARE = 0.6  # ... and their share of the site's recent pages (a changed template unlearns)
@@ -123,7 +126,8 @@ NEWSCRAWLER_SITEMAP_MAX_FILES = 1000  # the largest news sites publish a few hun
 NEWSCRAWLER_LISTING_MAX_DEPTH = 3  # home -> section -> older pages; deeper is archive, not news
 NEWSCRAWLER_LISTING_MAX_PAGES = 300  # section and pagination pages fetched per site and crawl
 NEWSCRAWLER_LISTING_MAX_PER_PATTERN = 50  # listing pages of one URL shape (an endless calendar)
-NEWSCRAWLER_MIN_WORDS = 60  # shorter "articles" are briefs, galleries or error pages
+NEWSCRAWLER_MIN_WORDS = 60  # shorter pages with no article markup are galleries, teasers or error pages
+NEWSCRAWLER_MIN_BRIEF_WORDS = 20  # a brief (article markup, byline or date) is news from this many words
 NEWSCRAWLER_MAX_FUTURE_HOURS = 24  # a publish date further ahead is a parse error or an embargo mistake
 NEWSCRAWLER_NEAR_DUPLICATE_THRESHOLD = (
     0.8  # estimated shingle Jaccard: a wire story with small edits scores ~0.9

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from typing import Any
 
 from scrapy import exceptions as scrapy_errors
@@ -109,6 +110,7 @@ EXIT_OUTPUT_FAILED = 3  # some articles could not be stored in the output; the n
 EXIT_STATE_FAILED = 4  # the crawl state failed during the crawl
 EXIT_NO_SITE_ANSWERED = 5  # no site gave a single successful response
 EXIT_MONITORS_FAILED = 6  # a monitor failed and NEWSCRAWLER_MONITORS_FAIL_JOB is set
+EXIT_STALLED = 7  # the crawl stalled and did not stop when asked: stopped forcefully (watchdog.py)
 
 
 def answered(stats: dict[str, Any]) -> int:
@@ -119,6 +121,34 @@ def answered(stats: dict[str, Any]) -> int:
 def idle_worker(stats: dict[str, Any]) -> bool:
     """A distributed worker that found nothing left to take (the others did it): not a failure."""
     return stats.get("distributed/taken") == 0
+
+
+def exit_reason(stats: dict[str, Any], status: int) -> str:
+    """Why a crawl ends with this (non-zero) status, in words, for its last `error:` line."""
+    if status == EXIT_OUTPUT_FAILED:
+        lost = stats.get("newscrawler/lost_to_output", 0)
+        return f"{lost} articles could not be stored in the output; the next run writes them"
+    if status == EXIT_STATE_FAILED:
+        return "the crawl state failed during the crawl; the articles it could not record are written by the next run"
+    if status == EXIT_NO_SITE_ANSWERED:
+        failed = stats.get("downloader/request_count", 0)
+        return f"no site answered ({failed} requests, none successful)"
+    if status == EXIT_MONITORS_FAILED:
+        return "a monitor failed (the `monitor failed:` lines above) and NEWSCRAWLER_MONITORS_FAIL_JOB is set"
+    return "the crawl failed"
+
+
+def say_error(settings: Any, message: str) -> None:
+    """One `error:` line on stderr and, when LOG_FILE is set (a scrapyd job's log), in that file too."""
+    line = f"error: {message}"
+    log_file = settings.get("LOG_FILE") if settings is not None else None
+    if log_file:
+        try:
+            with open(log_file, "a", encoding=settings.get("LOG_ENCODING") or "utf-8") as f:
+                f.write(line + "\n")
+        except OSError as exc:
+            print(f"warning: cannot write to LOG_FILE {log_file}: {exc}", file=sys.stderr)
+    print(line, file=sys.stderr, flush=True)
 
 
 def exit_status(stats: dict[str, Any]) -> int:

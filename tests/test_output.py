@@ -83,6 +83,7 @@ def test_output_to_a_full_device_loses_nothing(demo_site, tmp_path: Path) -> Non
     assert res.returncode == 3, res.stderr[-2000:]
     line = summary(res)
     assert "0 articles written" in line and f"{LIMIT} lost to output" in line
+    assert res.stderr.strip().splitlines()[-1].startswith("error: exit status 3: ")
     assert "error: output failed" in res.stderr
     next_run_writes_all(site.url, state, tmp_path / "out.jsonl")
 
@@ -159,6 +160,8 @@ def test_a_crawl_where_no_site_answers_is_a_failure(tmp_path: Path) -> None:
     res = crawl(f"http://{closed_port_url()}", "-O", str(tmp_path / "a.jsonl"), state=tmp_path / "state")
     assert res.returncode == 5, res.stderr[-2000:]
     assert "no site answered" in summary(res)
+    last = res.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: exit status 5: no site answered"), "loud to the last line, after the stats"
 
 
 @deferred_f_from_coro_f

@@ -79,3 +79,16 @@ async def test_redirected_listings_are_known_to_the_next_run_and_never_left_in_f
     assert set(again) == retried, f"known articles fetched again: {sorted(set(again) - retried)}"
     assert stats.get("newscrawler/skipped/known", 0) >= len(expected)
     assert not stats.get("newscrawler/warmup_timeouts")
+
+
+@deferred_f_from_coro_f
+async def test_short_news_with_its_own_article_markup_is_a_brief_not_too_short(hostile_site) -> None:
+    site = hostile_site("briefs")
+    fates = {a["path"]: a["fate"] for a in site.articles()}
+    items, stats = await crawl(url=site.url + "/")
+    written = {urlsplit(i.url).path: i for i in items}
+    assert set(written) == {p for p, fate in fates.items() if fate != "stub"}
+    briefs = [i for p, i in written.items() if fates[p] == "brief"]
+    assert all(i.authors and i.datePublished and 40 <= (i.wordCount or 0) < 60 for i in briefs)
+    assert stats.get("newscrawler/brief") == 2, "briefs kept are counted"
+    assert stats.get("newscrawler/dropped/too_short") == 1, "a stub with no byline or date is still too short"

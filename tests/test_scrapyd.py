@@ -290,3 +290,13 @@ def test_wait_makes_failed_jobs_loud(scrapyd_factory, demo_site, tmp_path: Path)
 
     late = daemon.schedule("--wait", "--timeout", "0", "-a", f"url={site.url}/", "-a", "limit=1")
     assert late.returncode == 1 and "--timeout" in late.stderr
+    assert "it was cancelled" in late.stderr, late.stderr
+    job = late.stdout.strip()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # cancelled: not left pending or running
+        jobs = daemon.api("listjobs.json?project=newscrawler")
+        if not any(j["id"] == job for j in jobs["pending"] + jobs["running"]):
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError(f"job {job} was left running after --timeout")

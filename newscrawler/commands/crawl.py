@@ -12,7 +12,6 @@ job's log), the first line of that file, where whoever reads the job's log sees 
 from __future__ import annotations
 
 import argparse
-import sys
 
 import redis
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -23,7 +22,7 @@ from newscrawler.malloc import keep_heap_small
 from newscrawler.plan import CrawlPlan
 from newscrawler.spiders.news import NewsSpider
 from newscrawler.state import StateError, open_state
-from newscrawler.stats import EXIT_USAGE, exit_status
+from newscrawler.stats import EXIT_USAGE, exit_reason, exit_status, say_error
 
 
 class Command(ScrapyCrawlCommand):
@@ -48,15 +47,7 @@ class Command(ScrapyCrawlCommand):
     def fail(self, message: str) -> None:
         """The one `error:` line: appended to LOG_FILE if set, then on stderr, exit status 2."""
         assert self.settings is not None
-        line = f"error: {message}"
-        log_file = self.settings.get("LOG_FILE")
-        if log_file:
-            try:
-                with open(log_file, "a", encoding=self.settings.get("LOG_ENCODING") or "utf-8") as f:
-                    f.write(line + "\n")
-            except OSError as exc:
-                print(f"warning: cannot write to LOG_FILE {log_file}: {exc}", file=sys.stderr)
-        print(line, file=sys.stderr, flush=True)
+        say_error(self.settings, message)
         self.failed = True
         self.exitcode = EXIT_USAGE
         # Nothing will be crawled: no crawler process, so no Scrapy log line before or after.
@@ -86,4 +77,8 @@ class Command(ScrapyCrawlCommand):
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
         elif crawler.stats is not None:
-            self.exitcode = exit_status(crawler.stats.get_stats())
+            stats = crawler.stats.get_stats()
+            self.exitcode = exit_status(stats)
+            if self.exitcode:  # loud to the last line: after Scrapy's stats dump, say why
+                assert self.settings is not None
+                say_error(self.settings, f"exit status {self.exitcode}: {exit_reason(stats, self.exitcode)}")

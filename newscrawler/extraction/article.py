@@ -132,7 +132,12 @@ def extract_page(
     article = extract_from_page(
         page, downloaded=downloaded, selectors=selectors, learned=learned, observe=observe
     )
-    return article if is_article_page(page, article) else None
+    if not is_article_page(page, article):
+        return None
+    markup = article_markup(page)
+    if markup:
+        article.metadata["articleMarkup"] = markup
+    return article
 
 
 # og:type values that say the page is an article.
@@ -155,13 +160,22 @@ def is_article_page(page: Page, article: Article) -> bool:
     3. no type, or a generic ``og:type``: the page's own content decides, a headline, a date
        and at least 80 words of running text (a listing of teasers has no date of its own).
     """
-    og_type = (page.meta_first("og:type") or "").strip().lower()
-    ld_article = bool(page.articles()) and not any(is_listing_type(o) for o in page.jsonld)
-    if og_type in ARTICLE_OG_TYPES or ld_article:
+    if article_markup(page):
         return bool(article.headline)
+    og_type = (page.meta_first("og:type") or "").strip().lower()
     if og_type and og_type not in GENERIC_OG_TYPES:
         return False
     return bool(article.headline and article.datePublished and (article.wordCount or 0) >= MIN_ARTICLE_WORDS)
+
+
+def article_markup(page: Page) -> str | None:
+    """How the page declares itself an article: "jsonld" (a JSON-LD article object on a page that
+    declares no listing), "og" (og:type article), or None."""
+    if page.articles() and not any(is_listing_type(o) for o in page.jsonld):
+        return "jsonld"
+    if (page.meta_first("og:type") or "").strip().lower() in ARTICLE_OG_TYPES:
+        return "og"
+    return None
 
 
 def _iso_now(now: datetime) -> str:

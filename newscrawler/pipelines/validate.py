@@ -1,5 +1,8 @@
 """Validate: drop what is not a publishable article, each drop counted and its reason logged once.
 
+Under NEWSCRAWLER_MIN_WORDS a page is ``too_short`` unless it is a brief: its own markup declares
+an article (JSON-LD NewsArticle, og:type article) and it has a byline or a date.
+
 Pages that are not articles at all (home, section, author pages reached by links) are dropped
 earlier, by the spider (`not_article`), before any extraction result reaches the pipelines.
 """
@@ -21,6 +24,7 @@ class ValidatePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.min_words = crawler.settings.getint("NEWSCRAWLER_MIN_WORDS")
+        self.min_brief_words = crawler.settings.getint("NEWSCRAWLER_MIN_BRIEF_WORDS")
         self.max_future = timedelta(hours=crawler.settings.getfloat("NEWSCRAWLER_MAX_FUTURE_HOURS"))
 
     @classmethod
@@ -35,11 +39,26 @@ class ValidatePipeline:
             raise count_drop(self.crawler, reason, item.url, item.metadata.get("site"))
         return item
 
+    def _brief(self, item: Article) -> bool:
+        """Short news is news: a page whose own markup declares an article, with its headline and a
+        byline or a date, is a brief, kept (and counted, newscrawler/brief) above a floor of words."""
+        if not item.metadata.get("articleMarkup") or (item.wordCount or 0) < self.min_brief_words:
+            return False
+        if not (item.authors or item.datePublished):
+            return False
+        stats = self.crawler.stats
+        if stats is not None:
+            stats.inc_value("newscrawler/brief")
+            site = item.metadata.get("site")
+            if site:
+                stats.inc_value(f"newscrawler/{site}/brief")
+        return True
+
     def problem(self, item: Article) -> str | None:
         plan = plan_of(self.crawler)
         if not item.headline:
             return "no_headline"
-        if (item.wordCount or 0) < self.min_words:
+        if (item.wordCount or 0) < self.min_words and not self._brief(item):
             return "too_short"
         now = datetime.now(UTC)
         published = parse_any(item.datePublished, now) if item.datePublished else None

@@ -77,6 +77,9 @@ redirected_listings    9 articles, listed by the sitemap only, each under a URL 
                        ``to_fetched``), ``no_slash`` (no trailing slash), ``old_slug``, ``chain``
                        (three hops), ``shortlink`` (``/index.php?p=N``), ``loop`` (302 a -> b -> a),
                        ``offsite`` (to example.invalid), ``to_fetched`` (onto article 0)
+briefs                 8 articles (sitemap + links): 2 (fate ``brief``) are 55-word wire briefs with
+                       their JSON-LD NewsArticle, headline, byline and date; 1 (``stub``) has 12
+                       words and no byline or date anywhere (an error template with article markup)
 never_answers          not HTTP: accepts TCP connections and never reads or answers (no
                        /__requests); for "one dead site never holds up the others"
 =====================  ==========================================================================
@@ -86,6 +89,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import gzip
 import json
 import random
@@ -486,6 +490,7 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         hook=_redirected_listings,
     ),
+    "briefs": Scenario(articles=8, fates=("brief", "brief", "stub")),
     "never_answers": Scenario(),  # not served over HTTP: see never_answer()
 }
 
@@ -616,6 +621,25 @@ class HostileSite:
         if fate in ("cp1251", "cp1252"):  # declared utf-8 in <meta>, no charset in the header
             html = article_html(a, url, related, lang="ru" if fate == "cp1251" else "en")
             return Reply(body=html.encode(fate), ctype="text/html")
+        if fate in ("brief", "stub"):  # a 55-word wire brief; a 12-word stub (an error template)
+            words = " ".join(a.paragraphs).split()[: 55 if fate == "brief" else 12]
+            short = dataclasses.replace(a, paragraphs=[" ".join(words).rstrip(".,;") + "."])
+            html = article_html(short, url, related)
+            if fate == "stub":  # no byline, no date anywhere: nothing says this is a story
+                html = re.sub(
+                    r'<p class="byline">.*?</p>|<time .*?</time>|<meta property="article:published_time"[^>]*>',
+                    "",
+                    html,
+                )
+                ld = json.dumps(
+                    {k: v for k, v in newsarticle(short, url).items() if k not in ("author", "datePublished")}
+                )
+                html = re.sub(
+                    r'<script type="application/ld\+json">.*?</script>',
+                    f'<script type="application/ld+json">{ld}</script>',
+                    html,
+                )
+            return Reply(body=html)
         if fate in ("tmpl", "bare"):
             return Reply(body=template_html(a, url, related, structured=fate == "tmpl"))
         return Reply(body=article_html(a, url, related))
