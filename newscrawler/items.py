@@ -76,7 +76,8 @@ class Article:
     """Words in articleBody as written (each Chinese or Japanese character counts as one)."""
 
     metadata: dict[str, Any] = field(default_factory=dict)
-    """Crawl facts: dateDownloaded, site, source, listed, revision, duplicateOf; on a live blog,
+    """Crawl facts: dateDownloaded, site, source, listed, redirectedFrom, articleMarkup, revision,
+    duplicateOf; on a live blog,
     liveUpdates (the updates newest first, each {datePublished, headline, articleBody}); docs/fields.md."""
 
     def to_dict(self) -> dict[str, Any]:

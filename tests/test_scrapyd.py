@@ -235,6 +235,13 @@ PREFIX = "2026-11-28 15:00:00 [newscrawler.extensions] INFO: "
          " | a.example: 2 written of 2 article pages fetched\n", 1, "stopped before the crawl ended"),
         (PREFIX + "newscrawler summary (finished): 0 articles written, 5 pages fetched, dropped: none"
          " | a.example: 0 written of 0 article pages fetched, skipped known 12\n", 0, "0 articles written"),
+        ("x [newscrawler.watchdog] ERROR: error: the crawl stalled: the reactor has not run for 61 s\n"
+         "error: exit status 7: the crawl stalled (the reactor has not run for 71 s) and did not stop when "
+         "asked; stopped forcefully\n", 1, "exit status 7: the crawl stalled"),
+        (PREFIX + "newscrawler summary (finished): 4 articles written, 2 lost to output (written next run), "
+         "9 pages fetched, dropped: none | a.example: 4 written of 6 article pages fetched, 2 lost to output\n"
+         "error: exit status 3: 2 articles could not be stored in the output; the next run writes them\n",
+         3, "lost to output"),
         ("x [scrapy.core.scraper] ERROR: Spider error processing <GET http://a.example/x>\n"
          + PREFIX + "newscrawler summary (finished): 3 articles written, 5 pages fetched, dropped: none"
          " | a.example: 3 written of 4 article pages fetched\n", 0, "3 articles written"),
