@@ -264,7 +264,9 @@ def test_schedule_crawl_fails_a_scrapyd_job_whose_monitors_fail_it() -> None:
     status, why = judge(summary + line.format("ERROR", "failed, fails the job"))
     assert status == 6 and why == "monitors failed: 1 of 5 checks failed: articles a.example"
     last = "error: exit status 6: a monitor failed (the `monitor failed:` lines above)\n"
-    assert judge(summary + line.format("ERROR", "failed, fails the job") + last)[0] == 6, "the crawl's last line"
+    assert judge(summary + line.format("ERROR", "failed, fails the job") + last)[0] == 6, (
+        "the crawl's last line"
+    )
     assert judge(summary + line.format("WARNING", "failed"))[0] == 0, "not asked to fail the job"
 
 
