@@ -29,19 +29,24 @@ def as_record(item: Any) -> dict[str, Any]:
 class _Reported:
     """Writes an item, flushes the file, and tells the ledger whether that worked."""
 
-    file: Any
+    target: Any  # the file the feed gave (Scrapy's exporters name it file or stream)
     ledger: OutputLedger | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, file: Any, **kwargs: Any) -> Any:
         exporter = cls(file, **kwargs)  # type: ignore[call-arg]
+        exporter.target = file
         exporter.ledger = crawler.get_extension(OutputLedger)
         return exporter
 
     def export_item(self, item: Any) -> None:
         try:
             self._write(item)
-            self.file.flush()
+            # CSV writes through a text wrapper of its own: flush that first, then the file.
+            stream = getattr(self, "stream", None)
+            if stream is not None and stream is not self.target:
+                stream.flush()
+            self.target.flush()
         except (OSError, ValueError) as exc:  # disk full, read-only, closed file, broken pipe
             if self.ledger is None:
                 raise
@@ -67,7 +72,7 @@ class ArticleJsonLinesExporter(_Reported, exporters.JsonLinesItemExporter):
 
     def _write(self, item: Any) -> None:
         line = json.dumps(as_record(item), ensure_ascii=False, default=str) + "\n"
-        self.file.write(to_bytes(line, self.encoding or "utf-8"))
+        self.target.write(to_bytes(line, self.encoding or "utf-8"))
 
 
 class ArticleJsonExporter(_Reported, exporters.JsonItemExporter):

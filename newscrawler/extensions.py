@@ -178,10 +178,12 @@ def summary_line(stats: dict[str, Any], reason: str = "finished") -> str:
         parts.append(text)
     written = sum(s["written"] for s in sites.values())
     lost = stats.get("newscrawler/lost_to_output", 0)
+    missing = stats.get("newscrawler/lost_to_feed", 0)
     line = (
         f"newscrawler summary ({reason}{_answered_note(stats)}): "
         f"{written} articles written, "
         + (f"{lost} lost to output (written next run), " if lost else "")
+        + (f"{missing} missing from a feed (stored in the others), " if missing else "")
         + f"{stats.get('response_received_count', 0)} pages fetched, "
         f"dropped: {_reasons(totals(stats, 'dropped')) or 'none'}"
     )

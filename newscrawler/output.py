@@ -16,12 +16,15 @@ summary is logged after the last upload, not during it.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import BlockingFeedStorage, FeedExporter
+
+from newscrawler.safety import mask_secrets
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +37,7 @@ class OutputLedger:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self._reports: dict[int, list[tuple[Any, bool]]] = {}  # id(item) -> [(exporter, ok)]
-        self._uploading: dict[int, list[Any]] = {}  # id(slot) -> items waiting for its upload
+        self._uploading: dict[int, list[_Pending]] = {}  # id(slot) -> articles waiting for it to close
         self._failed_uploads: dict[str, int] = {}  # storage type -> failures seen so far
         self._decided: set[int] = set()  # id(item) of items decided while exported
         self._closed = False
@@ -81,6 +84,9 @@ class OutputLedger:
         self._decided.discard(id(item))
 
     def _decide(self, item: Any, slots: list[Any]) -> None:
+        """The rule with several feeds: an article is stored once one feed that accepts it has
+        stored it; a feed that failed it is counted (``lost_to_feed``), and the article is not
+        written again to the others. Lost (the next run writes it) only when every feed failed."""
         reports = self._reports.pop(id(item), [])
         self._decided.add(id(item))
         if not slots:
@@ -89,45 +95,63 @@ class OutputLedger:
             else:  # no feed configured: whoever consumes item_scraped has it
                 self._stored(item)
             return
-        remote = []
+        stored, failed, waiting = [], [], []
         for slot in slots:
-            if slot.exporter is None:  # the feed could not be opened
-                self._lost(item, "feed could not be opened")
-                return
             mine = [ok for exporter, ok in reports if exporter is slot.exporter]
-            if (mine and not all(mine)) or (not mine and _ours(slot.exporter)):
-                self._lost(item, "feed write failed")
-                return
-            if isinstance(slot.storage, BlockingFeedStorage):
-                remote.append(slot)
-        if not remote:
+            if slot.exporter is None:  # the feed could not be opened
+                failed.append((slot, "feed could not be opened"))
+            elif (mine and not all(mine)) or (not mine and _ours(slot.exporter)):
+                failed.append((slot, "feed write failed"))
+            elif isinstance(slot.storage, BlockingFeedStorage) or slot.feed_options.get("postprocessing"):
+                waiting.append(slot)  # stored when the upload (or the compressed file) is closed
+            else:
+                stored.append(slot)
+        if stored:
             self._stored(item)
+            self._missing(item, failed)
+        if not waiting:
+            if not stored:
+                self._lost(item, failed[0][1] if failed else "feed write failed")
             return
-        for slot in remote:  # stored when the upload at the end succeeds
-            self._uploading.setdefault(id(slot), []).append(item)
+        pending = _Pending(item, {id(s) for s in waiting}, bool(stored), [] if stored else failed)
+        for slot in waiting:
+            self._uploading.setdefault(id(slot), []).append(pending)
 
     def feed_slot_closed(self, slot: Any) -> None:
-        items = self._uploading.pop(id(slot), [])
         kind = type(slot.storage).__name__
         stats = self.crawler.stats
         failed_now = int(stats.get_value(f"feedexport/failed_count/{kind}", 0)) if stats else 0
         failed = failed_now > self._failed_uploads.get(kind, 0)
         self._failed_uploads[kind] = failed_now
-        for item in items:
-            if failed or any(item in waiting for waiting in self._uploading.values()):
-                if failed:
-                    self._lost(item, "feed upload failed")
-                continue
-            self._stored(item)
+        for pending in self._uploading.pop(id(slot), []):
+            self._settle(pending, slot, "feed upload failed" if failed else None)
+
+    def _settle(self, pending: _Pending, slot: Any, failure: str | None) -> None:
+        """One waiting feed of this article is closed; decide once the last one is."""
+        pending.waiting.discard(id(slot))
+        if failure:
+            pending.failed.append((slot, failure))
+        else:
+            pending.kept = True
+        if pending.waiting:
+            return
+        if pending.stored:
+            self._missing(pending.item, pending.failed)
+        elif pending.kept:
+            self._stored(pending.item)
+            self._missing(pending.item, pending.failed)
+        else:
+            self._lost(pending.item, pending.failed[-1][1] if pending.failed else "feed never stored")
 
     def spider_closed(self, spider: Spider) -> None:
         if self.crawler.get_extension(FeedExporter) is None:  # nothing to wait for
             self._close()
 
     def feed_exporter_closed(self) -> None:
-        for items in self._uploading.values():  # slots that never closed
-            for item in items:
-                self._lost(item, "feed never stored")
+        for slot_id, pendings in list(self._uploading.items()):  # slots that never closed
+            for pending in pendings:
+                pending.waiting.discard(slot_id)
+                self._settle(pending, _NeverClosed(slot_id), "feed never stored")
         self._uploading.clear()
         self._close()
 
@@ -135,6 +159,23 @@ class OutputLedger:
 
     def _stored(self, item: Any) -> None:
         self.crawler.signals.send_catch_log(article_stored, item=item)
+
+    def _missing(self, item: Any, failed: list[tuple[Any, str]]) -> None:
+        """Stored in another feed, not in these: counted per feed, the first of each logged."""
+        stats = self.crawler.stats
+        for slot, why in failed:
+            uri = mask_secrets(str(getattr(slot, "uri", "?")))
+            if stats is None:
+                continue
+            if not stats.get_value(f"newscrawler/lost_to_feed/{uri}"):
+                logger.error(
+                    "error: output failed for the feed %s (%s); its articles are stored in the other feeds, "
+                    "counted as lost_to_feed, and not written again",
+                    uri,
+                    why,
+                )
+            stats.inc_value(f"newscrawler/lost_to_feed/{uri}")
+            stats.inc_value("newscrawler/lost_to_feed")
 
     def _lost(self, item: Any, why: str) -> None:
         site = getattr(item, "metadata", {}).get("site") if hasattr(item, "metadata") else None
@@ -154,6 +195,25 @@ class OutputLedger:
         if not self._closed:
             self._closed = True
             self.crawler.signals.send_catch_log(output_closed)
+
+
+@dataclass
+class _Pending:
+    """An article some of whose feeds store it only when they close (uploads, compressed files)."""
+
+    item: Any
+    waiting: set[int]  # id() of the feed slots not closed yet
+    stored: bool  # already stored by a local feed
+    failed: list[tuple[Any, str]] = field(default_factory=list)  # (slot, why) not yet reported
+    kept: bool = False  # a waiting feed stored it
+
+
+@dataclass
+class _NeverClosed:
+    """Stands for a feed slot Scrapy never closed."""
+
+    slot_id: int
+    uri: str = "a feed that never closed"
 
 
 def _ours(exporter: Any) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import UsageError
 
@@ -69,6 +70,12 @@ class CrawlPlan:
         unknown = sorted(set(args) - set(ARGUMENTS))
         if unknown:
             raise UsageError(_unknown_message(unknown[0]))
+        for name in ("url", "sites"):
+            if name in args and not _items(args[name]):  # a cron line with an unset variable
+                raise UsageError(
+                    f"{name}={args[name]!r} names no site; give at least one (the whole registry is crawled "
+                    "only when neither url= nor sites= is given)"
+                )
         now = now or datetime.now(UTC)
         sites_file = args.get("sites_file") or sites_file
         registry = load_sites(sites_file)
@@ -76,7 +83,12 @@ class CrawlPlan:
         user_urls: list[str] = []
         for u in _items(args.get("url")):
             if not is_http_url(u):
-                raise UsageError(f"url={u!r}: give an http(s) URL, e.g. url=https://www.dawn.com/")
+                raise UsageError(f"url={_masked(u)!r}: give an http(s) URL, e.g. url=https://www.dawn.com/")
+            if "@" in urlsplit(u).netloc:
+                raise UsageError(
+                    f"url={_masked(u)!r}: a user name or password in a start URL is not used (it would be "
+                    "sent to other hosts and printed in logs); give the URL without it"
+                )
             chosen.append(site_for_url(u))
             user_urls.append(u)
         for n in (x.lower() for x in _items(args.get("sites"))):
@@ -117,6 +129,11 @@ def _unknown_message(name: str) -> str:
     return f"unknown argument {name!r}{hint}; the news spider takes: {valid}"
 
 
+def _masked(url: str) -> str:
+    """The URL without its password, for messages."""
+    return re.sub(r"(?<=://)([^/@:]*):[^/@]*@", r"\1:***@", url)
+
+
 def _items(value: Any) -> list[str]:
     return [x.strip() for x in str(value or "").split(",") if x.strip()]
 
@@ -141,7 +158,12 @@ def parse_since(value: str, now: datetime) -> datetime:
     m = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", value, re.I)
     if m:
         n, unit = int(m[1]), m[2].lower()
-        return now - timedelta(**{{"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[unit]: n})
+        try:
+            return now - timedelta(**{{"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[unit]: n})
+        except OverflowError:
+            raise UsageError(
+                f"since={value!r}: that reaches before the year 1; use a shorter duration"
+            ) from None
     try:
         when = datetime.fromisoformat(value.strip())
     except ValueError:

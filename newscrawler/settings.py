@@ -119,6 +119,8 @@ REDIS_URL = os.environ.get("REDIS_URL")  # None: one machine, SQLite state, Scra
 NEWSCRAWLER_WORKER_WAIT = 30.0  # seconds an idle worker waits for sites to be pushed; -1: forever
 NEWSCRAWLER_ROUND_TTL = 7 * 86400  # a pushed site's request fingerprints expire this long after its crawl
 
+# Every NEWSCRAWLER_* setting's type and range: newscrawler/config.py (checked before a crawl starts).
+
 # --- bounds: every crawl ends, whatever a site serves (per site; cuts are counted as skipped) ---
 NEWSCRAWLER_MAX_URL_LENGTH = 2000  # longer links are traps or junk (Scrapy's own limit is 2083)
 NEWSCRAWLER_SITEMAP_MAX_DEPTH = 4  # real indexes nest once or twice; an endless chain is a trap
@@ -126,6 +128,12 @@ NEWSCRAWLER_SITEMAP_MAX_FILES = 1000  # the largest news sites publish a few hun
 NEWSCRAWLER_LISTING_MAX_DEPTH = 3  # home -> section -> older pages; deeper is archive, not news
 NEWSCRAWLER_LISTING_MAX_PAGES = 300  # section and pagination pages fetched per site and crawl
 NEWSCRAWLER_LISTING_MAX_PER_PATTERN = 50  # listing pages of one URL shape (an endless calendar)
+NEWSCRAWLER_MAX_CRAWL_DELAY = (
+    60.0  # robots.txt Crawl-delay is honoured up to this many seconds between requests
+)
+NEWSCRAWLER_MAX_RETRY_AFTER = (
+    600.0  # a 429/503 Retry-After up to this long is waited for; longer: rate_limited
+)
 NEWSCRAWLER_MIN_WORDS = 60  # shorter pages with no article markup are galleries, teasers or error pages
 NEWSCRAWLER_MIN_BRIEF_WORDS = 20  # a brief (article markup, byline or date) is news from this many words
 NEWSCRAWLER_MAX_FUTURE_HOURS = 24  # a publish date further ahead is a parse error or an embargo mistake

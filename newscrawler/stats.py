@@ -3,7 +3,8 @@ fetched are skipped (known, too old) or failed. Keys:
 
     newscrawler/<site>/fetched              article pages fetched
     newscrawler/<site>/written              lines safely stored in the output
-    newscrawler/<site>/lost_to_output       extracted, but the output failed (and newscrawler/lost_to_output)
+    newscrawler/<site>/lost_to_output       extracted, but every feed failed (and newscrawler/lost_to_output)
+    newscrawler/lost_to_feed/<feed>         stored in another feed, not in this one (and newscrawler/lost_to_feed)
     newscrawler/<site>/dropped/<reason>     fetched, not written (and newscrawler/dropped/<reason>)
     newscrawler/<site>/skipped/<reason>     not fetched on purpose (and newscrawler/skipped/<reason>)
     newscrawler/<site>/errors/<reason>      could not be fetched (and newscrawler/errors/<reason>)
@@ -26,6 +27,7 @@ from twisted.python.failure import Failure
 logger = logging.getLogger("newscrawler")
 
 KINDS = ("dropped", "skipped", "errors")
+CRAWL_KEYS = ("lost_to_feed", "learned")  # newscrawler/<key>/...: crawl-wide figures, not sites
 
 
 class CountedIgnore(scrapy_errors.IgnoreRequest):
@@ -85,14 +87,17 @@ def per_site(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
     sites: dict[str, dict[str, Any]] = {}
     for key, value in stats.items():
         parts = key.split("/")
-        if parts[0] != "newscrawler" or len(parts) < 3 or parts[1] in KINDS:
+        if parts[0] != "newscrawler" or len(parts) < 3 or parts[1] in KINDS or parts[1] in CRAWL_KEYS:
             continue
+        figure = len(parts) == 3 and parts[2] in ("fetched", "written", "lost_to_output")
+        if not figure and not (len(parts) == 4 and parts[2] in KINDS):
+            continue  # another per-site figure (brief...): not part of the accounting
         entry = sites.setdefault(
             parts[1], {"fetched": 0, "written": 0, "lost_to_output": 0, **{k: {} for k in KINDS}}
         )
-        if len(parts) == 3 and parts[2] in ("fetched", "written", "lost_to_output"):
+        if figure:
             entry[parts[2]] = value
-        elif len(parts) == 4 and parts[2] in KINDS:
+        else:
             entry[parts[2]][parts[3]] = value
     return sites
 
@@ -126,8 +131,13 @@ def idle_worker(stats: dict[str, Any]) -> bool:
 def exit_reason(stats: dict[str, Any], status: int) -> str:
     """Why a crawl ends with this (non-zero) status, in words, for its last `error:` line."""
     if status == EXIT_OUTPUT_FAILED:
-        lost = stats.get("newscrawler/lost_to_output", 0)
-        return f"{lost} articles could not be stored in the output; the next run writes them"
+        lost, missing = stats.get("newscrawler/lost_to_output", 0), stats.get("newscrawler/lost_to_feed", 0)
+        parts = (
+            [f"{lost} articles could not be stored in the output; the next run writes them"] if lost else []
+        )
+        if missing:
+            parts.append(f"{missing} writes to a feed failed; those articles are stored in the other feeds")
+        return "; ".join(parts)
     if status == EXIT_STATE_FAILED:
         return "the crawl state failed during the crawl; the articles it could not record are written by the next run"
     if status == EXIT_NO_SITE_ANSWERED:
@@ -153,7 +163,7 @@ def say_error(settings: Any, message: str) -> None:
 
 def exit_status(stats: dict[str, Any]) -> int:
     """The exit status a finished crawl's stats call for."""
-    if stats.get("newscrawler/lost_to_output"):
+    if stats.get("newscrawler/lost_to_output") or stats.get("newscrawler/lost_to_feed"):
         return EXIT_OUTPUT_FAILED
     if stats.get("finish_reason") in ("state_error", "redis_error") or stats.get(
         "newscrawler/dropped/state_error"

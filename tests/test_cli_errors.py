@@ -29,6 +29,10 @@ def crawl(*args: str) -> subprocess.CompletedProcess:
         ("limt=1", "did you mean limit?"),
         ("limit=abc", "limit='abc'"),
         ("url=file:///etc/passwd", "give an http(s) URL"),
+        ("url=", "names no site"),  # a cron line with an unset variable: not the whole registry
+        ("sites=,", "names no site"),
+        ("since=99999999d", "since='99999999d'"),
+        ("url=http://user:hunter2@news.example/", "user name or password"),
     ],
 )
 def test_error_line_is_first_in_log_file_and_last_on_stderr(tmp_path: Path, argument: str, says: str) -> None:
@@ -40,6 +44,18 @@ def test_error_line_is_first_in_log_file_and_last_on_stderr(tmp_path: Path, argu
     assert stderr and stderr[-1].startswith("error: ") and says in stderr[-1], res.stderr
     logged = log.read_text(encoding="utf-8").splitlines()
     assert logged == [stderr[-1]], "the error line is the job log's first (and only) line"
+    assert "hunter2" not in res.stderr
+
+
+def test_a_password_in_the_state_url_is_never_printed(tmp_path: Path) -> None:
+    res = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "url=https://news.example/"],
+        capture_output=True, text=True, cwd=REPO, timeout=300,
+        env={**os.environ, "NEWSCRAWLER_STATE_URL": "postgres://u:hunter2@db.example/state"},
+    )  # fmt: skip
+    assert res.returncode == 2
+    assert res.stderr.startswith("error: NEWSCRAWLER_STATE_URL='postgres://u:***@db.example/state'")
+    assert "hunter2" not in res.stderr
 
 
 def test_error_line_is_appended_to_an_existing_log_file(tmp_path: Path) -> None:

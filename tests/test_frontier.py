@@ -176,12 +176,18 @@ def test_changed_since(listed: str | None, before: str | None, fetched: str, cha
         ({"fresh": "maybe"}, "fresh='maybe'"),
         ({"languages": "english"}, "two-letter"),
         ({"limit": "0"}, "at least 1"),
+        ({"url": ""}, "url='' names no site"),  # a cron line with an unset variable
+        ({"url": ",,"}, "url=',,' names no site"),
+        ({"sites": ""}, "sites='' names no site"),
+        ({"since": "99999999d"}, "since='99999999d'"),
+        ({"url": "http://user:hunter2@news.example/"}, "url='http://user:***@news.example/'"),
     ],
 )
 def test_plan_rejects_mistakes_with_one_line(args: dict[str, str], message: str) -> None:
     with pytest.raises(UsageError) as err:
         CrawlPlan.parse(args)
     assert message in str(err.value) and "\n" not in str(err.value)
+    assert "hunter2" not in str(err.value)
 
 
 def test_plan_is_parsed_once_into_typed_values() -> None:

@@ -198,3 +198,17 @@ def test_json_output_leaves_empty_fields_out_and_nothing_new_leaves_no_file(
     rerun = crawl(site.url, "-O", str(tmp_path / "c.jsonl"), state=state)
     assert nothing_new.returncode == 0 and rerun.returncode == 0
     assert not (tmp_path / "c.jsonl").exists(), "a run that writes nothing leaves no empty file"
+
+
+def test_appending_to_a_json_array_is_refused_with_one_line(tmp_path: Path) -> None:
+    """-o x.json after a killed crawl left `[{…},` behind would add a second array no reader loads."""
+    for text in ('[\n{"url": "https://a.example/1"},\n', '[\n{"url": "https://a.example/1"}\n]'):
+        out = tmp_path / "x.json"
+        out.write_text(text)
+        res = crawl(f"http://{closed_port_url()}", "-o", str(out), state=tmp_path / "state")
+        assert res.returncode == 2
+        assert res.stderr.strip().splitlines() == [res.stderr.strip()], "one line"
+        assert res.stderr.startswith("error: -o ") and "-O" in res.stderr and "JSON lines" in res.stderr
+        assert out.read_text() == text, "the file is left as it was"
+    res = crawl(f"http://{closed_port_url()}", "-O", str(out), state=tmp_path / "state")
+    assert res.returncode == 5, "-O overwrites: allowed (nothing answered here)"

@@ -12,17 +12,39 @@ job's log), the first line of that file, where whoever reads the job's log sees 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import Any
 
 import redis
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
+from newscrawler.config import check_settings
 from newscrawler.distributed import redis_url, reset_crawl
 from newscrawler.malloc import keep_heap_small
 from newscrawler.plan import CrawlPlan
 from newscrawler.spiders.news import NewsSpider
 from newscrawler.state import StateError, open_state
 from newscrawler.stats import EXIT_USAGE, exit_reason, exit_status, say_error
+
+
+def check_feeds(feeds: dict[str, Any]) -> None:
+    """A feed that cannot be appended to is refused before the crawl: `-o x.json` onto a file that
+    holds a JSON array (closed, or left open by a killed crawl) would make a file no JSON reader
+    loads. JSON lines, CSV and the others append safely."""
+    for uri, options in feeds.items():
+        fmt = (options or {}).get("format")
+        if fmt != "json" or (options or {}).get("overwrite") or "%(" in uri:
+            continue
+        scheme, sep, rest = uri.partition("://")
+        if sep and scheme != "file":
+            continue
+        path = Path(rest if sep else uri)
+        if path.is_file() and path.stat().st_size > 0:
+            raise UsageError(
+                f"-o {uri}: the file already holds a JSON array, and appending would add a second one "
+                "that no JSON reader loads; use -O to overwrite it, or JSON lines (-o out.jsonl) to append"
+            )
 
 
 class Command(ScrapyCrawlCommand):
@@ -35,10 +57,12 @@ class Command(ScrapyCrawlCommand):
             return
         assert self.settings is not None
         try:
+            check_settings(self.settings)
             plan = CrawlPlan.parse(dict(opts.spargs), sites_file=self.settings.get("NEWSCRAWLER_SITES_FILE"))
             # A corrupt state is an error before the crawl, not during it. With fresh=1 an
             # unusable state is moved aside and that is logged: checked in run(), once logging is set up.
             self.fresh = plan.fresh
+            check_feeds(self.settings.getdict("FEEDS"))
             if not plan.fresh:
                 open_state(self.settings).close()
         except (UsageError, StateError) as exc:

@@ -21,6 +21,8 @@ from typing import Any, Protocol
 
 from platformdirs import user_data_dir
 
+from newscrawler.safety import mask_secrets
+
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "state.sqlite3"
@@ -163,7 +165,7 @@ def open_state(settings: Any, fresh: bool = False) -> StateStore:
         path = Path(rest).expanduser()
     else:
         raise StateError(
-            f"NEWSCRAWLER_STATE_URL={location!r}: use a file path, sqlite:///path/to/state.sqlite3 "
+            f"NEWSCRAWLER_STATE_URL={mask_secrets(location)!r}: use a file path, sqlite:///path/to/state.sqlite3 "
             "or redis://host:6379/0"
         )
     from newscrawler.state.sqlite import SQLiteState
