@@ -1,4 +1,5 @@
-"""Downloader middlewares: the discovery budget, error stats, and a cheaper meta-refresh check.
+"""Downloader middlewares: the discovery budget, error stats, a cheaper meta-refresh check, and
+politeness (robots.txt Crawl-delay, Retry-After).
 
 Discovery budget: a `limit=` crawl fetches no more listing pages of a site once it has all
 the articles it wants there (listings already queued when that happens are dropped here).
@@ -9,8 +10,13 @@ it requests an article (see `NewsSpider._fetch`), so a skip is a counted skip, n
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
+from protego import Protego
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as ScrapyMetaRefresh
@@ -65,3 +71,124 @@ class MetaRefreshMiddleware(ScrapyMetaRefresh):
         if b"\x00" not in head[:512] and b"refresh" not in head.lower():
             return response
         return super().process_response(request, response)
+
+
+class PolitenessMiddleware:
+    """What a site asks of crawlers, honoured up to caps: robots.txt ``Crawl-delay`` and
+    ``Retry-After`` on 429/503.
+
+    - Crawl-delay: the site's download slot waits at least that long between requests (at most
+      NEWSCRAWLER_MAX_CRAWL_DELAY; a registry ``download_delay`` is a floor too). Set on the slot
+      as AutoThrottle sets its delay, so AutoThrottle never goes below it.
+    - Retry-After (seconds or an HTTP date) up to NEWSCRAWLER_MAX_RETRY_AFTER: the site's slot
+      pauses that long and the request is retried (within RETRY_TIMES); the slot's delay returns
+      to what it was after the next good response. A longer wait, or one more 429/503 once the
+      retries are used: the site is counted ``rate_limited`` and left for the next run (its
+      remaining requests are refused, counted, not sent).
+    Before Scrapy's RetryMiddleware in the response chain, which would retry at once.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        settings = crawler.settings
+        self.max_crawl_delay = settings.getfloat("NEWSCRAWLER_MAX_CRAWL_DELAY")
+        self.max_retry_after = settings.getfloat("NEWSCRAWLER_MAX_RETRY_AFTER")
+        self.retry_times = settings.getint("RETRY_TIMES")
+        self.user_agent = settings.get("USER_AGENT") or "*"
+        self.floors: dict[str, float] = {}  # netloc -> least delay between requests
+        self.paused: dict[str, tuple[float, float]] = {}  # slot key -> (its delay before, pause end)
+        self.rate_limited: set[str] = set()  # netlocs left for the next run
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PolitenessMiddleware:
+        return cls(crawler)
+
+    def _slot(self, request: Request) -> tuple[str, Any]:
+        downloader = self.crawler.engine.downloader if self.crawler.engine else None
+        if downloader is None:
+            return "", None
+        key = downloader.get_slot_key(request)
+        return key, downloader.slots.get(key)
+
+    def process_request(self, request: Request) -> None:
+        netloc = urlsplit(request.url).netloc
+        if netloc in self.rate_limited:
+            site = request.meta.get("site")
+            count(self.crawler, "skipped", "rate_limited", request.url, site)
+            raise CountedIgnore(
+                f"{netloc} asked us to wait longer than NEWSCRAWLER_MAX_RETRY_AFTER: {request.url}"
+            )
+        floor = max(self.floors.get(netloc, 0.0), float(request.meta.get("download_delay") or 0.0))
+        if floor <= 0:
+            return
+        # A floor is kept exactly: Scrapy's random jitter (0.5x to 1.5x the delay) would go below it.
+        key, slot = self._slot(request)
+        if slot is not None:
+            slot.delay, slot.jitter = max(slot.delay, floor), 0.0
+        elif key and self.crawler.engine is not None:  # the slot is made after this: its settings
+            per_slot = self.crawler.engine.downloader.per_slot_settings.setdefault(key, {})
+            per_slot.update(delay=max(float(per_slot.get("delay", 0.0)), floor), jitter=0.0)
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        netloc = urlsplit(request.url).netloc
+        if urlsplit(request.url).path == "/robots.txt" and response.status == 200:
+            self._read_crawl_delay(netloc, response.body)
+        if response.status in (429, 503):
+            return self._retry_after(request, response)
+        key, slot = self._slot(request)
+        if key in self.paused and slot is not None and time.monotonic() >= self.paused[key][1]:
+            slot.delay = self.paused.pop(key)[0]  # the pause is over: the slot's own delay again
+        return response
+
+    def _read_crawl_delay(self, netloc: str, body: bytes) -> None:
+        try:
+            parser = Protego.parse(body.decode("utf-8", "replace"))
+            asked = parser.crawl_delay(self.user_agent)
+        except Exception:  # a robots.txt Protego cannot read asks nothing
+            return
+        if asked:
+            self.floors[netloc] = min(float(asked), self.max_crawl_delay)
+            self.crawler.stats.set_value(f"newscrawler/crawl_delay/{netloc}", self.floors[netloc])  # type: ignore[union-attr]
+
+    def _retry_after(self, request: Request, response: Response) -> Request | Response:
+        wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+        if wait is None:
+            return response  # Scrapy's RetryMiddleware decides, as for any 429/503
+        tries = int(request.meta.get("retry_times", 0))
+        netloc = urlsplit(request.url).netloc
+        if wait > self.max_retry_after or tries >= self.retry_times:
+            self.rate_limited.add(netloc)
+            count(self.crawler, "errors", "rate_limited", request.url, request.meta.get("site"))
+            raise CountedIgnore(
+                f"{netloc} answered {response.status} with Retry-After {wait:g} s: {request.url}"
+            )
+        key, slot = self._slot(request)
+        if slot is not None:
+            # The slot's next request waits until then (plus its usual, jittered, delay); a slot
+            # without a delay never checks that, so it gets a token one until a good response.
+            until = time.monotonic() + wait
+            slot.lastseen = max(slot.lastseen, until)
+            if not slot.delay or key in self.paused:
+                old = self.paused.get(key, (slot.delay, until))[0]
+                self.paused[key] = (old, max(until, self.paused.get(key, (0.0, 0.0))[1]))
+                slot.delay = 0.001
+        retry = request.replace(dont_filter=True)
+        retry.meta["retry_times"] = tries + 1
+        self.crawler.stats.inc_value("newscrawler/retry_after")  # type: ignore[union-attr]
+        return retry
+
+
+def retry_after_seconds(value: bytes | None) -> float | None:
+    """Retry-After as seconds: a number, or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

@@ -90,7 +90,7 @@ async def test_one_unwritable_feed_loses_its_articles_only_and_a_rerun_duplicate
     good = tmp_path / "good.jsonl"
     both = {str(good): {"format": "jsonlines"}, "/proc/nope/bad.jsonl": {"format": "jsonlines"}}
     for _ in range(2):  # the second run writes the next LIMIT articles (known ones do not count)
-        items, stats = await crawl({"FEEDS": both}, url=site.url + "/", limit=str(LIMIT))
+        await crawl({"FEEDS": both}, url=site.url + "/", limit=str(LIMIT))
     lines = READERS["jsonlines"](good)
     assert len(lines) == 2 * LIMIT and len(set(lines)) == 2 * LIMIT, "each article once in the good feed"
 

@@ -207,6 +207,56 @@ def _learned_template(site: Any, seen: dict[str, Any]) -> None:
         assert ('<div class="comments">' in page) == (a["fate"] == "bare")
 
 
+def _listing_dates(site: Any, seen: dict[str, Any]) -> None:
+    assert f"Sitemap: {site.url}/news-sitemap.xml" in seen["robots"]
+    lastmods = re.findall(r"<lastmod>([^<]*)</lastmod>", fetch(site.url + "/sitemap.xml")[2].decode())
+    assert len(lastmods) == 8 and any("." in d and d.endswith("-04:30") for d in lastmods)
+    assert any(re.fullmatch(r"\d{4}-\d\d-\d\d", d) for d in lastmods), "a bare day"
+    news = fetch(site.url + "/news-sitemap.xml")[2].decode()
+    assert news.count("<news:publication_date>") == 8
+    assert re.search(
+        r"<pubDate>\w{3}, \d\d \w{3} \d{4} [\d:]{8} EST</pubDate>", fetch(site.url + "/feed.xml")[2].decode()
+    )
+
+
+def _redirected_listings(site: Any, seen: dict[str, Any]) -> None:
+    locs = sitemap_locs(fetch(site.url + "/sitemap.xml")[2])
+    assert len(locs) == 9
+    statuses = [fetch(loc)[0] for loc in locs]
+    assert statuses.count(200) == 1 and statuses.count(302) == 1 and statuses.count(301) == 7
+    status, headers, _ = fetch(next(loc for loc in locs if "/hop1/" in loc))
+    assert status == 301 and "/hop2/" in headers["Location"]
+
+
+def _briefs(site: Any, seen: dict[str, Any]) -> None:
+    for a in seen["articles"]:
+        if a["fate"] in ("brief", "stub"):
+            page = fetch(site.url + a["path"])[2].decode()
+            words = len(
+                re.sub(r"<[^>]+>", " ", page.split('<div class="story-body">')[1].split("</div>")[0]).split()
+            )
+            assert words == (55 if a["fate"] == "brief" else 12)
+            assert ("By " in page) == (a["fate"] == "brief")
+
+
+def _crawl_delay(site: Any, seen: dict[str, Any]) -> None:
+    assert "Crawl-delay: 3600" in seen["robots"]
+
+
+def _retry_after(site: Any, seen: dict[str, Any]) -> None:
+    path = next(a["path"] for a in seen["articles"] if a["fate"] == "retry_after_1")
+    status, headers, _ = fetch(site.url + path)
+    assert status == 429 and headers["Retry-After"] == "1"
+    assert fetch(site.url + path)[0] == 200, "once only"
+
+
+def _retry_after_hour(site: Any, seen: dict[str, Any]) -> None:
+    path = next(a["path"] for a in seen["articles"] if a["fate"] == "retry_after_hour")
+    for _ in range(2):
+        status, headers, _ = fetch(site.url + path)
+        assert status == 503 and headers["Retry-After"] == "3600"
+
+
 CASES = [
     ("file_scheme", _file_scheme),
     ("other_private_host", _other_private_host),
@@ -225,6 +275,12 @@ CASES = [
     ("many_sections", _many_sections),
     ("traps", _traps),
     ("learned_template", _learned_template),
+    ("listing_dates", _listing_dates),
+    ("redirected_listings", _redirected_listings),
+    ("briefs", _briefs),
+    ("crawl_delay", _crawl_delay),
+    ("retry_after", _retry_after),
+    ("retry_after_hour", _retry_after_hour),
 ]
 
 

@@ -17,6 +17,7 @@ sites point at in ``other_private_host``. Test-only endpoints:
 
 - ``GET /__requests``: ``{"/path?query": hits}`` for every other request (query string kept, so
   trap URLs can be told apart).
+- ``GET /__times``: ``{"/path": [unix times of each request]}``.
 - ``GET /__articles``: each article's ``path``, ``headline``, ``author``, ``published``,
   ``paragraphs`` and ``fate``: ``ok``, or what the page does in this scenario (``500``, ``loop``…).
 
@@ -77,6 +78,11 @@ redirected_listings    9 articles, listed by the sitemap only, each under a URL 
                        ``to_fetched``), ``no_slash`` (no trailing slash), ``old_slug``, ``chain``
                        (three hops), ``shortlink`` (``/index.php?p=N``), ``loop`` (302 a -> b -> a),
                        ``offsite`` (to example.invalid), ``to_fetched`` (onto article 0)
+crawl_delay            4 articles (sitemap + links); robots.txt asks ``Crawl-delay: 3600``
+retry_after            6 articles (sitemap); 2 (fate ``retry_after_1``) answer 429 with ``Retry-After:
+                       1`` to their first request, then the page
+retry_after_hour       4 articles (sitemap); 1 (fate ``retry_after_hour``) always answers 503 with
+                       ``Retry-After: 3600``
 briefs                 8 articles (sitemap + links): 2 (fate ``brief``) are 55-word wire briefs with
                        their JSON-LD NewsArticle, headline, byline and date; 1 (``stub``) has 12
                        words and no byline or date anywhere (an error template with article markup)
@@ -490,6 +496,9 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         hook=_redirected_listings,
     ),
+    "crawl_delay": Scenario(articles=4),
+    "retry_after": Scenario(articles=6, links=False, fates=("retry_after_1", "retry_after_1")),
+    "retry_after_hour": Scenario(articles=4, links=False, fates=("retry_after_hour",)),
     "briefs": Scenario(articles=8, fates=("brief", "brief", "stub")),
     "never_answers": Scenario(),  # not served over HTTP: see never_answer()
 }
@@ -516,6 +525,7 @@ class HostileSite:
         self._articles: dict[int, SampleArticle] = {}
         self._cache: dict[str, Any] = {}
         self.requests: Counter[str] = Counter()
+        self.times: dict[str, list[float]] = {}  # path -> when each request came (/__times)
         self.lock = threading.Lock()
         self.articles = [self.article(i) for i in range(self.scenario.articles)]
         self.by_path = {a.path: a for a in self.articles}
@@ -571,7 +581,9 @@ class HostileSite:
     def route(self, path: str, query: str, session: bool = False) -> Reply:
         s = self.scenario
         if path == "/robots.txt":
-            lines = ["User-agent: *", "Disallow: /__"]
+            lines = ["User-agent: *", "Disallow: /__"] + (
+                ["Crawl-delay: 3600"] if self.name == "crawl_delay" else []
+            )
             lines += [f"Sitemap: {self._abs(p)}" for p in s.sitemaps]
             return Reply(body="\n".join(lines) + "\n", ctype="text/plain; charset=utf-8")
         if path == "/":
@@ -602,6 +614,10 @@ class HostileSite:
         related = [o.path for o in self.articles if o is not a][:3]
         if session:
             related = [_session(p) for p in related]
+        if fate == "retry_after_1" and self.requests[a.path] == 1:  # once, then the page
+            return Reply(429, "<html><body>Too many requests</body></html>", headers={"Retry-After": "1"})
+        if fate == "retry_after_hour":
+            return Reply(503, "<html><body>Come back later</body></html>", headers={"Retry-After": "3600"})
         if fate in ("500", "503", "404"):
             return Reply(int(fate), f"<html><body><h1>Error {fate}</h1></body></html>")
         if fate == "loop":  # a -> b
@@ -663,8 +679,14 @@ def make_handler(site: HostileSite) -> type[BaseHTTPRequestHandler]:
             if parts.path == "/__articles":
                 self._send(Reply(body=json.dumps(site.describe()), ctype="application/json"))
                 return
+            if parts.path == "/__times":
+                with site.lock:
+                    times = dict(site.times)
+                self._send(Reply(body=json.dumps(times), ctype="application/json"))
+                return
             with site.lock:
                 site.requests[parts.path + (f"?{parts.query}" if parts.query else "")] += 1
+                site.times.setdefault(parts.path, []).append(time.time())
             self._send(site.render(parts.path, parts.query))
 
         def _send(self, reply: Reply) -> None:
