@@ -189,11 +189,14 @@ def summary_line(stats: dict[str, Any], reason: str = "finished") -> str:
     )
     if stats.get("newscrawler/template_paragraphs_removed"):
         line += f", template paragraphs removed {stats['newscrawler/template_paragraphs_removed']}"
-    return (
-        line
-        + " | "
-        + ("; ".join(parts) or ("nothing left to take" if idle_worker(stats) else "no site answered"))
-    )
+    return line + " | " + ("; ".join(parts) or _nothing(stats))
+
+
+def _nothing(stats: dict[str, Any]) -> str:
+    """Why the summary names no site: none answered, or they answered with no article page."""
+    if idle_worker(stats):
+        return "nothing left to take"
+    return "sites answered, but no article page was found" if answered(stats) else "no site answered"
 
 
 def _answered_note(stats: dict[str, Any]) -> str:

@@ -82,32 +82,54 @@ class Run:
 
 
 def read_jsonl(path: Path) -> tuple[list[Record], int]:
-    """(records, broken lines). A missing or empty file, or one with no valid record, is an error."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ReportError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReportError(f"{path}: cannot read it ({exc})") from None
+    """(records, broken lines), read a line at a time and each record kept only as far as the
+    report needs it (``slim``): a 200 MB output is never held whole. A missing or empty file, or
+    one with no valid record, is an error."""
     records: list[Record] = []
     broken = 0
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except ValueError:
-            broken += 1
-            continue
-        if isinstance(value, dict):
-            records.append(value)
-        else:
-            broken += 1
+    try:
+        with path.open("rb") as f:
+            for raw in f:
+                if not raw.strip():
+                    continue
+                try:
+                    value = json.loads(raw)
+                except ValueError:  # UnicodeDecodeError too: a line that is not UTF-8 JSON
+                    broken += 1
+                    continue
+                if isinstance(value, dict):
+                    records.append(slim(value))
+                else:
+                    broken += 1
+    except FileNotFoundError:
+        raise ReportError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot read it ({exc})") from None
     if not records:
         if broken:
             raise ReportError(f"{path}: none of its {broken} lines is an article record (JSON object)")
         raise ReportError(f"{path}: empty, no article records")
     return records, broken
+
+
+SHOWN = 300  # characters of a headline or URL the latest-articles table can show
+
+
+def slim(record: Record) -> Record:
+    """What the plots and tables read of a record: its site, dates, headline, URL and word count,
+    and for the other fields only whether they are filled (the body is the bulk of a record)."""
+    out: Record = {name: True for name in COVERAGE_FIELDS if is_filled(record.get(name))}
+    for name in ("datePublished", "dateModified"):
+        if isinstance(record.get(name), str):
+            out[name] = record[name][:64]
+    for name in ("headline", "url"):
+        if isinstance(record.get(name), str):
+            out[name] = record[name][:SHOWN]
+    out["wordCount"] = word_count(record)
+    metadata = record.get("metadata")
+    if isinstance(metadata, dict) and metadata.get("site"):
+        out["metadata"] = {"site": metadata["site"]}
+    return out
 
 
 def read_json_object(path: Path, what: str) -> dict[str, Any]:

@@ -56,13 +56,20 @@ def failure_reason(failure: Failure) -> tuple[str, str] | None:
     if isinstance(exc, CountedIgnore):
         return None
     if isinstance(exc, HttpError):
-        return "errors", f"http_{exc.response.status}"
+        response = exc.response
+        location = response.headers.get(b"Location") or b""
+        scheme = location.split(b":", 1)[0].strip().lower() if b":" in location else b""
+        if 300 <= response.status < 400 and scheme and scheme not in (b"http", b"https"):
+            return "errors", "bad_scheme"  # a redirect to ftp:, file:, data:... is never followed
+        return "errors", f"http_{response.status}"
     if isinstance(exc, scrapy_errors.IgnoreRequest):
         text = str(exc).lower()
         if "robots.txt" in text:
             return "skipped", "robots_txt"
         if "redirection" in text:
             return "errors", "too_many_redirects"
+        if "exceeded download_maxsize" in text:  # a decompression bomb
+            return "errors", "too_large"
         return "skipped", "ignored"
     for types, reason in _REASONS:
         if isinstance(exc, types):

@@ -593,3 +593,18 @@ def test_publisher_is_never_guessed_from_the_host_name() -> None:
         "https://x.com/a",
     ):
         assert extract_article(html, url).publisher is None
+
+
+def test_cli_refuses_binary_and_empty_pages(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.html.gz"  # a gzip of a gzip bomb: still compressed after one gunzip
+    bomb.write_bytes(gzip.compress(gzip.compress(b"\0" * (8 << 20), 9)))
+    one_line_error(run_cli(bomb), "binary data")
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    one_line_error(run_cli(empty), "empty")
+    blank = tmp_path / "blank.html"
+    blank.write_bytes(b"  \n\t ")
+    one_line_error(run_cli(blank), "empty")
+    utf16 = tmp_path / "utf16.html"  # NUL bytes, but a real page
+    utf16.write_bytes(page("<title>Kälte</title>", ARTICLE_TEXT).encode("utf-16"))
+    assert run_cli(utf16).returncode == 0

@@ -402,3 +402,20 @@ def test_report_renders_in_a_browser_and_its_table_sorts(fixture_report: Path) -
     assert "<script>alert('headline')</script> & more" in seen["headlines"]  # shown as text, not run
     assert seen["monitors"] == ["FAILED", "passed"]
     assert screenshot.stat().st_size > 10_000
+
+
+def test_a_large_output_is_read_a_line_at_a_time_and_bodies_are_not_kept(tmp_path: Path) -> None:
+    """`scrapy report` on a 200 MB output peaked at 4x its size: every record was kept whole."""
+    path = tmp_path / "big.jsonl"
+    body = "word " * 50_000  # 250 kB a record, the bulk of a real output line
+    with path.open("w", encoding="utf-8") as f:
+        for n in range(40):
+            record = {"url": f"https://a.example/{n}", "headline": f"Story {n}", "articleBody": body,
+                      "datePublished": "2026-11-28T10:00:00+05:00", "metadata": {"site": "a.example"}}  # fmt: skip
+            f.write(json.dumps(record) + "\n")
+    records, broken = report.read_jsonl(path)
+    assert len(records) == 40 and broken == 0
+    kept = sum(len(json.dumps(r)) for r in records)
+    assert kept < path.stat().st_size / 100, "the bodies are not held in memory"
+    assert report.coverage(records)["a.example"]["articleBody"] == 1.0, "but whether each has one is"
+    assert report.latest_articles(records)[0]["words"] == 50_000

@@ -298,3 +298,34 @@ def test_secret_masking_rules() -> None:
     assert (
         mask_secrets("https://example.com/a?b=c s3://bucket/k") == "https://example.com/a?b=c s3://bucket/k"
     )
+
+
+@deferred_f_from_coro_f
+async def test_redirects_off_the_web_are_counted_as_bad_scheme(hostile_site) -> None:
+    site = hostile_site("bad_redirects")
+    items, stats = await crawl(url=site.url + "/")
+    assert written(items) == {a["path"] for a in site.articles() if a["fate"] == "ok"}
+    assert counted(stats, "errors", "bad_scheme") == 4
+    assert not any(k.startswith("newscrawler/errors/http_30") for k in stats), "not http_302"
+
+
+@deferred_f_from_coro_f
+async def test_decompression_bombs_are_too_large_and_the_article_counts_as_fetched(hostile_site) -> None:
+    site = hostile_site("encoded_bombs")
+    items, stats = await crawl(url=site.url + "/")
+    assert written(items) == {a["path"] for a in site.articles() if a["fate"] == "ok"}
+    name = urlsplit(site.url).netloc
+    assert stats[f"newscrawler/{name}/dropped/too_large"] == 1, "the article bomb: fetched, dropped"
+    assert stats[f"newscrawler/{name}/errors/too_large"] == 1, "the sitemap bomb"
+    assert stats[f"newscrawler/{name}/fetched"] == len(items) + 1, (
+        "every article page fetched is accounted for"
+    )
+    assert not counted(stats, "skipped", "ignored")
+
+
+def test_a_site_that_answered_with_no_article_is_not_said_to_have_not_answered() -> None:
+    from newscrawler.extensions import summary_line
+
+    line = summary_line({"downloader/response_status_count/200": 3, "response_received_count": 3})
+    assert "no site answered" not in line and "no article page was found" in line
+    assert "no site answered" in summary_line({"downloader/response_status_count/503": 3})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import re
 import stat
 import sys
 import zlib
@@ -44,7 +45,25 @@ def read_page(path: Path, limit: int) -> bytes:
             raise PageError(f"cannot read it ({getattr(exc, 'strerror', None) or exc})") from None
     if len(data) > limit:
         raise PageError(f"larger than {limit:,} bytes (DOWNLOAD_MAXSIZE), not a news page")
+    if not data.strip():
+        raise PageError("empty: there is no page to extract")
+    if looks_binary(data):
+        raise PageError("binary data, not an HTML page (still compressed, or not a page at all)")
     return data
+
+
+def looks_binary(data: bytes) -> bool:
+    """Bytes no HTML page is made of: a compressed or binary file. UTF-16 and UTF-32 pages hold
+    NUL bytes too, so those are told by their byte-order mark or an interleaved ASCII tag."""
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")) or re.match(
+        rb"(\s\x00)*<\x00|(\x00\s)*\x00<", head
+    ):
+        return False
+    if head[:2] in (b"\x1f\x8b", b"BZ", b"PK") or head[:4] in (b"\x28\xb5\x2f\xfd",):
+        return True  # gzip (a gzip of a gzip), bzip2, zip, zstd
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > len(head) // 20
 
 
 def main(argv: list[str] | None = None) -> int:

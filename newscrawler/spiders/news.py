@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy_redis.spiders import RedisMixin
@@ -449,6 +449,11 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
         if request.meta.get("quiet_404") and failure.check(HttpError):
             return  # a usual sitemap location that this site does not use
         found = failure_reason(failure)
+        if found == ("errors", "too_large") and ticket is not None and failure.check(IgnoreRequest):
+            # Downloaded, then refused while decompressing (a gzip bomb): an article page fetched
+            # and dropped for its size, so the summary's "fetched" adds up.
+            self.crawler.stats.inc_value(f"newscrawler/{site}/fetched")  # type: ignore[union-attr]
+            found = ("dropped", "too_large")
         if found is not None:
             self._count(found[0], found[1], request.url, site)
 

@@ -83,6 +83,10 @@ retry_after            6 articles (sitemap); 2 (fate ``retry_after_1``) answer 4
                        1`` to their first request, then the page
 retry_after_hour       4 articles (sitemap); 1 (fate ``retry_after_hour``) always answers 503 with
                        ``Retry-After: 3600``
+bad_redirects          8 articles (sitemap + links); 4 answer 302 to ``ftp://``, ``file://``, ``data:``
+                       and ``gopher://`` URLs
+encoded_bombs          6 articles (links); /sitemap.xml and 1 article (fate ``encoded_bomb``) are
+                       64 MiB of HTML sent as 64 KiB with ``Content-Encoding: gzip``
 briefs                 8 articles (sitemap + links): 2 (fate ``brief``) are 55-word wire briefs with
                        their JSON-LD NewsArticle, headline, byline and date; 1 (``stub``) has 12
                        words and no byline or date anywhere (an error template with article markup)
@@ -240,6 +244,18 @@ ENTITY_BOMB = (
 def gzip_bomb() -> bytes:
     head = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">'.encode()
     return gzip.compress(head + b" " * (64 << 20) + b"</urlset>\n", compresslevel=9, mtime=0)
+
+
+@cache
+def encoded_bomb() -> bytes:
+    """An HTML page of 64 MiB, gzip-encoded to about 64 KiB (sent with Content-Encoding: gzip)."""
+    return gzip.compress(b"<html><body><p>" + b" " * (64 << 20) + b"</p></body></html>", 9, mtime=0)
+
+
+def _encoded_bombs(site: HostileSite, path: str, query: str) -> Reply | None:
+    if path == "/sitemap.xml":
+        return Reply(body=encoded_bomb(), ctype="application/xml", headers={"Content-Encoding": "gzip"})
+    return None
 
 
 @cache
@@ -499,6 +515,8 @@ SCENARIOS: dict[str, Scenario] = {
     "crawl_delay": Scenario(articles=4),
     "retry_after": Scenario(articles=6, links=False, fates=("retry_after_1", "retry_after_1")),
     "retry_after_hour": Scenario(articles=4, links=False, fates=("retry_after_hour",)),
+    "bad_redirects": Scenario(articles=8, fates=("ftp", "file", "data", "gopher")),
+    "encoded_bombs": Scenario(articles=6, fates=("encoded_bomb",), hook=_encoded_bombs),
     "briefs": Scenario(articles=8, fates=("brief", "brief", "stub")),
     "never_answers": Scenario(),  # not served over HTTP: see never_answer()
 }
@@ -618,6 +636,12 @@ class HostileSite:
             return Reply(429, "<html><body>Too many requests</body></html>", headers={"Retry-After": "1"})
         if fate == "retry_after_hour":
             return Reply(503, "<html><body>Come back later</body></html>", headers={"Retry-After": "3600"})
+        if fate in ("ftp", "file", "data", "gopher"):  # a redirect off the web
+            target = {"ftp": "ftp://127.0.0.1/x", "file": "file:///etc/passwd", "data": "data:text/html,hi",
+                      "gopher": "gopher://127.0.0.1/1"}[fate]  # fmt: skip
+            return Reply(302, headers={"Location": target})
+        if fate == "encoded_bomb":  # 64 KiB on the wire, 64 MiB once decompressed
+            return Reply(body=encoded_bomb(), headers={"Content-Encoding": "gzip"})
         if fate in ("500", "503", "404"):
             return Reply(int(fate), f"<html><body><h1>Error {fate}</h1></body></html>")
         if fate == "loop":  # a -> b
