@@ -10,18 +10,21 @@ site are still in flight. It is a Scrapy extension, reached with
 from __future__ import annotations
 
 import enum
+import ipaddress
 import itertools
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 
 from newscrawler.extraction.dates import Stamp, epoch_seconds, seconds_iso
 from newscrawler.plan import CrawlPlan, plan_of
+from newscrawler.safety import registrable_domain
 from newscrawler.state.extension import get_store
 from newscrawler.stats import count
 from newscrawler.urls import url_key, url_pattern
@@ -143,6 +146,7 @@ class Frontier:
         self._in_flight: dict[str, set[str]] = defaultdict(set)  # site -> tickets the engine took
         self._extracted: Counter[str] = Counter()  # articles handed to the pipelines
         self._seen: set[str] = set()  # URL keys decided on
+        self._listing_keys: set[str] = set()  # URL keys of listing pages requested
         self._listed: dict[str, Stamp] = {}  # the newest listing date of each key
         self._known: dict[str, int | None] = {}  # keys skipped as known -> listing date of that skip
         self._backlog: dict[str, deque[Candidate]] = defaultdict(deque)
@@ -301,6 +305,7 @@ class Frontier:
             return "trap"
         self._patterns[pattern] += 1
         self._listings[site] += 1
+        self.listing_requested(url)
         return None
 
     def has_enough(self, site: str) -> bool:
@@ -368,15 +373,37 @@ class Frontier:
     def extracted(self, site: str) -> None:
         self._extracted[site] += 1
 
-    def same_as_seen(self, canonical: str, response_url: str, request_url: str) -> bool:
-        """A page whose canonical URL is another page already decided on in this crawl."""
-        c = url_key(canonical)
-        if c == url_key(response_url):
-            return False
-        if c in self._seen and c != url_key(request_url):
-            return True
-        self._seen.add(c)
-        return False
+    def canonical_use(self, canonical: str, page_url: str) -> str:
+        """What a page's rel=canonical may be used for. A canonical is a hint about the same
+        content, not an order: ``own`` (the page's own URL), ``trusted`` (another URL of the page's
+        own site: one story under both; a later listing of it is not fetched), ``listing`` (the
+        home page, ``/`` or a listing this crawl read: a template bug, ignored), ``offsite``
+        (another site's URL: never used to skip or deduplicate)."""
+        key = url_key(canonical)
+        if key == url_key(page_url):
+            return "own"
+        if urlsplit(canonical).path in ("", "/") or key in self._listing_keys:
+            return "listing"
+        if site_id(canonical) != site_id(page_url):
+            return "offsite"
+        self._seen.add(key)
+        return "trusted"
+
+    def listing_requested(self, url: str) -> None:
+        """A listing page (home, section, tag, author) this crawl reads: never an article's canonical."""
+        self._listing_keys.add(url_key(url))
+
+
+def site_id(url: str) -> str:
+    """The site a URL belongs to, as far as trusting one page about another goes: its registrable
+    domain (news.bbc.co.uk and www.bbc.co.uk are one site); an IP address with its port."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return registrable_domain(host)
+    return parts.netloc.lower()
 
 
 def ticket_of(request: Request) -> Ticket | None:

@@ -141,13 +141,19 @@ def test_a_fraction_of_a_second_is_not_a_newer_listing() -> None:
     assert decide(f, cand(1, "2024-02-28T08:36:44.5-04:30")) is Decision.SEEN
 
 
-def test_a_canonical_url_seen_before_is_a_duplicate() -> None:
+def test_a_canonical_is_trusted_on_its_own_site_only_and_never_when_it_names_a_listing() -> None:
     f = Frontier()
-    f.admit(cand(1))
-    canonical = cand(1).url
-    assert not f.same_as_seen(canonical, canonical, canonical), "its own canonical"
-    assert f.same_as_seen(canonical, "https://s.example/copy", "https://s.example/copy")
-    assert not f.same_as_seen("https://s.example/new", "https://s.example/x", "https://s.example/x")
+    page = "https://www.dawn.com/news/1812345/story"
+    f.listing_refusal("dawn", "https://www.dawn.com/trends/budget", 1)
+    assert f.canonical_use(page, page) == "own"
+    assert f.canonical_use("https://dawn.com/news/1812345/story/", page) == "own", "one URL key"
+    assert f.canonical_use("https://epaper.dawn.com/1812345", page) == "trusted", "one registrable domain"
+    trusted = Candidate("dawn", "https://epaper.dawn.com/1812345", None, "feed")
+    assert decide(f, trusted) is Decision.SEEN, "a trusted canonical is not fetched again"
+    for listing in ("https://www.dawn.com/", "/", "https://www.dawn.com/trends/budget"):
+        assert f.canonical_use(listing, page) == "listing", listing
+    assert f.canonical_use("https://tribune.com.pk/story/1", page) == "offsite"
+    assert f.canonical_use("http://127.0.0.1:81/a/", "http://127.0.0.1:80/b/") == "offsite", "ports of an IP"
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,8 @@ def check_site(site: Any) -> dict[str, Any]:
 
 
 def test_every_scenario_is_smoke_tested() -> None:
-    assert set(SCENARIOS) == {name for name, *_ in CASES} | {"never_answers"}
+    # canonical_elsewhere needs a sample site beside it: its crawl test is its smoke test
+    assert set(SCENARIOS) == {name for name, *_ in CASES} | {"never_answers", "canonical_elsewhere"}
 
 
 def _file_scheme(site: Any, seen: dict[str, Any]) -> None:
@@ -257,6 +258,31 @@ def _retry_after_hour(site: Any, seen: dict[str, Any]) -> None:
         assert status == 503 and headers["Retry-After"] == "3600"
 
 
+def _bad_redirects(site: Any, seen: dict[str, Any]) -> None:
+    targets = []
+    for a in seen["articles"]:
+        if a["fate"] != "ok":
+            status, headers, _ = fetch(site.url + a["path"])
+            assert status == 302
+            targets.append(headers["Location"].split(":")[0])
+    assert sorted(targets) == ["data", "file", "ftp", "gopher"]
+
+
+def _encoded_bombs(site: Any, seen: dict[str, Any]) -> None:
+    status, headers, body = fetch(site.url + "/sitemap.xml")
+    assert status == 200 and headers["Content-Encoding"] == "gzip" and len(body) < 100_000
+    assert len(gzip.decompress(body)) > 60 << 20
+
+
+def _canonical_bugs(site: Any, seen: dict[str, Any]) -> None:
+    canonicals = set()
+    for a in seen["articles"]:
+        page = fetch(site.url + a["path"])[2].decode()
+        canonicals.add(re.search(r'<link rel="canonical" href="([^"]*)">', page)[1])  # type: ignore[index]
+    assert canonicals == {site.url + "/", "/", site.url + "/section/news/", "http://example.invalid/"}
+    assert "/section/news/" in seen["home"]
+
+
 CASES = [
     ("file_scheme", _file_scheme),
     ("other_private_host", _other_private_host),
@@ -278,6 +304,9 @@ CASES = [
     ("listing_dates", _listing_dates),
     ("redirected_listings", _redirected_listings),
     ("briefs", _briefs),
+    ("bad_redirects", _bad_redirects),
+    ("encoded_bombs", _encoded_bombs),
+    ("canonical_bugs", _canonical_bugs),
     ("crawl_delay", _crawl_delay),
     ("retry_after", _retry_after),
     ("retry_after_hour", _retry_after_hour),

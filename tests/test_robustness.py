@@ -329,3 +329,34 @@ def test_a_site_that_answered_with_no_article_is_not_said_to_have_not_answered()
     line = summary_line({"downloader/response_status_count/200": 3, "response_received_count": 3})
     assert "no site answered" not in line and "no article page was found" in line
     assert "no site answered" in summary_line({"downloader/response_status_count/503": 3})
+
+
+@deferred_f_from_coro_f
+async def test_a_canonical_naming_the_home_a_section_or_a_fixed_url_suppresses_nothing(hostile_site) -> None:
+    site = hostile_site("canonical_bugs")
+    items, stats = await crawl(url=site.url + "/")
+    assert written(items) == {a["path"] for a in site.articles()}, "all 8, none a duplicate_url"
+    assert counted(stats, "dropped", "duplicate_url") == 0
+    assert stats["newscrawler/canonical_ignored"] == 8
+    by_fate = {a["fate"]: a["path"] for a in site.articles()}
+    canonical = {urlsplit(i.url).path: i.canonicalUrl for i in items}
+    assert canonical[by_fate["canon_home"]] is None and canonical[by_fate["canon_section"]] is None
+    again, stats = await crawl(url=site.url + "/")
+    assert again == [], "no article comes back as a revision of another"
+    assert counted(stats, "skipped", "known") == 8
+
+
+@deferred_f_from_coro_f
+async def test_a_site_pointing_its_canonicals_at_another_sites_articles_keeps_none_of_them_out(
+    hostile_site, demo_site
+) -> None:
+    other = demo_site()
+    site = hostile_site("canonical_elsewhere", other_url=other.url)
+    items, stats = await crawl(url=site.url + "/")
+    assert written(items) == {a["path"] for a in site.articles()}
+    assert stats["newscrawler/canonical_ignored"] == 8
+    theirs, stats = await crawl(url=other.url + "/")
+    assert len(theirs) == len(other.articles()) - 1, (
+        "all but the sample site's wire copy, as on a fresh state"
+    )
+    assert counted(stats, "skipped", "known") == 0

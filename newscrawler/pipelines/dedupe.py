@@ -23,6 +23,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from newscrawler.frontier import site_id
 from newscrawler.items import Article
 from newscrawler.output import OutputLedger, article_lost, article_stored
 from newscrawler.pipelines import STATE_ERRORS, count_drop, state_failed
@@ -62,8 +63,9 @@ class DedupePipeline:
         site = item.metadata.get("site")
         # The page's URL, its canonical, and every URL it answered under before redirects: a
         # later listing naming any of them finds the article known.
-        urls = (item.url, item.canonicalUrl, *item.metadata.get("redirectedFrom", ()))
-        keys = sorted({url_key(u) for u in urls if u})
+        own = sorted({url_key(u) for u in (item.url, *item.metadata.get("redirectedFrom", ())) if u})
+        canonical = self._canonical_key(item, own)
+        keys = sorted({*own, canonical} if canonical else own)
         body = item.articleBody or ""
         fp, sig = fingerprint(body), signature(body)
         fetched = item.metadata.get("dateDownloaded") or datetime.now(UTC).isoformat()
@@ -76,6 +78,15 @@ class DedupePipeline:
                 seen.fingerprint == fp
                 or signature_similarity(sig, seen.signature) >= self.revision_similarity
             )
+            if not same and canonical and not any(found[k] for k in own):
+                # Known only by its canonical, with another text: two articles under one
+                # canonical (a template bug). The canonical is ignored; the page is its own.
+                self._count_ignored(item, site)
+                item.canonicalUrl = None
+                keys = own
+                found = {k: found[k] for k in own}
+                seens, seen = [], None
+        if seen is not None:
             if same:
                 unknown = [k for k, s in found.items() if s is None]
                 if unknown:  # a new way to this article (another redirect): not fetched again
@@ -101,6 +112,22 @@ class DedupePipeline:
         self.pending[id(item)] = keys
         self.written_keys.update(keys)
         return item
+
+    @staticmethod
+    def _canonical_key(item: Article, own: list[str]) -> str | None:
+        """The canonical's URL key when it may deduplicate: on the page's own site only (another
+        site's canonical must never keep that site's own article out of a shared state)."""
+        if not item.canonicalUrl or not item.url or site_id(item.canonicalUrl) != site_id(item.url):
+            return None
+        key = url_key(item.canonicalUrl)
+        return None if key in own else key
+
+    def _count_ignored(self, item: Article, site: str | None) -> None:
+        stats = self.crawler.stats
+        if stats is not None:
+            stats.inc_value("newscrawler/canonical_ignored")
+            if site:
+                stats.inc_value(f"newscrawler/{site}/canonical_ignored")
 
     def _note_outputs(self, state: StateStore) -> None:
         """Tell the state where this crawl's lines go: if it dies between storing a line and

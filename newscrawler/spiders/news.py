@@ -406,9 +406,13 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
         if article is None:
             return
         requested = ticket.url if ticket is not None else response.url
-        if article.canonicalUrl and self.frontier.same_as_seen(article.canonicalUrl, response.url, requested):
-            self._count("dropped", "duplicate_url", response.url, site.name)
-            return
+        if article.canonicalUrl:
+            use = self.frontier.canonical_use(article.canonicalUrl, response.url)
+            if use in ("listing", "offsite"):  # never used to skip or deduplicate (see dedupe)
+                self.crawler.stats.inc_value("newscrawler/canonical_ignored")  # type: ignore[union-attr]
+                self.crawler.stats.inc_value(f"newscrawler/{site.name}/canonical_ignored")  # type: ignore[union-attr]
+            if use == "listing":  # a template bug: the home page is no article's address
+                article.canonicalUrl = None
         sample = False
         if ticket is not None and ticket.sample and self.frontier.may_sample(site.name):
             sample = True  # listed after the articles `limit` asks for: read to learn the template

@@ -87,6 +87,11 @@ bad_redirects          8 articles (sitemap + links); 4 answer 302 to ``ftp://``,
                        and ``gopher://`` URLs
 encoded_bombs          6 articles (links); /sitemap.xml and 1 article (fate ``encoded_bomb``) are
                        64 MiB of HTML sent as 64 KiB with ``Content-Encoding: gzip``
+canonical_bugs         8 articles (links; the home also links /section/news/, a listing of 3 of them);
+                       each page's rel=canonical is wrong (fate): the home page, ``/``, the section
+                       page, or a fixed off-site URL, 2 of each
+canonical_elsewhere    8 articles whose rel=canonical names the other server's articles (--other-url,
+                       a sample site: different texts, read from its /__articles)
 briefs                 8 articles (sitemap + links): 2 (fate ``brief``) are 55-word wire briefs with
                        their JSON-LD NewsArticle, headline, byline and date; 1 (``stub``) has 12
                        words and no byline or date anywhere (an error template with article markup)
@@ -117,6 +122,7 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
+from urllib.request import urlopen
 from xml.sax.saxutils import escape as xml_escape
 
 from sample_site.content import SampleArticle
@@ -244,6 +250,36 @@ ENTITY_BOMB = (
 def gzip_bomb() -> bytes:
     head = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">'.encode()
     return gzip.compress(head + b" " * (64 << 20) + b"</urlset>\n", compresslevel=9, mtime=0)
+
+
+CANONICAL_BUGS = {  # canonical_bugs: what each fate's rel=canonical names
+    "canon_home": "{base}/",
+    "canon_root": "/",
+    "canon_section": "{base}/section/news/",
+    "canon_fixed": "http://example.invalid/",
+}
+
+
+def _canonical_bugs(site: HostileSite, path: str, query: str) -> Reply | None:
+    """Every article's rel=canonical is wrong: the home page, "/", a section page, a fixed off-site
+    URL (canonical_bugs); or the same path on another site (canonical_elsewhere, --other-url)."""
+    if path == "/":
+        links = [(a.path, a.headline) for a in site.articles] + [("/section/news/", "News")]
+        return Reply(body=home_html(links, feed=False))
+    if path == "/section/news/":
+        return Reply(body=home_html([(a.path, a.headline) for a in site.articles[:3]], feed=False))
+    a = site.by_path.get(path)
+    if a is None:
+        return None
+    reply = site.article_reply(a, session=False)
+    own = f'<link rel="canonical" href="{escape(site.base + a.path)}">'
+    fate = site.fate(a.index)
+    if site.name == "canonical_elsewhere":
+        target = site.other + site.other_paths()[a.index % len(site.other_paths())]
+    else:
+        target = CANONICAL_BUGS[fate].format(base=site.base)
+    body = reply.body if isinstance(reply.body, str) else reply.body.decode()
+    return Reply(body=body.replace(own, f'<link rel="canonical" href="{escape(target)}">'))
 
 
 @cache
@@ -517,6 +553,10 @@ SCENARIOS: dict[str, Scenario] = {
     "retry_after_hour": Scenario(articles=4, links=False, fates=("retry_after_hour",)),
     "bad_redirects": Scenario(articles=8, fates=("ftp", "file", "data", "gopher")),
     "encoded_bombs": Scenario(articles=6, fates=("encoded_bomb",), hook=_encoded_bombs),
+    "canonical_bugs": Scenario(
+        articles=8, fates=tuple(f for f in CANONICAL_BUGS for _ in (1, 2)), hook=_canonical_bugs
+    ),
+    "canonical_elsewhere": Scenario(articles=8, hook=_canonical_bugs),
     "briefs": Scenario(articles=8, fates=("brief", "brief", "stub")),
     "never_answers": Scenario(),  # not served over HTTP: see never_answer()
 }
@@ -555,6 +595,15 @@ class HostileSite:
         self.long_path = (prefix + filler[: URL_LENGTH - len(prefix) - len(suffix)] + suffix)[
             len(self.base) :
         ]
+
+    def other_paths(self) -> list[str]:
+        """The article paths of the --other-url server (its /__articles), fetched once."""
+
+        def fetch() -> list[str]:
+            with urlopen(self.other + "/__articles", timeout=10) as resp:
+                return [a["path"] for a in json.loads(resp.read())]
+
+        return self.cached("other_paths", fetch)  # type: ignore[no-any-return]
 
     def fate(self, i: int) -> str:
         fates = self.scenario.fates
