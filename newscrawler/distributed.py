@@ -49,6 +49,8 @@ from newscrawler.items import Article
 from newscrawler.output import article_lost, article_stored
 from newscrawler.state.extension import get_store
 from newscrawler.state.redis import client_options, connect
+from newscrawler.stats import EXIT_STATE_FAILED
+from newscrawler.watchdog import stop_within
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +194,8 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
         self.failed = True
         logger.error("error: Redis failed (%s); this worker stops, its work goes back to the queue", exc)
         assert self.crawler.engine is not None
+        grace = 3 * self.crawler.settings.getfloat("NEWSCRAWLER_STOP_GRACE")
+        stop_within(self.crawler, grace, EXIT_STATE_FAILED, "Redis failed")  # closing retries Redis too
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="redis_error"))
 
     # --- leases ---

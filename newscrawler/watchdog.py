@@ -131,3 +131,18 @@ class StallWatchdog:
         )
         logging.shutdown()
         os._exit(EXIT_STALLED)
+
+
+def stop_within(crawler: Crawler, seconds: float, status: int, why: str) -> None:
+    """A crawl that is closing because something failed (Redis gone) must end, not hang in
+    retries: if it has not stopped within ``seconds``, an ``error:`` line and exit ``status``."""
+
+    def force() -> None:
+        say_error(crawler.settings, f"exit status {status}: {why}; the crawl did not stop in {seconds:g} s")
+        logging.shutdown()
+        os._exit(status)
+
+    timer = threading.Timer(seconds, force)
+    timer.daemon = True
+    timer.start()
+    crawler.signals.connect(lambda *_, **__: timer.cancel(), signal=signals.engine_stopped, weak=False)

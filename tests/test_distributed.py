@@ -205,3 +205,35 @@ def test_fresh_empties_the_shared_crawl_but_never_under_running_workers(redis_se
     client.delete("news:worker:elsewhere:1:abc")  # that worker is gone
     reset_crawl(redis.url)
     assert client.zcard("news:requests") == 0 and not client.smembers("news:workers")
+
+
+def test_a_worker_whose_redis_dies_exits_4_and_says_so(redis_server, demo_site, tmp_path: Path) -> None:
+    redis, site = redis_server(), demo_site(delay=0.3)
+    assert push(redis.url, site.url + "/").returncode == 0
+    out = tmp_path / "w.jsonl"
+    proc = worker(redis.url, out, "-s", "NEWSCRAWLER_STOP_GRACE=2")
+    deadline = time.monotonic() + 120
+    while len(lines(out)) < 3 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, "killed midway"
+    redis.proc.kill()  # SIGKILL: gone, with everything it held
+    killed = time.monotonic()
+    assert proc.wait(timeout=180) == 4
+    log = out.with_suffix(".log").read_text(encoding="utf-8")
+    assert "error: Redis failed" in log or "error: the crawl state failed" in log, log[-2000:]
+    print(f"exited {time.monotonic() - killed:.0f} s after Redis died")
+
+
+def test_a_redis_restarted_empty_is_an_error_not_a_new_state(redis_server, demo_site, tmp_path: Path) -> None:
+    redis, site = redis_server(), demo_site()
+    first = tmp_path / "first.jsonl"
+    assert push(redis.url, site.url + "/").returncode == 0
+    assert run_workers(redis.url, [first]) == [0]
+    assert lines(first)
+    redis.client().flushall()  # what a restart without persistence leaves
+    assert push(redis.url, site.url + "/").returncode == 0
+    again = tmp_path / "again.jsonl"
+    assert run_workers(redis.url, [again]) == [2]
+    log = again.with_suffix(".log").read_text(encoding="utf-8")
+    assert "lost its marker" in log and "fresh=1" in log, log[-2000:]
+    assert lines(again) == [], "nothing written again"

@@ -43,8 +43,9 @@ class Command(ScrapyCommand):
                 raise UsageError("set REDIS_URL (environment or -s REDIS_URL=...) to the crawl's Redis")
             urls = [a for a in args if "://" in a]
             names = [a for a in args if "://" not in a]
+            given = {"url": ",".join(urls), "sites": ",".join(names)}
             plan = CrawlPlan.parse(
-                {"url": ",".join(urls), "sites": ",".join(names)},
+                {k: v for k, v in given.items() if v},  # an empty list is an error, not "all"
                 sites_file=self.settings.get("NEWSCRAWLER_SITES_FILE"),
             )
             key = start_key(self.settings)

@@ -155,7 +155,8 @@ def open_state(settings: Any, fresh: bool = False) -> StateStore:
     if scheme in ("redis", "rediss", "unix"):
         from newscrawler.state.redis import RedisState
 
-        redis_store = RedisState(location, lease_seconds=lease)
+        notes = state_dir(settings) / "redis-stores.json"  # the Redis stores this machine used
+        redis_store = RedisState(location, lease_seconds=lease, known_stores=notes, fresh=fresh)
         if fresh:
             redis_store.reset()
         return redis_store

@@ -11,6 +11,7 @@ import logging
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
 from newscrawler.output import OutputLedger, output_closed
@@ -68,8 +69,17 @@ class CrawlState:
             return
         try:
             self._store.renew()
+        except StateError as exc:  # the store is gone (a Redis restarted empty): stop, loudly
+            self._failed(exc)
         except Exception as exc:
             logger.warning("could not renew the crawl state lease: %s", exc)
+
+    def _failed(self, exc: Exception) -> None:
+        if self._renewal is not None and self._renewal.running:
+            self._renewal.stop()
+        logger.error("error: %s", exc)
+        if self.crawler.engine is not None:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="state_error"))
 
     def spider_closed(self, spider: Spider) -> None:
         if self.crawler.get_extension(OutputLedger) is None:

@@ -25,11 +25,13 @@ Keys (prefix ``newscrawler`` unless the URL says ``?prefix=...``):
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
@@ -76,6 +78,7 @@ _CLAIM = (
     _DELETE
     + """
 local P, owner = ARGV[1], ARGV[2]
+if redis.call('HEXISTS', P..':meta', 'schema') == 0 then return -1 end  -- emptied under us
 local known = tonumber(ARGV[8])
 local nk = tonumber(ARGV[9])
 local keys, bands = {}, {}
@@ -172,15 +175,17 @@ def _iso(value: bytes | str | None) -> str | None:
     return datetime.fromtimestamp(int(value), UTC).isoformat()
 
 
-def client_options(retries: int = 6) -> dict[str, Any]:
+def client_options(retries: int = 3) -> dict[str, Any]:
     """Rides out a short Redis restart: connecting and each command are retried with backoff
-    (half a minute at most) before the error reaches the crawl. Used by the state and, through
-    REDIS_PARAMS, by scrapy-redis. The socket's own errors (connection refused) count too."""
+    before the error reaches the crawl. Used by the state and, through REDIS_PARAMS, by
+    scrapy-redis. The socket's own errors (connection refused) count too. redis-py retries the
+    connection inside each retry of a command, so the attempts multiply: 3 and 3 give a dead Redis
+    up to about 10 s per command (6 and 6 gave it 100 s, and a worker took minutes to stop)."""
     return {
         "socket_connect_timeout": 5,
         "socket_timeout": 30,
         "health_check_interval": 15,
-        "retry": Retry(ExponentialBackoff(cap=3.0, base=0.25), retries),
+        "retry": Retry(ExponentialBackoff(cap=2.0, base=0.25), retries),
         "retry_on_error": [redis.ConnectionError, redis.TimeoutError, ConnectionError, TimeoutError],
     }
 
@@ -204,18 +209,29 @@ def new_owner() -> str:
 
 
 class RedisState:
-    def __init__(self, url: str, lease_seconds: float = 120.0, owner: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        lease_seconds: float = 120.0,
+        owner: str | None = None,
+        known_stores: Path | None = None,
+        fresh: bool = False,
+    ) -> None:
         conn_url, self.prefix = split_url(url)
         self.url = url
         self.owner = owner or new_owner()
         self.lease_seconds = lease_seconds
+        self._notes = known_stores
         client: Any = connect(conn_url)  # Any: redis-py types each reply as sync-or-awaitable
         self.db = client
         try:
             self.db.ping()
             version = self.db.hget(f"{self.prefix}:meta", "schema")
             if version is None:
+                if not fresh and self._was_in_use(known_stores):
+                    raise StateError(self._lost_marker())
                 self.db.hsetnx(f"{self.prefix}:meta", "schema", SCHEMA_VERSION)
+                self._note_in_use(known_stores)
             elif version.decode() != SCHEMA_VERSION:
                 raise StateError(
                     f"the Redis state {self.prefix!r} has schema {version.decode()}; "
@@ -234,10 +250,37 @@ class RedisState:
     def _k(self, name: str) -> str:
         return f"{self.prefix}:{name}"
 
+    # A Redis restarted without its data looks like a new one: this machine remembers the
+    # stores it has used (a file beside the SQLite state), so that an emptied one is an error.
+    def _store_id(self) -> str:
+        return f"{mask_secrets(split_url(self.url)[0])}#{self.prefix}"
+
+    def _was_in_use(self, notes: Path | None) -> bool:
+        if notes is None or not notes.is_file():
+            return False
+        try:
+            return self._store_id() in json.loads(notes.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+
+    def _note_in_use(self, notes: Path | None) -> None:
+        if notes is None:
+            return
+        try:
+            known = json.loads(notes.read_text(encoding="utf-8")) if notes.is_file() else []
+            if self._store_id() not in known:
+                notes.parent.mkdir(parents=True, exist_ok=True)
+                notes.write_text(json.dumps(sorted({*known, self._store_id()})), encoding="utf-8")
+        except (OSError, ValueError) as exc:  # a read-only home: the check is lost, not the crawl
+            logging.getLogger(__name__).warning("cannot note the Redis state in %s: %s", notes, exc)
+
     # --- leases ---
 
     def renew(self) -> None:
-        """This worker is alive: its claims stay its own for another lease period."""
+        """This worker is alive: its claims stay its own for another lease period. Also checks
+        that the store was not emptied under the crawl (Redis restarted without its data)."""
+        if self.db.hget(self._k("meta"), "schema") is None:
+            raise StateError(self._lost_marker())
         self.db.set(self._k(f"lease:{self.owner}"), b"1", px=int(self.lease_seconds * 1000))
 
     def release_expired(self) -> list[str]:
@@ -338,7 +381,21 @@ class RedisState:
         args: list[Any] = [self.prefix, self.owner, url, str(fingerprint), signature, _epoch(listed)]
         args += [_epoch(fetched) or "0", known, len(hashes), *hashes, *bands]
         revision = self._claim(args=args)
+        if revision is not None and int(revision) == -1:
+            raise StateError(self._lost_marker())
         return int(revision) if revision is not None else None
+
+    def _lost_marker(self) -> str:
+        return (
+            f"the Redis state {self.prefix!r} at {mask_secrets(self.url)} lost its marker: Redis was "
+            "restarted empty or flushed, and with it every article it knew was written; restore its "
+            "data, or start anew with -a fresh=1 (every article is then written again)"
+        )
+
+    def check_marker(self) -> None:
+        """The store still holds what it held when this crawl opened it (not restarted empty)."""
+        if self.db.hget(self._k("meta"), "schema") is None:
+            raise StateError(self._lost_marker())
 
     def confirm(self, keys: list[str]) -> None:
         self._confirm(args=[self.prefix, self.owner, *(str(hash64(k)) for k in keys)])
@@ -380,6 +437,7 @@ class RedisState:
             self.db.unlink(*keys[i : i + 1000])
         self.db.hset(self._k("meta"), "schema", SCHEMA_VERSION)
         self.renew()
+        self._note_in_use(self._notes)
 
     def close(self) -> None:
         self.db.close()
