@@ -147,6 +147,8 @@ class Frontier:
         self._extracted: Counter[str] = Counter()  # articles handed to the pipelines
         self._seen: set[str] = set()  # URL keys decided on
         self._listing_keys: set[str] = set()  # URL keys of listing pages requested
+        self._texts: dict[str, int] = {}  # URL key -> fingerprint of the text read under it
+        self._copies: dict[str, list[tuple[str, int]]] = defaultdict(list)  # canonical key -> copies dropped
         self._listed: dict[str, Stamp] = {}  # the newest listing date of each key
         self._known: dict[str, int | None] = {}  # keys skipped as known -> listing date of that skip
         self._backlog: dict[str, deque[Candidate]] = defaultdict(deque)
@@ -386,8 +388,40 @@ class Frontier:
             return "listing"
         if site_id(canonical) != site_id(page_url):
             return "offsite"
-        self._seen.add(key)
         return "trusted"
+
+    def copy_of_listed(self, canonical: str, page_url: str, text: int) -> bool:
+        """A page under a trusted canonical that this crawl also lists (an AMP or mobile copy):
+        True to drop it as a duplicate, the canonical page being the one written. Only while
+        their texts (``text``: the extracted body's fingerprint) are not known to differ: two
+        texts under one canonical are two articles, and dedupe keeps both. A copy dropped before
+        its canonical page was read is remembered as known only once that page shows the same
+        text; otherwise the next run fetches it again."""
+        key = url_key(canonical)
+        listed = key in self._seen
+        self._seen.add(key)  # a later listing of the canonical is not fetched: this page stands for it
+        if not listed:
+            return False
+        known = self._texts.get(key)
+        if known is None:
+            self._copies[key].append((page_url, text))
+            return True
+        if known == text:
+            self._known_copy(page_url)
+            return True
+        return False
+
+    def page_text(self, url: str, text: int) -> None:
+        """A page was read under its own URL, with this text: settle the copies dropped before."""
+        key = url_key(url)
+        self._texts[key] = text
+        for copy_url, copy_text in self._copies.pop(key, []):
+            if copy_text == text:
+                self._known_copy(copy_url)
+
+    def _known_copy(self, url: str) -> None:
+        if self._remember is not None:
+            self._remember([url_key(url)], None, datetime.now(UTC).isoformat())
 
     def listing_requested(self, url: str) -> None:
         """A listing page (home, section, tag, author) this crawl reads: never an article's canonical."""

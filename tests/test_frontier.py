@@ -205,3 +205,22 @@ def test_plan_is_parsed_once_into_typed_values() -> None:
     assert [s.name for s in p.sites] == ["a.example", "b.example"]
     assert p.since == NOW - timedelta(days=1) and p.limit == 5 and p.fresh
     assert p.languages == {"en", "ur"} and p.user_urls == ("https://a.example/", "https://b.example/")
+
+
+def test_a_copy_of_a_listed_article_is_dropped_unless_its_text_is_another() -> None:
+    remembered: list[list[str]] = []
+    f = Frontier(remember=lambda keys, listed, fetched: remembered.append(keys))
+    original, amp, mobile, other = (
+        "https://www.dawn.com/news/1",
+        "https://www.dawn.com/news/1/amp-view",
+        "https://www.dawn.com/m/news/1",
+        "https://www.dawn.com/print/news/1",
+    )
+    assert decide(f, Candidate("dawn", original, None, "sitemap")) is Decision.FETCH
+    assert f.copy_of_listed(original, amp, text=7), "read before the original: dropped for now"
+    assert remembered == [], "not known until the original shows the same text"
+    f.page_text(original, 7)
+    assert remembered == [[url_key(amp)]], "same text: the copy is known to the next run"
+    assert f.copy_of_listed(original, mobile, text=7) and len(remembered) == 2
+    assert not f.copy_of_listed(original, other, text=8), "another text under one canonical: an article"
+    assert not f.copy_of_listed("https://www.dawn.com/news/2", amp, text=7), "its canonical is not listed"

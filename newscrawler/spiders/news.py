@@ -54,6 +54,7 @@ from newscrawler.sites import Site, site_for_url
 from newscrawler.state import SITE_ARTICLES
 from newscrawler.state.extension import get_store
 from newscrawler.stats import count, failure_reason
+from newscrawler.text import fingerprint
 from newscrawler.urls import is_http_url, without_session_id
 
 # Articles first: a crawl reaches articles before it has walked every listing.
@@ -406,13 +407,19 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
         if article is None:
             return
         requested = ticket.url if ticket is not None else response.url
-        if article.canonicalUrl:
-            use = self.frontier.canonical_use(article.canonicalUrl, response.url)
+        text = fingerprint(article.articleBody or "")
+        canonical = article.canonicalUrl
+        if canonical:
+            use = self.frontier.canonical_use(canonical, response.url)
             if use in ("listing", "offsite"):  # never used to skip or deduplicate (see dedupe)
                 self.crawler.stats.inc_value("newscrawler/canonical_ignored")  # type: ignore[union-attr]
                 self.crawler.stats.inc_value(f"newscrawler/{site.name}/canonical_ignored")  # type: ignore[union-attr]
             if use == "listing":  # a template bug: the home page is no article's address
                 article.canonicalUrl = None
+            if use == "trusted" and self.frontier.copy_of_listed(canonical, response.url, text):
+                self._count("dropped", "duplicate_url", response.url, site.name)
+                return
+        self.frontier.page_text(response.url, text)
         sample = False
         if ticket is not None and ticket.sample and self.frontier.may_sample(site.name):
             sample = True  # listed after the articles `limit` asks for: read to learn the template
