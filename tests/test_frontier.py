@@ -148,8 +148,11 @@ def test_a_canonical_is_trusted_on_its_own_site_only_and_never_when_it_names_a_l
     assert f.canonical_use(page, page) == "own"
     assert f.canonical_use("https://dawn.com/news/1812345/story/", page) == "own", "one URL key"
     assert f.canonical_use("https://epaper.dawn.com/1812345", page) == "trusted", "one registrable domain"
+    assert not f.copy_of_listed("https://epaper.dawn.com/1812345", page, text=1), (
+        "its canonical is not listed"
+    )
     trusted = Candidate("dawn", "https://epaper.dawn.com/1812345", None, "feed")
-    assert decide(f, trusted) is Decision.SEEN, "a trusted canonical is not fetched again"
+    assert decide(f, trusted) is Decision.SEEN, "a trusted canonical read through a copy is not fetched again"
     for listing in ("https://www.dawn.com/", "/", "https://www.dawn.com/trends/budget"):
         assert f.canonical_use(listing, page) == "listing", listing
     assert f.canonical_use("https://tribune.com.pk/story/1", page) == "offsite"
