@@ -146,6 +146,7 @@ def test_exact_and_near_duplicates_are_found(open_store: Opener) -> None:
     near = TEXT.replace("tuesday", "wednesday")
     assert a.find_near(signature(near), 0.5) == "https://news.example/first"
     assert a.find_near(signature(OTHER), 0.8) is None
+    assert a.find_near(signature(near), 0.5, exclude="https://news.example/first") is None, "not itself"
 
 
 def test_a_replaced_article_leaves_no_stale_index_entries(open_store: Opener) -> None:

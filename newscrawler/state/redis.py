@@ -351,13 +351,14 @@ class RedisState:
         url = self.db.hget(self._k(f"a:{article.decode()}"), "u")
         return url.decode() if isinstance(url, bytes) else None
 
-    def find_near(self, signature: bytes, threshold: float) -> str | None:
+    def find_near(self, signature: bytes, threshold: float, exclude: str | None = None) -> str | None:
+        """The URL of the most similar article at or above threshold, other than ``exclude``."""
         buckets = self.db.hmget(self._k("lsh"), [str(b) for b in band_hashes(signature)])
         candidates = {x for v in buckets if v for x in v.split()}
         best, best_url = 0.0, None
         for article in sorted(candidates):
             url, other = self.db.hmget(self._k(f"a:{article.decode()}"), ["u", "s"])
-            if url is None or other is None:
+            if url is None or other is None or url.decode() == exclude:
                 continue
             sim = signature_similarity(signature, other)
             if sim >= threshold and sim > best:

@@ -248,7 +248,8 @@ class SQLiteState:
         ).fetchone()
         return row[0] if row else None
 
-    def find_near(self, signature: bytes, threshold: float) -> str | None:
+    def find_near(self, signature: bytes, threshold: float, exclude: str | None = None) -> str | None:
+        """The URL of the most similar article at or above threshold, other than ``exclude``."""
         candidates = {
             r[0]
             for r in self.db.execute(
@@ -261,6 +262,8 @@ class SQLiteState:
             url, other = self.db.execute(
                 "SELECT url, signature FROM articles WHERE id = ?", (article,)
             ).fetchone()
+            if url == exclude:
+                continue
             sim = signature_similarity(signature, other)
             if sim >= threshold and sim > best:
                 best, best_url = sim, url
