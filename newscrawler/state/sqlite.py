@@ -13,6 +13,7 @@ released like a dead crawl's.
 from __future__ import annotations
 
 import json
+import math
 import os
 import socket
 import sqlite3
@@ -163,7 +164,7 @@ class SQLiteState:
         with self._write():
             self.db.execute(
                 "INSERT OR REPLACE INTO leases VALUES (?, ?)",
-                (self.owner, int(time.time() + self.lease_seconds)),
+                (self.owner, math.ceil(time.time() + self.lease_seconds)),  # never shorter than asked
             )
 
     def _alive(self, owner: str) -> bool:
