@@ -1,6 +1,7 @@
 """A scheduled user's repeat run: the same real-world site crawled twice with one crawl state.
 
     python benchmarks/repeat_run.py [--pages 80] [--repo .] [--timeout 300] [--site-dir DIR]
+                                    [--dates every|whole]
 
 The site: --pages distinct copies of the real article pages in ../shared/datasets (made as
 benchmarks/crawl.py makes them), served by a local Python server whose sitemap lists each page the
@@ -44,9 +45,12 @@ STYLES = (
 )
 
 
-def lastmod(i: int, base: datetime) -> str:
+WHOLE_SECONDS = ("%Y-%m-%dT%H:%M:%S+00:00",)  # --dates whole: the redirects alone
+
+
+def lastmod(i: int, base: datetime, styles: tuple[str, ...] = STYLES) -> str:
     when = base - timedelta(hours=i, microseconds=83593 * (i + 1))
-    style = STYLES[i % len(STYLES)]
+    style = styles[i % len(styles)]
     if style == "-0430":
         return when.astimezone(timezone(timedelta(hours=-4, minutes=-30))).strftime(
             "%Y-%m-%dT%H:%M:%S.%f-04:30"
@@ -68,12 +72,12 @@ class Site:
         self.requests: Counter[str] = Counter()
         self.lock = threading.Lock()
 
-    def publish(self, paths: list[str], base: str) -> None:
+    def publish(self, paths: list[str], base: str, styles: tuple[str, ...] = STYLES) -> None:
         """The pages and the sitemap naming them (once the port, which the pages name, is known)."""
         self.paths, self.base = paths, base
         now = datetime.now(UTC) - timedelta(days=1)
         urls = "".join(
-            f"<url><loc>{base}{listed_path(i, p)}</loc><lastmod>{lastmod(i, now)}</lastmod></url>"
+            f"<url><loc>{base}{listed_path(i, p)}</loc><lastmod>{lastmod(i, now, styles)}</lastmod></url>"
             for i, p in enumerate(paths)
         )
         self.sitemap = f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="{SITEMAP_NS}">{urls}</urlset>'
@@ -150,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repo", type=Path, default=HERE.parent)
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument(
+        "--dates", choices=("every", "whole"), default="every", help="whole: lastmods in whole seconds only"
+    )
+    parser.add_argument(
         "--site-dir", type=Path, default=Path(tempfile.gettempdir()) / "newscrawler-repeat-site"
     )
     opts = parser.parse_args(argv)
@@ -158,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     server = serve(site)  # a port first: the copies name their own URLs
     port = server.server_address[1]
     opts.site_dir.mkdir(parents=True, exist_ok=True)
-    site.publish(bench_site.build_site(opts.site_dir, opts.pages, port), f"http://127.0.0.1:{port}")
+    styles = STYLES if opts.dates == "every" else WHOLE_SECONDS
+    site.publish(bench_site.build_site(opts.site_dir, opts.pages, port), f"http://127.0.0.1:{port}", styles)
     results = []
     with tempfile.TemporaryDirectory() as work:
         for n in (1, 2):
