@@ -50,8 +50,6 @@ class Decision(enum.Enum):
     SEEN = "seen"  # already decided in this crawl (for this or an older listing date)
 
 
-FETCHES = (Decision.FETCH, Decision.REFETCH)
-
 # What the state knows of a URL key fetched before: (its listing date, when it was fetched), ISO.
 LastFetch = Callable[[str], "tuple[str | None, str] | None"]
 # Records URL keys that lead to an article fetched before: (keys, listing date, fetch time).
@@ -80,11 +78,7 @@ class Verdict:
 
     candidate: Candidate
     decision: Decision
-    ticket: Ticket | None = None  # FETCH and REFETCH only
-
-    @property
-    def fetch(self) -> bool:
-        return self.decision in FETCHES
+    ticket: Ticket | None = None  # FETCH and REFETCH only: the request to make
 
 
 @dataclass(frozen=True)
@@ -150,7 +144,7 @@ class Frontier:
         self._texts: dict[str, int] = {}  # URL key -> fingerprint of the text read under it
         self._copies: dict[str, list[tuple[str, int]]] = defaultdict(list)  # canonical key -> copies dropped
         self._listed: dict[str, Stamp] = {}  # the newest listing date of each key
-        self._known: dict[str, int | None] = {}  # keys skipped as known -> listing date of that skip
+        self._known: set[str] = set()  # keys skipped as known (re-decided only for a newer listing)
         self._backlog: dict[str, deque[Candidate]] = defaultdict(deque)
         self._tickets = itertools.count(1)
 
@@ -243,16 +237,15 @@ class Frontier:
             self._patterns[pattern] += 1
         self._seen.add(key)
         if self._unchanged(key):
-            self._known[key] = epoch_seconds(self._listed.get(key))
+            self._known.add(key)
             return Verdict(c, Decision.KNOWN)
         return self._ticket(c, key, Decision.FETCH)
 
     def _recheck(self, c: Candidate, key: str) -> Verdict:
         """A newer listing of an article skipped as known: fetched if the state now sees a change."""
         if self._unchanged(key):
-            self._known[key] = epoch_seconds(self._listed.get(key))
             return Verdict(c, Decision.SEEN)  # its skip is already counted
-        del self._known[key]
+        self._known.discard(key)
         return self._ticket(c, key, Decision.REFETCH)
 
     def _unchanged(self, key: str) -> bool:

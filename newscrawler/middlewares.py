@@ -81,8 +81,7 @@ class PolitenessMiddleware:
       NEWSCRAWLER_MAX_CRAWL_DELAY; a registry ``download_delay`` is a floor too). Set on the slot
       as AutoThrottle sets its delay, so AutoThrottle never goes below it.
     - Retry-After (seconds or an HTTP date) up to NEWSCRAWLER_MAX_RETRY_AFTER: the site's slot
-      pauses that long and the request is retried (within RETRY_TIMES); the slot's delay returns
-      to what it was after the next good response. A longer wait, or one more 429/503 once the
+      pauses that long and the request is retried (within RETRY_TIMES). A longer wait, or one more 429/503 once the
       retries are used: the site is counted ``rate_limited`` and left for the next run (its
       remaining requests are refused, counted, not sent).
     Before Scrapy's RetryMiddleware in the response chain, which would retry at once.

@@ -89,6 +89,17 @@ def count(crawler: Any, kind: str, reason: str, url: str | None, site: str | Non
         stats.inc_value(f"newscrawler/{site}/{kind}/{reason}")
 
 
+def tally(crawler: Any, name: str, site: str | None) -> None:
+    """A crawl figure that is neither a page's fate nor logged (brief, canonical_ignored), crawl-wide
+    and per site: newscrawler/<name> and newscrawler/<site>/<name>."""
+    stats = crawler.stats
+    if stats is None:
+        return
+    stats.inc_value(f"newscrawler/{name}")
+    if site:
+        stats.inc_value(f"newscrawler/{site}/{name}")
+
+
 def per_site(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """{site: {"fetched": n, "written": n, "lost_to_output": n, "dropped": {reason: n}, "skipped": {...}, "errors": {...}}}"""
     sites: dict[str, dict[str, Any]] = {}

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from scrapy import Request
 
 from newscrawler.extraction.dates import parse_any
-from newscrawler.frontier import FETCHES, Candidate, Decision, Frontier, Ticket, Verdict
+from newscrawler.frontier import Candidate, Decision, Frontier, Ticket, Verdict
 from newscrawler.plan import CrawlPlan
 from newscrawler.state.sqlite import SQLiteState
 from newscrawler.text import hash64
@@ -238,4 +238,3 @@ def test_every_style_of_one_instant_is_one_listing_date() -> None:
         assert c.listed is not None, style
         stamps[Frontier().admit(c)[0].ticket.listed] += 1  # type: ignore[union-attr]
     assert list(stamps) == ["2024-02-28T13:06:44+00:00"], stamps
-    assert FETCHES == (Decision.FETCH, Decision.REFETCH)

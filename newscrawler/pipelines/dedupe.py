@@ -29,6 +29,7 @@ from newscrawler.output import OutputLedger, article_lost, article_stored
 from newscrawler.pipelines import STATE_ERRORS, count_drop, state_failed
 from newscrawler.state import StateStore
 from newscrawler.state.extension import get_store
+from newscrawler.stats import tally
 from newscrawler.text import fingerprint, signature, signature_similarity
 from newscrawler.urls import url_key
 
@@ -81,7 +82,7 @@ class DedupePipeline:
             if not same and canonical and not any(found[k] for k in own):
                 # Known only by its canonical, with another text: two articles under one
                 # canonical (a template bug). The canonical is ignored; the page is its own.
-                self._count_ignored(item, site)
+                tally(self.crawler, "canonical_ignored", site)
                 item.canonicalUrl = None
                 keys = own
                 found = {k: found[k] for k in own}
@@ -129,13 +130,6 @@ class DedupePipeline:
             return None
         key = url_key(item.canonicalUrl)
         return None if key in own else key
-
-    def _count_ignored(self, item: Article, site: str | None) -> None:
-        stats = self.crawler.stats
-        if stats is not None:
-            stats.inc_value("newscrawler/canonical_ignored")
-            if site:
-                stats.inc_value(f"newscrawler/{site}/canonical_ignored")
 
     def _note_outputs(self, state: StateStore) -> None:
         """Tell the state where this crawl's lines go: if it dies between storing a line and

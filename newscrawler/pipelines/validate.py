@@ -18,6 +18,7 @@ from newscrawler.extraction.dates import parse_any
 from newscrawler.items import Article
 from newscrawler.pipelines import count_drop
 from newscrawler.plan import plan_of
+from newscrawler.stats import tally
 
 
 class ValidatePipeline:
@@ -46,12 +47,7 @@ class ValidatePipeline:
             return False
         if not (item.authors or item.datePublished):
             return False
-        stats = self.crawler.stats
-        if stats is not None:
-            stats.inc_value("newscrawler/brief")
-            site = item.metadata.get("site")
-            if site:
-                stats.inc_value(f"newscrawler/{site}/brief")
+        tally(self.crawler, "brief", item.metadata.get("site"))
         return True
 
     def problem(self, item: Article) -> str | None:

@@ -53,7 +53,7 @@ from newscrawler.pool import ExtractionFailed, ExtractionPool
 from newscrawler.sites import Site, site_for_url
 from newscrawler.state import SITE_ARTICLES
 from newscrawler.state.extension import get_store
-from newscrawler.stats import count, failure_reason
+from newscrawler.stats import count, failure_reason, tally
 from newscrawler.text import fingerprint
 from newscrawler.urls import is_http_url, without_session_id
 
@@ -412,8 +412,7 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
         if canonical:
             use = self.frontier.canonical_use(canonical, response.url)
             if use in ("listing", "offsite"):  # never used to skip or deduplicate (see dedupe)
-                self.crawler.stats.inc_value("newscrawler/canonical_ignored")  # type: ignore[union-attr]
-                self.crawler.stats.inc_value(f"newscrawler/{site.name}/canonical_ignored")  # type: ignore[union-attr]
+                tally(self.crawler, "canonical_ignored", site.name)
             if use == "listing":  # a template bug: the home page is no article's address
                 article.canonicalUrl = None
             if use == "trusted" and self.frontier.copy_of_listed(canonical, response.url, text):
