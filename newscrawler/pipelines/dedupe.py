@@ -79,7 +79,16 @@ class DedupePipeline:
                 seen.fingerprint == fp
                 or signature_similarity(sig, seen.signature) >= self.revision_similarity
             )
-            if not same and canonical and not any(found[k] for k in own):
+            only_canonical = canonical is not None and not any(found[k] for k in own)
+            if (
+                not same
+                and only_canonical
+                and signature_similarity(sig, seen.signature) >= self.near_threshold
+            ):
+                # A copy (AMP, mobile) of its canonical page whose template paragraphs were cleaned
+                # a little differently (the counts grow as a crawl goes): the same story.
+                same = True
+            if not same and only_canonical:
                 # Known only by its canonical, with another text: two articles under one
                 # canonical (a template bug). The canonical is ignored; the page is its own.
                 tally(self.crawler, "canonical_ignored", site)
