@@ -146,7 +146,21 @@ def test_exact_and_near_duplicates_are_found(open_store: Opener) -> None:
     near = TEXT.replace("tuesday", "wednesday")
     assert a.find_near(signature(near), 0.5) == "https://news.example/first"
     assert a.find_near(signature(OTHER), 0.8) is None
-    assert a.find_near(signature(near), 0.5, exclude="https://news.example/first") is None, "not itself"
+    assert a.find_near(signature(near), 0.5, claimed_before="first") is None, "not itself"
+
+
+def test_of_two_near_duplicates_claimed_by_two_crawls_only_the_later_claim_finds_the_other(
+    open_store: Opener,
+) -> None:
+    """Each crawl checks after its claim; the later claim gives way, whichever URL sorts first
+    (the earlier one may have checked before the later claim existed, and be written already)."""
+    a, b = open_store(owner="host-a:1"), open_store(owner="host-b:2")
+    near = TEXT.replace("tuesday", "wednesday")
+    claim(a, "z-later-in-order", TEXT, fp=1)
+    claim(b, "a-earlier-in-order", near, fp=2)
+    assert a.find_near(signature(TEXT), 0.5, claimed_before="z-later-in-order") is None
+    found = b.find_near(signature(near), 0.5, claimed_before="a-earlier-in-order")
+    assert found == "https://news.example/z-later-in-order"
 
 
 def test_a_replaced_article_leaves_no_stale_index_entries(open_store: Opener) -> None:

@@ -118,14 +118,16 @@ class DedupePipeline:
         revision = state.claim(keys, item.url or "", fp, sig, listed, fetched, known=known)
         if revision is None:
             raise count_drop(self.crawler, "claimed_by_another_crawl", item.url, site)
-        if seen is None and not self.keep_near:
-            # Two crawls sharing the state may claim two near-duplicates at the same moment, each
-            # before the other's claim was there to find: the one whose URL sorts first keeps it
-            # (both sides decide alike), the other gives its claim back.
-            other = state.find_near(sig, self.near_threshold, exclude=item.url or "")
-            if other is not None and other < (item.url or ""):
-                state.release(keys)
-                raise count_drop(self.crawler, "near_duplicate", item.url, site)
+        # Two crawls sharing the state may claim two near-duplicates at the same moment, each
+        # before the other's claim was there to find. The later claim gives its claim back: the
+        # earlier one may have checked before it and be written already.
+        if (
+            seen is None
+            and not self.keep_near
+            and state.find_near(sig, self.near_threshold, claimed_before=keys[0]) is not None
+        ):
+            state.release(keys)
+            raise count_drop(self.crawler, "near_duplicate", item.url, site)
         item.metadata["revision"] = revision
         self.pending[id(item)] = keys
         self.written_keys.update(keys)

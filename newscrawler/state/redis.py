@@ -351,14 +351,18 @@ class RedisState:
         url = self.db.hget(self._k(f"a:{article.decode()}"), "u")
         return url.decode() if isinstance(url, bytes) else None
 
-    def find_near(self, signature: bytes, threshold: float, exclude: str | None = None) -> str | None:
-        """The URL of the most similar article at or above threshold, other than ``exclude``."""
+    def find_near(self, signature: bytes, threshold: float, claimed_before: str | None = None) -> str | None:
+        """The URL of the most similar article at or above threshold; with ``claimed_before`` (a
+        URL key of a claimed article), only among the articles claimed before that one."""
         buckets = self.db.hmget(self._k("lsh"), [str(b) for b in band_hashes(signature)])
-        candidates = {x for v in buckets if v for x in v.split()}
+        candidates = {int(x) for v in buckets if v for x in v.split()}
+        if claimed_before is not None:
+            own = self.db.hget(self._k("keys"), str(hash64(claimed_before)))
+            candidates = {c for c in candidates if own is not None and c < int(own)}
         best, best_url = 0.0, None
         for article in sorted(candidates):
-            url, other = self.db.hmget(self._k(f"a:{article.decode()}"), ["u", "s"])
-            if url is None or other is None or url.decode() == exclude:
+            url, other = self.db.hmget(self._k(f"a:{article}"), ["u", "s"])
+            if url is None or other is None:
                 continue
             sim = signature_similarity(signature, other)
             if sim >= threshold and sim > best:

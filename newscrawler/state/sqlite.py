@@ -249,8 +249,10 @@ class SQLiteState:
         ).fetchone()
         return row[0] if row else None
 
-    def find_near(self, signature: bytes, threshold: float, exclude: str | None = None) -> str | None:
-        """The URL of the most similar article at or above threshold, other than ``exclude``."""
+    def find_near(self, signature: bytes, threshold: float, claimed_before: str | None = None) -> str | None:
+        """The URL of the most similar article at or above threshold; with ``claimed_before`` (a
+        URL key of a claimed article), only among the articles claimed before that one (a claim
+        always takes an id above every live one)."""
         candidates = {
             r[0]
             for r in self.db.execute(
@@ -258,13 +260,16 @@ class SQLiteState:
                 band_hashes(signature),
             )
         }
+        if claimed_before is not None:
+            row = self.db.execute(
+                "SELECT article FROM keys WHERE hash = ?", (key_hash(claimed_before),)
+            ).fetchone()
+            candidates = {c for c in candidates if row is not None and c < row[0]}
         best, best_url = 0.0, None
-        for article in candidates:
+        for article in sorted(candidates):
             url, other = self.db.execute(
                 "SELECT url, signature FROM articles WHERE id = ?", (article,)
             ).fetchone()
-            if url == exclude:
-                continue
             sim = signature_similarity(signature, other)
             if sim >= threshold and sim > best:
                 best, best_url = sim, url
