@@ -29,7 +29,8 @@ import socket
 import time
 import uuid
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import redis
@@ -43,13 +44,17 @@ from scrapy.utils.request import request_from_dict
 from scrapy_redis import picklecompat
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
+from scrapy_redis.spiders import RedisMixin
 from twisted.internet.task import LoopingCall
 
+from newscrawler.context import KEY, context_of
 from newscrawler.items import Article
 from newscrawler.output import article_lost, article_stored
+from newscrawler.plan import CrawlPlan, SiteRegistry
+from newscrawler.sites import Site
 from newscrawler.state.extension import get_store
 from newscrawler.state.redis import client_options, connect
-from newscrawler.stats import EXIT_STATE_FAILED
+from newscrawler.stats import EXIT_STATE_FAILED, count
 from newscrawler.watchdog import stop_within
 
 logger = logging.getLogger(__name__)
@@ -101,10 +106,61 @@ class Distributed:
         settings.set("SPIDER_MIDDLEWARES", middlewares, priority="addon")
 
 
+class DistributedSpider(RedisMixin):  # type: ignore[misc]
+    """The spider's side of a distributed crawl, through scrapy-redis's ``RedisMixin`` hooks:
+    sites come from the start key, a first batch in ``start()`` (scrapy-redis 0.9.1 reads them in
+    ``start_requests``, which Scrapy 2.13+ no longer calls), more whenever the worker is idle.
+    Sites given with url= or sites= are pushed there first, so every worker shares them.
+    Inert unless ``distributed`` (REDIS_URL is set)."""
+
+    distributed = False
+    plan: CrawlPlan
+    sites: SiteRegistry
+
+    def site_requests(self, site: Site, round_: str | None = None) -> Iterator[Request]:
+        raise NotImplementedError  # the spider's: a site's entry points
+
+    @property
+    def redis_url(self) -> str:
+        return redis_url(self.settings) or ""
+
+    def start_distributed(self) -> Iterator[Request]:
+        # Here, not in from_crawler: add-ons (the Distributed one sets REDIS_START_URLS_AS_SET)
+        # apply their settings after the spider is made.
+        self.setup_redis(self.crawler)  # scrapy-redis: the start key, and its spider_idle hook
+        if self.plan.chosen:
+            added = push_sites(self.redis_url, self.redis_key, self.plan.start_entries())
+            self.logger.info("Pushed %d of %d sites to %s", added, len(self.plan.sites), self.redis_key)
+        yield from self.next_requests()  # RedisMixin: a first batch of pushed sites
+
+    def make_request_from_data(self, data: bytes) -> list[Request]:
+        """A pushed site's entry points, as one new round (its own request fingerprints)."""
+        site = self.sites.from_entry(data)
+        if site is None:
+            count(self.crawler, "skipped", "bad_site_entry", data.decode("utf-8", "replace")[:200], None)
+            return []
+        self.sites.add(site)
+        self.logger.info("Crawling %s (%s), pushed to %s", site.name, site.home, self.redis_key)
+        return list(self.site_requests(site, f"{site.name}:{int(time.time())}:{uuid.uuid4().hex[:6]}"))
+
+    def take_sites(self) -> bool:
+        """Requests for more pushed sites, if any are waiting (the scheduler asks when idle)."""
+        assert self.crawler.engine is not None
+        found = False
+        for request in self.next_requests():
+            self.crawler.engine.crawl(request)
+            found = True
+        return found
+
+    def spider_idle(self) -> None:
+        """RedisMixin connects this to spider_idle: the scheduler's handler decides instead
+        (``LeasingScheduler.spider_idle``: more sites, else whether the worker may leave)."""
+
+
 class RoundDupeFilter(RFPDupeFilter):  # type: ignore[misc]
     """scrapy-redis's dupefilter, with fingerprints kept per round and expiring.
 
-    A round is one pushed site's crawl (``meta["round"]``); its fingerprints expire
+    A round is one pushed site's crawl (the request context's ``round``); its fingerprints expire
     NEWSCRAWLER_ROUND_TTL seconds after the round's last new request.
     """
 
@@ -117,7 +173,8 @@ class RoundDupeFilter(RFPDupeFilter):  # type: ignore[misc]
         return df  # type: ignore[no-any-return]
 
     def request_seen(self, request: Request) -> bool:
-        key = f"{self.key}:{request.meta.get('round', '')}"
+        ctx = context_of(request)
+        key = f"{self.key}:{ctx.round if ctx is not None and ctx.round else ''}"
         with self.server.pipeline() as pipe:
             pipe.sadd(key, self.request_fingerprint(request))
             pipe.expire(key, self.ttl)
@@ -207,8 +264,11 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
             request = super().next_request()
             if request is None:
                 return None
+            ctx = context_of(request)
+            if ctx is None:  # no crawl component made it: nothing to take over if this worker dies
+                return request  # type: ignore[no-any-return]
             lease = uuid.uuid4().hex
-            request.meta["lease"] = lease
+            request.meta[KEY] = replace(ctx, lease=lease)
             self.server.hset(self._key("inflight", self.worker), lease, self._encode(request))
         except redis.RedisError as exc:
             self._fail(exc)
@@ -219,7 +279,10 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
 
     def enqueue_request(self, request: Request) -> bool:
         # A retry or a redirect carries its original's lease: once queued, the original is done.
-        lease = request.meta.pop("lease", None)
+        ctx = context_of(request)
+        lease = ctx.lease if ctx is not None else None
+        if ctx is not None and lease:
+            request.meta[KEY] = replace(ctx, lease=None)
         try:
             queued = super().enqueue_request(request)
             if lease:
@@ -230,7 +293,8 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
         return queued  # type: ignore[no-any-return]
 
     def request_done(self, request: Request) -> None:
-        lease = request.meta.get("lease")
+        ctx = context_of(request)
+        lease = ctx.lease if ctx is not None else None
         if lease:
             try:
                 self.server.hdel(self._key("inflight", self.worker), lease)
@@ -239,7 +303,9 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
 
     def _encode(self, request: Request) -> bytes:
         obj = request.to_dict(spider=self.spider)
-        obj["meta"] = {k: v for k, v in obj["meta"].items() if k != "lease"}
+        ctx = context_of(request)
+        if ctx is not None:
+            obj["meta"] = {**obj["meta"], KEY: replace(ctx, lease=None)}
         return picklecompat.dumps(obj)  # as scrapy-redis's queue stores requests
 
     def _put_back(self, entries: Iterable[bytes]) -> int:
@@ -287,8 +353,13 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
         )
 
     def spider_idle(self, spider: Spider) -> None:
+        """The one idle handler: take pushed sites, else stay while the shared crawl is not done
+        (or sites may still come), else let the worker leave."""
         if self.failed:
             return
+        if isinstance(spider, DistributedSpider) and spider.take_sites():
+            self.idle_since = None
+            raise DontCloseSpider
         try:
             self.requeue_dead()
             done = self.crawl_is_done()
@@ -342,7 +413,7 @@ class LeaseMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.articles: dict[int, tuple[Request, int]] = {}  # id(article) -> its request
+        self.articles: dict[str, Request] = {}  # an article's ticket id -> its request
         self.waiting: dict[int, int] = {}  # id(request) -> articles not yet stored or dropped
         for handler, signal in (
             (self.item_done, article_stored),
@@ -359,25 +430,26 @@ class LeaseMiddleware:
 
     async def process_spider_output(self, response: Response, result: Any) -> Any:
         request = response.request
-        lease = request.meta.get("lease") if request is not None else None
-        if request is None or not lease:
+        ctx = context_of(request) if request is not None else None
+        if request is None or ctx is None or not ctx.lease:
             async for x in result:
                 yield x
             return
         self.waiting[id(request)] = self.waiting.get(id(request), 0) + 1  # the callback itself
         try:
             async for x in result:
-                if isinstance(x, Article):
-                    self.articles[id(x)] = (request, id(request))
+                if isinstance(x, Article) and x.ticket is not None:
+                    self.articles[x.ticket.id] = request
                     self.waiting[id(request)] += 1
                 yield x
         finally:
             self._one_less(request)
 
     def item_done(self, item: Any, **_: Any) -> None:
-        entry = self.articles.pop(id(item), None)
-        if entry is not None:
-            self._one_less(entry[0])
+        ticket = item.ticket if isinstance(item, Article) else None
+        request = self.articles.pop(ticket.id, None) if ticket is not None else None
+        if request is not None:
+            self._one_less(request)
 
     def _one_less(self, request: Request) -> None:
         left = self.waiting.get(id(request), 1) - 1

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 
+from newscrawler.context import Ticket, ticket_of
 from newscrawler.extraction.dates import Stamp, epoch_seconds, seconds_iso
 from newscrawler.plan import CrawlPlan, plan_of
 from newscrawler.safety import registrable_domain
@@ -54,22 +55,6 @@ class Decision(enum.Enum):
 LastFetch = Callable[[str], "tuple[str | None, str] | None"]
 # Records URL keys that lead to an article fetched before: (keys, listing date, fetch time).
 Remember = Callable[[list[str], "str | None", str], None]
-
-
-@dataclass(frozen=True)
-class Ticket:
-    """One article request, from the decision to fetch it until its outcome is final.
-
-    Carried in ``request.meta["ticket"]``: redirect hops and retries are copies of the request
-    and keep it, so a page is in flight once however many hops it takes.
-    """
-
-    id: str
-    site: str
-    url: str  # as listed
-    listed: str | None  # the listing date the decision was made with (UTC ISO, whole seconds)
-    source: str
-    sample: bool = False  # past the `limit` articles written: read to learn the site's template
 
 
 @dataclass(frozen=True)
@@ -431,12 +416,6 @@ def site_id(url: str) -> str:
     except ValueError:
         return registrable_domain(host)
     return parts.netloc.lower()
-
-
-def ticket_of(request: Request) -> Ticket | None:
-    """The article ticket a request carries (None: a discovery request)."""
-    ticket = request.meta.get("ticket")
-    return ticket if isinstance(ticket, Ticket) else None
 
 
 # Sent with ``verdicts`` when a place freed outside a callback (a request the scheduler dropped)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from newscrawler.context import Ticket
+
 
 @dataclass
 class Author:
@@ -80,10 +82,15 @@ class Article:
     duplicateOf; on a live blog,
     liveUpdates (the updates newest first, each {datePublished, headline, articleBody}); docs/fields.md."""
 
+    ticket: Ticket | None = field(default=None, repr=False, compare=False, metadata={"record": False})
+    """Not part of the record: the article's crawl ticket, by which the pipelines, the output
+    ledger and the distributed scheduler know it (a template sample is dropped by the clean
+    pipeline). None for a record made outside a crawl."""
+
     def to_dict(self) -> dict[str, Any]:
         """Fields in schema order as plain JSON values, empty ones left out (False and 0 are values)."""
         out = {}
-        for f in fields(self):
+        for f in RECORD_FIELDS:
             value = getattr(self, f.name)
             if not is_empty(value):
                 out[f.name] = _plain(value)
@@ -102,4 +109,12 @@ def is_empty(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, (list, dict, tuple)) and not value)
 
 
-FIELD_NAMES = tuple(f.name for f in fields(Article))
+RECORD_FIELDS = tuple(f for f in fields(Article) if f.metadata.get("record", True))
+FIELD_NAMES = tuple(f.name for f in RECORD_FIELDS)
+
+
+def item_key(item: Any) -> str:
+    """How the pipelines and the output ledger know one item: an article by its ticket."""
+    if isinstance(item, Article) and item.ticket is not None:
+        return item.ticket.id
+    return f"object:{id(item)}"  # an item made outside a crawl lives as long as it is tracked

@@ -4,8 +4,8 @@ politeness (robots.txt Crawl-delay, Retry-After).
 Discovery budget: a `limit=` crawl fetches no more listing pages of a site once it has all
 the articles it wants there (listings already queued when that happens are dropped here).
 
-Known articles are not this module's concern any more: the spider asks the crawl state before
-it requests an article (see `NewsSpider._fetch`), so a skip is a counted skip, never a request.
+Known articles are not this module's concern: the frontier asks the crawl state before an
+article is requested (`Frontier.admit`), so a skip is a counted skip, never a request.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as Scrap
 from scrapy.downloadermiddlewares.stats import DownloaderStats
 from scrapy.http import Response
 
+from newscrawler.context import context_of, site_of
 from newscrawler.frontier import Frontier
 from newscrawler.stats import CountedIgnore, count
 
@@ -36,10 +37,11 @@ class DiscoveryBudgetMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
-        if not request.meta.get("discovery"):
+        ctx = context_of(request)
+        if ctx is None or not ctx.kind.discovery:
             return
         frontier = self.crawler.get_extension(Frontier)
-        site = request.meta.get("site")
+        site = ctx.site
         if frontier is not None and site and frontier.has_enough(site):
             count(self.crawler, "skipped", "enough_articles", request.url, site)
             raise CountedIgnore(f"enough articles of {site}: {request.url}")
@@ -112,8 +114,7 @@ class PolitenessMiddleware:
     def process_request(self, request: Request) -> None:
         netloc = urlsplit(request.url).netloc
         if netloc in self.rate_limited:
-            site = request.meta.get("site")
-            count(self.crawler, "skipped", "rate_limited", request.url, site)
+            count(self.crawler, "skipped", "rate_limited", request.url, site_of(request))
             raise CountedIgnore(
                 f"{netloc} asked us to wait longer than NEWSCRAWLER_MAX_RETRY_AFTER: {request.url}"
             )
@@ -157,7 +158,7 @@ class PolitenessMiddleware:
         netloc = urlsplit(request.url).netloc
         if wait > self.max_retry_after or tries >= self.retry_times:
             self.rate_limited.add(netloc)
-            count(self.crawler, "errors", "rate_limited", request.url, request.meta.get("site"))
+            count(self.crawler, "errors", "rate_limited", request.url, site_of(request))
             raise CountedIgnore(
                 f"{netloc} answered {response.status} with Retry-After {wait:g} s: {request.url}"
             )

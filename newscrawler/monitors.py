@@ -35,6 +35,7 @@ from spidermon import Monitor, MonitorSuite
 from spidermon.runners import MonitorRunner
 from spidermon.settings import ACTION
 
+from newscrawler.context import site_of
 from newscrawler.output import article_stored
 from newscrawler.plan import plan_of
 from newscrawler.sites import Site
@@ -482,7 +483,7 @@ class CrawlMonitors:
         self.bodies.setdefault(site, array("I")).append(len(getattr(item, "articleBody", None) or ""))
 
     def response_received(self, response: Response, request: Any, **_: Any) -> None:
-        site = request.meta.get("site") if request is not None else None
+        site = site_of(request) if request is not None else None
         if site:
             self.responses[site] = self.responses.get(site, 0) + 1
 

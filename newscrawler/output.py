@@ -24,6 +24,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import BlockingFeedStorage, FeedExporter
 
+from newscrawler.items import item_key
 from newscrawler.safety import mask_secrets
 
 logger = logging.getLogger(__name__)
@@ -36,10 +37,10 @@ output_closed = object()  # every feed stored (or failed); no args
 class OutputLedger:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self._reports: dict[int, list[tuple[Any, bool]]] = {}  # id(item) -> [(exporter, ok)]
+        self._reports: dict[str, list[tuple[Any, bool]]] = {}  # item_key -> [(exporter, ok)]
         self._uploading: dict[int, list[_Pending]] = {}  # id(slot) -> articles waiting for it to close
         self._failed_uploads: dict[str, int] = {}  # storage type -> failures seen so far
-        self._decided: set[int] = set()  # id(item) of items decided while exported
+        self._decided: set[str] = set()  # item_key of items decided while exported
         self._closed = False
 
     @classmethod
@@ -57,7 +58,7 @@ class OutputLedger:
     def exported(self, item: Any, exporter: Any, ok: bool) -> None:
         """Decide at once when this was the last feed to take the item: no await between the
         flush and the state's confirmation, so a crawl killed in between cannot write it twice."""
-        self._reports.setdefault(id(item), []).append((exporter, ok))
+        self._reports.setdefault(item_key(item), []).append((exporter, ok))
         slots = self._accepting(item)
         if slots and slots[-1].exporter is exporter:
             self._decide(item, slots)
@@ -77,18 +78,19 @@ class OutputLedger:
         return [s for s in feeds.slots if s.filter.accepts(item)] if feeds is not None else []
 
     def item_scraped(self, item: Any, **_: Any) -> None:
-        if id(item) in self._decided:
-            self._decided.discard(id(item))
+        key = item_key(item)
+        if key in self._decided:
+            self._decided.discard(key)
             return
         self._decide(item, self._accepting(item))  # a feed that failed before our exporter ran
-        self._decided.discard(id(item))
+        self._decided.discard(key)
 
     def _decide(self, item: Any, slots: list[Any]) -> None:
         """The rule with several feeds: an article is stored once one feed that accepts it has
         stored it; a feed that failed it is counted (``lost_to_feed``), and the article is not
         written again to the others. Lost (the next run writes it) only when every feed failed."""
-        reports = self._reports.pop(id(item), [])
-        self._decided.add(id(item))
+        reports = self._reports.pop(item_key(item), [])
+        self._decided.add(item_key(item))
         if not slots:
             if self.crawler.settings.getdict("FEEDS") and self.crawler.get_extension(FeedExporter) is None:
                 self._lost(item, "feeds are configured but Scrapy disabled them (see the error above)")

@@ -8,8 +8,9 @@ one-line message; an unknown argument names the valid ones.
 from __future__ import annotations
 
 import difflib
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -46,6 +47,7 @@ class CrawlPlan:
     user_urls: tuple[str, ...] = ()  # the start URLs the user gave with url=
     job: str | None = None  # the scrapyd job id (scrapyd passes it as the _job argument)
     chosen: bool = False  # url= or sites= named the sites (else: the whole registry)
+    sites_file: str | None = None  # the user's own registry file, merged over the bundled one
 
     def site(self, name: str) -> Site:
         for s in self.sites:
@@ -106,7 +108,68 @@ class CrawlPlan:
             user_urls=tuple(user_urls),
             job=str(arguments["_job"]) if arguments.get("_job") else None,
             chosen=bool(chosen),
+            sites_file=sites_file,
         )
+
+    def registry(self) -> SiteRegistry:
+        """The sites this crawl can be asked about (see SiteRegistry)."""
+        return SiteRegistry(self)
+
+
+class SiteRegistry:
+    """The sites a crawl knows, by name or URL: the plan's, then the registry's (a distributed
+    worker is handed requests of sites that other workers were given), then one made from a
+    home page."""
+
+    def __init__(self, plan: CrawlPlan) -> None:
+        self._known = {site.name: site for site in plan.sites}
+        self._sites_file = plan.sites_file
+        self._registry: dict[str, Site] | None = None
+
+    def __iter__(self) -> Iterator[Site]:
+        return iter(list(self._known.values()))
+
+    def add(self, site: Site) -> None:
+        self._known[site.name] = site
+
+    def get(self, name: str, home: str | None = None) -> Site:
+        """A site by name (KeyError when neither known, nor in the registry, nor ``home``'s)."""
+        if name not in self._known:
+            if self._registry is None:
+                self._registry = load_sites(self._sites_file)
+            if name in self._registry:
+                self._known[name] = self._registry[name]
+            elif home and site_for_url(home).name == name:
+                self._known[name] = site_for_url(home)
+            else:
+                raise KeyError(name)
+        return self._known[name]
+
+    def for_url(self, url: str) -> Site:
+        """The known site a URL is on, else one made from the URL (`scrapy parse URL`)."""
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        for site in self._known.values():
+            if host == site.domain.split(":")[0] or host.endswith("." + site.domain):
+                return site
+        return site_for_url(url)
+
+    def from_entry(self, data: bytes) -> Site | None:
+        """A site pushed to a distributed crawl: a home page URL, or JSON with ``site`` (a
+        registry name) and/or ``url``; None for an entry that names no site."""
+        text = data.decode("utf-8", "replace").strip()
+        try:
+            entry = json.loads(text) if text.startswith("{") else {"url": text}
+        except ValueError:
+            return None
+        if not isinstance(entry, dict):
+            return None
+        name, url = entry.get("site"), entry.get("url")
+        try:
+            if isinstance(name, str) and name:
+                return self.get(name, url if isinstance(url, str) else None)
+        except KeyError:
+            return None
+        return site_for_url(url) if isinstance(url, str) and is_http_url(url) else None
 
 
 @runtime_checkable

@@ -35,6 +35,7 @@ from scrapy.crawler import Crawler
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.defer import Deferred
 
+from newscrawler.context import context_of, site_of
 from newscrawler.stats import CountedIgnore, PrivateAddressRefused, count
 
 _SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # the bundled list: no network
@@ -56,6 +57,15 @@ def is_public(address: str) -> bool:
     except ValueError:
         return False
     return ip.is_global and not ip.is_multicast
+
+
+def _literal_address(url: str) -> bool:
+    """The URL's host is an IP address: nothing to resolve."""
+    try:
+        ipaddress.ip_address((urlsplit(url).hostname or "").strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def _netloc(url: str) -> tuple[str, str]:
@@ -126,10 +136,10 @@ class SafetyMiddleware:
 
     async def process_request(self, request: Request) -> None:
         reason = self.refusal(request)
-        if reason is None and not request.meta.get("_private_ok"):
+        if reason is None and not _literal_address(request.url):  # a name: where does it resolve?
             reason = await self._resolves_privately(request)
         if reason is not None:
-            count(self.crawler, "skipped", reason, request.url, request.meta.get("site"))
+            count(self.crawler, "skipped", reason, request.url, site_of(request))
             raise CountedIgnore(f"{reason}: {request.url}")
 
     def refusal(self, request: Request) -> str | None:
@@ -140,16 +150,15 @@ class SafetyMiddleware:
         host, netloc = _netloc(request.url)
         # A start request, or one no crawl component made (`scrapy parse URL`); Scrapy's own
         # robots.txt fetches follow a request that passed here, and are judged like any other.
-        user_given = request.meta.get("start") or (
-            "site" not in request.meta and not request.meta.get("dont_obey_robotstxt")
-        )
-        home = request.meta.get("site_home")
+        ctx = context_of(request)
+        user_given = ctx.start if ctx is not None else not request.meta.get("dont_obey_robotstxt")
+        home = ctx.home if ctx is not None else None
         # A start URL the user (or the registry) gave: its exact host:port may be private. So may
         # a request on its site's own home host:port: in a distributed crawl another worker may
         # have sent the site's start requests.
         if (user_given and not request.meta.get("redirect_urls")) or (home and _netloc(home)[1] == netloc):
             self.allow.netlocs.add(netloc)
-        if home and not request.meta.get("declared"):
+        if home and ctx is not None and not ctx.declared:
             home_host = urlsplit(home).hostname or ""
             if not same_site(host, home_host):
                 return "offsite"
@@ -159,7 +168,6 @@ class SafetyMiddleware:
             return None
         if not is_public(str(literal)) and not self.allow.allows(host, netloc):
             return "private_address"
-        request.meta["_private_ok"] = True  # a literal address: nothing to resolve
         return None
 
     async def _resolves_privately(self, request: Request) -> str | None:

@@ -8,8 +8,9 @@ import pytest
 from scrapy import Request
 from scrapy.exceptions import UsageError
 
+from newscrawler.context import KEY, Context, Kind, Ticket
 from newscrawler.extraction.dates import parse_iso
-from newscrawler.frontier import Bounds, Candidate, Decision, Frontier, Ticket, changed_since
+from newscrawler.frontier import Bounds, Candidate, Decision, Frontier, changed_since
 from newscrawler.plan import CrawlPlan
 from newscrawler.urls import url_key
 
@@ -35,7 +36,8 @@ def ticket(f: Frontier, c: Candidate) -> Ticket:
 
 
 def req(t: Ticket, url: str | None = None, **meta: object) -> Request:
-    return Request(url or t.url, meta={"site": t.site, "source": t.source, "ticket": t, **meta})
+    ctx = Context(t.site, "https://s.example/", Kind.ARTICLE, ticket=t)
+    return Request(url or t.url, meta={KEY: ctx, **meta})
 
 
 def test_each_url_key_is_fetched_once_whatever_its_variant() -> None:
@@ -50,7 +52,9 @@ def test_in_flight_counts_what_the_engine_took_until_its_outcome_is_final() -> N
     t = ticket(f, cand(1))
     assert f.in_flight("s") == 0, "a request filtered out before the engine is never waited for"
     f.request_scheduled(req(t))
-    f.request_scheduled(Request("https://s.example/sitemap.xml", meta={"site": "s"}))
+    f.request_scheduled(
+        Request("https://s.example/sitemap.xml", meta={KEY: Context("s", "https://s.example/", Kind.SITEMAP)})
+    )
     assert f.in_flight("s") == 1, "article requests only"
     f.request_scheduled(req(t, "https://s.example/r/story-1", redirect_urls=[t.url]))
     assert f.in_flight("s") == 1, "a redirect hop is the same page in flight"

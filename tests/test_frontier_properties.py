@@ -19,12 +19,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scrapy import Request
 
+from newscrawler.context import KEY, Context, Kind, Ticket
 from newscrawler.extraction.dates import parse_any
-from newscrawler.frontier import Candidate, Decision, Frontier, Ticket, Verdict
+from newscrawler.frontier import Candidate, Decision, Frontier, Verdict
 from newscrawler.plan import CrawlPlan
 from newscrawler.state.sqlite import SQLiteState
 from newscrawler.text import hash64
 from newscrawler.urls import url_key
+
+
+def art(t: Ticket) -> Context:
+    """An article request's context."""
+    return Context(t.site, f"https://{t.site}/", Kind.ARTICLE, ticket=t)
+
 
 NOW = datetime.now(UTC)
 PROPERTY = settings(
@@ -105,7 +112,7 @@ class Crawl:
         for v in verdicts:
             self.decisions.setdefault(url_key(v.candidate.url), []).append(v.decision)
             if v.ticket is not None:
-                self.frontier.request_scheduled(Request(v.ticket.url, meta={"ticket": v.ticket}))
+                self.frontier.request_scheduled(Request(v.ticket.url, meta={KEY: art(v.ticket)}))
                 self.open.append(v.ticket)
 
     def admit(self, c: Candidate) -> None:
@@ -204,15 +211,15 @@ def test_in_flight_returns_to_zero_for_every_outcome(events: list[tuple[int, str
         verdicts = f.admit(candidate(n, "sitemap", None))
         assert verdicts[0].ticket is not None
         tickets.append(verdicts[0].ticket)
-        f.request_scheduled(Request(tickets[-1].url, meta={"ticket": tickets[-1]}))
+        f.request_scheduled(Request(tickets[-1].url, meta={KEY: art(tickets[-1])}))
     finished: set[int] = set()
     fetched = 0
     for n, event in events:
         t = tickets[n]
         if event == "hop":
-            f.request_scheduled(Request(t.url + "r/", meta={"ticket": t, "redirect_urls": [t.url]}))
+            f.request_scheduled(Request(t.url + "r/", meta={KEY: art(t), "redirect_urls": [t.url]}))
         elif event == "dropped":
-            f.request_dropped(Request(t.url, meta={"ticket": t}))
+            f.request_dropped(Request(t.url, meta={KEY: art(t)}))
             finished.add(n)
         elif event == "again" and n in finished:
             f.finish(t.id, fetched=False)

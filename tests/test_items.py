@@ -9,8 +9,9 @@ import re
 from pathlib import Path
 
 from newscrawler import items
+from newscrawler.context import Ticket
 from newscrawler.exporters import as_record
-from newscrawler.items import FIELD_NAMES, Article, Author, Image
+from newscrawler.items import FIELD_NAMES, Article, Author, Image, item_key
 
 DOCS = Path(__file__).parent.parent / "docs" / "fields.md"
 
@@ -63,3 +64,13 @@ def test_typed_parts_serialise_as_plain_json_and_empty_fields_are_left_out() -> 
         "wordCount": 0,
     }
     assert json.loads(json.dumps(record)) == record
+
+
+def test_the_crawl_ticket_rides_on_the_article_but_never_reaches_the_record() -> None:
+    ticket = Ticket("7", "s", "https://s.example/a", None, "sitemap", sample=True)
+    article = Article(url="https://s.example/a", headline="A", ticket=ticket)
+    record = as_record(article)
+    assert "ticket" not in record and "ticket" not in FIELD_NAMES
+    assert json.loads(json.dumps(record)) == {"url": "https://s.example/a", "headline": "A"}
+    one, two = Article(url="x"), Article(url="x")  # made outside a crawl: no ticket
+    assert item_key(article) == "7" and item_key(one) != item_key(two)

@@ -17,9 +17,10 @@ from scrapy import Request
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
+from newscrawler.context import KEY, Context, Kind
 from newscrawler.safety import PublicOnlyResolver, SafetyMiddleware, same_site
 from newscrawler.spiders.news import NewsSpider
-from newscrawler.stats import PrivateAddressRefused
+from newscrawler.stats import CountedIgnore, PrivateAddressRefused
 from tests.conftest import crawl, project_settings_dict
 
 
@@ -83,7 +84,7 @@ def test_the_safety_rules_on_single_requests() -> None:
     crawler = get_crawler(NewsSpider, project_settings_dict())
     mw = SafetyMiddleware(crawler)
     home = "http://127.0.0.1:8000/"
-    start = Request(home, meta={"site": "s", "site_home": home, "start": True})
+    start = Request(home, meta={KEY: Context("s", home, Kind.LISTING, start=True)})
     assert mw.refusal(start) is None
     cases = {
         "file:///etc/passwd": "bad_scheme",
@@ -93,8 +94,8 @@ def test_the_safety_rules_on_single_requests() -> None:
         "http://10.0.0.5/news/x": "offsite",
     }
     for url, reason in cases.items():
-        assert mw.refusal(Request(url, meta={"site": "s", "site_home": home})) == reason, url
-    declared = {"site": "s", "site_home": home, "declared": True}
+        assert mw.refusal(Request(url, meta={KEY: Context("s", home, Kind.ARTICLE)})) == reason, url
+    declared = {KEY: Context("s", home, Kind.SITEMAP, declared=True)}
     assert mw.refusal(Request("http://169.254.169.254/latest/meta-data", meta=declared)) == "private_address"
     assert mw.refusal(Request("http://[::1]:8000/sitemap.xml", meta=declared)) == "private_address"
     assert mw.refusal(Request("http://224.0.0.1/sitemap.xml", meta=declared)) == "private_address"
@@ -107,7 +108,7 @@ def test_the_safety_rules_on_single_requests() -> None:
 async def test_a_host_name_that_resolves_to_a_private_address_is_refused() -> None:
     crawler = get_crawler(NewsSpider, project_settings_dict())
     mw = SafetyMiddleware(crawler)
-    declared = {"site": "s", "site_home": "http://127.0.0.1:8000/", "declared": True}
+    declared = {KEY: Context("s", "http://127.0.0.1:8000/", Kind.SITEMAP, declared=True)}
     assert await mw._resolves_privately(Request("http://localhost:8001/sitemap.xml", meta=declared)) == (
         "private_address"
     )
@@ -360,3 +361,18 @@ async def test_a_site_pointing_its_canonicals_at_another_sites_articles_keeps_no
         "all but the sample site's wire copy, as on a fresh state"
     )
     assert counted(stats, "skipped", "known") == 0
+
+
+@deferred_f_from_coro_f
+async def test_a_redirect_from_an_address_to_a_host_name_is_resolved_again() -> None:
+    """A redirect hop is a copy of its request: what was judged of the first host (a literal
+    public address, nothing to resolve) must not carry over to the next one."""
+    crawler = get_crawler(NewsSpider, project_settings_dict())
+    crawler._apply_settings()
+    mw = SafetyMiddleware(crawler)
+    ctx = Context("s", "http://93.184.216.34/", Kind.SITEMAP, declared=True)
+    first = Request("http://93.184.216.34/sitemap.xml", meta={KEY: ctx})
+    assert await mw.process_request(first) is None
+    hop = first.replace(url="http://localhost:8001/sitemap.xml")  # what RedirectMiddleware makes
+    with pytest.raises(CountedIgnore, match="private_address"):
+        await mw.process_request(hop)

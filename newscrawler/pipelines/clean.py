@@ -102,7 +102,7 @@ class CleanPipeline:
             if value:
                 setattr(item, name, clean_text(value))
         item.authors = [Author(clean_text(a.name)) for a in item.authors if a.name]
-        if item.metadata.get("templateSample"):  # read past `limit=` only to learn the site
+        if item.ticket is not None and item.ticket.sample:  # read past `limit=` only to learn the site
             self._count_paragraphs(item, clean_text(item.articleBody or "", keep_paragraphs=True))
             raise count_drop(self.crawler, "template_sample", item.url, item.metadata.get("site"))
         if item.articleBody:

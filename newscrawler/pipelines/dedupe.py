@@ -18,20 +18,36 @@ case the next crawl confirms it, so nothing is written twice.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from scrapy.crawler import Crawler
 
 from newscrawler.frontier import site_id
-from newscrawler.items import Article
+from newscrawler.items import Article, item_key
 from newscrawler.output import OutputLedger, article_lost, article_stored
 from newscrawler.pipelines import STATE_ERRORS, count_drop, state_failed
-from newscrawler.state import StateStore
+from newscrawler.state import Seen, StateStore
 from newscrawler.state.extension import get_store
 from newscrawler.stats import tally
 from newscrawler.text import fingerprint, signature, signature_similarity
 from newscrawler.urls import url_key
+
+
+@dataclass
+class _Story:
+    """One article as the state knows articles: its URL keys and text fingerprints."""
+
+    item: Article
+    site: str | None
+    own: list[str]  # its URL and the URLs it answered under before redirects
+    canonical: str | None  # its canonical's key, when it may deduplicate
+    keys: list[str]  # what it is claimed under
+    fp: int
+    sig: bytes
+    listed: str | None
+    fetched: str
 
 
 class DedupePipeline:
@@ -41,7 +57,7 @@ class DedupePipeline:
         self.near_threshold = s.getfloat("NEWSCRAWLER_NEAR_DUPLICATE_THRESHOLD")
         self.keep_near = s.get("NEWSCRAWLER_NEAR_DUPLICATES") == "keep"
         self.revision_similarity = s.getfloat("NEWSCRAWLER_REVISION_SIMILARITY")
-        self.pending: dict[int, list[str]] = {}
+        self.pending: dict[str, list[str]] = {}  # item_key -> the keys claimed
         self.outputs: list[str] = []  # local output files, as last recorded in the state
         self.written_keys: set[str] = set()  # this run's, to tell a copy from an unchanged re-fetch
         crawler.signals.connect(self.article_stored, signal=article_stored)
@@ -61,77 +77,89 @@ class DedupePipeline:
 
     def _process(self, item: Article) -> Article:
         state = get_store(self.crawler)
-        site = item.metadata.get("site")
-        # The page's URL, its canonical, and every URL it answered under before redirects: a
-        # later listing naming any of them finds the article known.
-        own = sorted({url_key(u) for u in (item.url, *item.metadata.get("redirectedFrom", ())) if u})
-        canonical = self._canonical_key(item, own)
-        keys = sorted({*own, canonical} if canonical else own)
-        body = item.articleBody or ""
-        fp, sig = fingerprint(body), signature(body)
-        fetched = item.metadata.get("dateDownloaded") or datetime.now(UTC).isoformat()
-        listed = item.metadata.get("listed")
-        found = {k: state.lookup(k) for k in keys}
-        seens = [s for s in found.values() if s]
-        seen = seens[0] if seens else None
-        if seen is not None:
-            same = (
-                seen.fingerprint == fp
-                or signature_similarity(sig, seen.signature) >= self.revision_similarity
-            )
-            only_canonical = canonical is not None and not any(found[k] for k in own)
-            if (
-                not same
-                and only_canonical
-                and signature_similarity(sig, seen.signature) >= self.near_threshold
-            ):
-                # A copy (AMP, mobile) of its canonical page whose template paragraphs were cleaned
-                # a little differently (the counts grow as a crawl goes): the same story.
-                same = True
-            if not same and only_canonical:
-                # Known only by its canonical, with another text: two articles under one
-                # canonical (a template bug). The canonical is ignored; the page is its own.
-                tally(self.crawler, "canonical_ignored", site)
-                item.canonicalUrl = None
-                keys = own
-                found = {k: found[k] for k in own}
-                seens, seen = [], None
-        if seen is not None:
-            if same:
-                unknown = [k for k, s in found.items() if s is None]
-                if unknown:  # a new way to this article (another redirect): not fetched again
-                    state.remember_duplicate(unknown, listed, fetched)
-                reason = "duplicate_url" if any(k in self.written_keys for k in keys) else "unchanged"
-                raise count_drop(self.crawler, reason, item.url, site)
-        else:
-            first = state.find_text(fp)
-            near = None if first else state.find_near(sig, self.near_threshold)
-            if first or (near and not self.keep_near):
-                state.remember_duplicate(keys, listed, fetched)
-                raise count_drop(
-                    self.crawler, "duplicate_text" if first else "near_duplicate", item.url, site
-                )
-            if near:
-                item.metadata["duplicateOf"] = near
+        story = self._story(item)
+        found = {k: state.lookup(k) for k in story.keys}
+        seens = self._judge_known(state, story, found)  # raises for the same story written before
+        if not seens:
+            self._judge_new(state, story)  # raises for the same or a near text under other URLs
         known = max((s.revision for s in seens), default=0)  # claim refuses if it moved on since
         self._note_outputs(state)
-        revision = state.claim(keys, item.url or "", fp, sig, listed, fetched, known=known)
+        revision = state.claim(
+            story.keys, item.url or "", story.fp, story.sig, story.listed, story.fetched, known=known
+        )
         if revision is None:
-            raise count_drop(self.crawler, "claimed_by_another_crawl", item.url, site)
+            raise count_drop(self.crawler, "claimed_by_another_crawl", item.url, story.site)
         # Two crawls sharing the state may claim two near-duplicates at the same moment, each
         # before the other's claim was there to find. The later claim gives its claim back: the
         # earlier one may have checked before it and be written already.
         if (
-            seen is None
+            not seens
             and not self.keep_near
-            and state.find_near(sig, self.near_threshold, claimed_before=keys[0]) is not None
+            and state.find_near(story.sig, self.near_threshold, claimed_before=story.keys[0]) is not None
         ):
-            state.release(keys)
-            raise count_drop(self.crawler, "near_duplicate", item.url, site)
+            state.release(story.keys)
+            raise count_drop(self.crawler, "near_duplicate", item.url, story.site)
         item.metadata["revision"] = revision
-        self.pending[id(item)] = keys
-        self.written_keys.update(keys)
+        self.pending[item_key(item)] = story.keys
+        self.written_keys.update(story.keys)
         return item
+
+    def _story(self, item: Article) -> _Story:
+        # The page's URL, its canonical, and every URL it answered under before redirects: a
+        # later listing naming any of them finds the article known.
+        own = sorted({url_key(u) for u in (item.url, *item.metadata.get("redirectedFrom", ())) if u})
+        canonical = self._canonical_key(item, own)
+        body = item.articleBody or ""
+        return _Story(
+            item=item,
+            site=item.metadata.get("site"),
+            own=own,
+            canonical=canonical,
+            keys=sorted({*own, canonical} if canonical else own),
+            fp=fingerprint(body),
+            sig=signature(body),
+            listed=item.metadata.get("listed"),
+            fetched=item.metadata.get("dateDownloaded") or datetime.now(UTC).isoformat(),
+        )
+
+    def _judge_known(self, state: StateStore, story: _Story, found: dict[str, Seen | None]) -> list[Seen]:
+        """What the state knows of the story's URLs: raises for the same story (unchanged, or a
+        copy under another URL); else the records this one is a revision of ([]: a new article)."""
+        seens = [s for s in found.values() if s]
+        if not seens:
+            return []
+        similarity = signature_similarity(story.sig, seens[0].signature)
+        same = seens[0].fingerprint == story.fp or similarity >= self.revision_similarity
+        only_canonical = story.canonical is not None and not any(found[k] for k in story.own)
+        if only_canonical and not same:
+            if similarity < self.near_threshold:
+                # Known only by its canonical, with another text: two articles under one
+                # canonical (a template bug). The canonical is ignored; the page is its own.
+                tally(self.crawler, "canonical_ignored", story.site)
+                story.item.canonicalUrl = None
+                story.keys = story.own
+                return []
+            # A copy (AMP, mobile) of its canonical page whose template paragraphs were cleaned
+            # a little differently (the counts grow as a crawl goes): the same story.
+            same = True
+        if not same:
+            return seens
+        unknown = [k for k in story.keys if found[k] is None]
+        if unknown:  # a new way to this article (another redirect): not fetched again
+            state.remember_duplicate(unknown, story.listed, story.fetched)
+        reason = "duplicate_url" if any(k in self.written_keys for k in story.keys) else "unchanged"
+        raise count_drop(self.crawler, reason, story.item.url, story.site)
+
+    def _judge_new(self, state: StateStore, story: _Story) -> None:
+        """A new article: raises when its text (or, unless kept, a near text) is known."""
+        first = state.find_text(story.fp)
+        near = None if first else state.find_near(story.sig, self.near_threshold)
+        if first or (near and not self.keep_near):
+            state.remember_duplicate(story.keys, story.listed, story.fetched)
+            reason = "duplicate_text" if first else "near_duplicate"
+            raise count_drop(self.crawler, reason, story.item.url, story.site)
+        if near:
+            story.item.metadata["duplicateOf"] = near
 
     @staticmethod
     def _canonical_key(item: Article, own: list[str]) -> str | None:
@@ -152,12 +180,12 @@ class DedupePipeline:
             self.outputs = paths
 
     def article_stored(self, item: Any) -> None:
-        keys = self.pending.pop(id(item), None)
+        keys = self.pending.pop(item_key(item), None)
         if keys:
             get_store(self.crawler).confirm(keys)
 
     def article_lost(self, item: Any, reason: str) -> None:
         """The output failed: release the claim, so the next crawl writes the article."""
-        keys = self.pending.pop(id(item), None)
+        keys = self.pending.pop(item_key(item), None)
         if keys:
             get_store(self.crawler).release(keys)

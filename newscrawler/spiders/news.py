@@ -5,21 +5,16 @@ scrapy crawl news -a sites=dawn,reuters -a since=2d     # sites from the registr
 scrapy crawl news -a limit=20 -O articles.jsonl
 REDIS_URL=redis://host:6379/0 scrapy crawl news    # one of many workers sharing a crawl
 
-With REDIS_URL set (see ``newscrawler.distributed``) the sites come from a Redis key, read
-through scrapy-redis's ``RedisMixin``: a first batch in ``start()`` (scrapy-redis 0.9.1 reads
-them in ``start_requests``, which Scrapy 2.13+ no longer calls), more whenever the worker is
-idle. Sites given with url= or sites= are pushed there first, so every worker shares them.
-
-The callbacks are thin: `newscrawler.discovery` parses what listings say, the `Frontier`
-decides what to fetch, `newscrawler.extraction` turns a page into an Article.
+Callbacks only: `newscrawler.discovery` reads what listings say, the `Frontier` decides what
+to fetch, the extraction pool turns a page into an Article. Each request carries a typed
+`Context` (newscrawler.context); the sites come from the plan's `SiteRegistry`; with REDIS_URL
+set, `DistributedSpider` (newscrawler.distributed) takes sites from Redis.
 """
 
 from __future__ import annotations
 
-import json
-import time
-import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -28,34 +23,26 @@ from zoneinfo import ZoneInfo
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy_redis.spiders import RedisMixin
 from twisted.python.failure import Failure
 
 from newscrawler import discovery
-from newscrawler.distributed import push_sites, redis_url, request_done
+from newscrawler.context import KEY, Context, Kind, Ticket, context_of
+from newscrawler.distributed import DistributedSpider, redis_url, request_done
 from newscrawler.extraction.dates import parse_any
-from newscrawler.frontier import (
-    Candidate,
-    Decision,
-    Frontier,
-    Ticket,
-    Verdict,
-    reserve_released,
-    ticket_of,
-)
+from newscrawler.frontier import Candidate, Decision, Frontier, Verdict, reserve_released
 from newscrawler.items import Article
 from newscrawler.learning import TemplateLearning
-from newscrawler.plan import CrawlPlan, load_sites
+from newscrawler.plan import CrawlPlan, SiteRegistry
 from newscrawler.pool import ExtractionFailed, ExtractionPool
-from newscrawler.sites import Site, site_for_url
+from newscrawler.sites import Site
 from newscrawler.state import SITE_ARTICLES
 from newscrawler.state.extension import get_store
 from newscrawler.stats import count, failure_reason, tally
 from newscrawler.text import fingerprint
-from newscrawler.urls import is_http_url, without_session_id
+from newscrawler.urls import without_session_id
 
 # Articles first: a crawl reaches articles before it has walked every listing.
 ARTICLE_PRIORITY = 100
@@ -64,19 +51,18 @@ SITEMAP_PRIORITY = 50  # sitemaps and feeds name articles directly
 SKIPS = {Decision.KNOWN: "known", Decision.TOO_OLD: "too_old_listed", Decision.TRAP: "trap"}
 
 
-class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
+class NewsSpider(DistributedSpider, scrapy.Spider):
     name = "news"
     plan: CrawlPlan
-    distributed = False  # REDIS_URL is set: sites and requests are shared through Redis
+    sites: SiteRegistry
     _frontier: Frontier | None = None
     _extraction: ExtractionPool | None = None
     _robots_read: set[str]  # sites whose robots.txt was read for sitemaps
-    _sites: dict[str, Site]  # the sites this worker has seen: the plan's, then pushed ones
-    _registry: dict[str, Site] | None = None
 
     def __init__(self, plan: CrawlPlan | None = None, **kwargs: Any) -> None:
         super().__init__(**{k: v for k, v in kwargs.items() if k.startswith("_")})
         self.plan = plan or CrawlPlan.parse(kwargs)
+        self.sites = self.plan.registry()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -84,13 +70,10 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
         spider = super().from_crawler(crawler, *args, plan=plan, **kwargs)
         assert isinstance(spider, NewsSpider)
         spider._robots_read = set()
-        spider._sites = {site.name: site for site in plan.sites}
         crawler.signals.connect(spider.response_received, signal=signals.response_received)
         crawler.signals.connect(spider.reserve_released, signal=reserve_released)
         spider.distributed = redis_url(crawler.settings) is not None
         return spider
-
-    # --- discovery ---
 
     @property
     def frontier(self) -> Frontier:
@@ -100,143 +83,99 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
             self._frontier.configure(self.plan)
         return self._frontier
 
-    def site(self, name: str, home: str | None = None) -> Site:
-        """A site by name: one this worker knows, else the registry's, else one made from its home
-        page (a distributed crawl hands a worker requests of sites that others were given)."""
-        if name not in self._sites:
-            if self._registry is None:
-                self._registry = load_sites(self.settings.get("NEWSCRAWLER_SITES_FILE"))
-            if name in self._registry:
-                self._sites[name] = self._registry[name]
-            elif home and site_for_url(home).name == name:
-                self._sites[name] = site_for_url(home)
-            else:
-                raise KeyError(name)
-        return self._sites[name]
+    @property
+    def extraction(self) -> ExtractionPool:
+        """The extraction pool (the extension; extraction in this process where it is not enabled)."""
+        if self._extraction is None:
+            self._extraction = self.crawler.get_extension(ExtractionPool) or ExtractionPool(1)
+        return self._extraction
 
-    def site_of(self, meta: dict[str, Any], url: str) -> Site:
+    def site_of(self, response: Response) -> Site:
         """The site a response belongs to: from its request, else by its host (`scrapy parse`)."""
-        if "site" in meta:
-            return self.site(meta["site"], meta.get("site_home"))
-        host = (urlsplit(url).hostname or "").removeprefix("www.")
-        for site in self._sites.values():
-            if host == site.domain.split(":")[0] or host.endswith("." + site.domain):
-                return site
-        return site_for_url(url)
+        ctx = context_of(response)
+        return self.sites.get(ctx.site, ctx.home) if ctx is not None else self.sites.for_url(response.url)
+
+    # --- requests ---
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.distributed:
-            # Here, not in from_crawler: add-ons (the Distributed one sets REDIS_START_URLS_AS_SET)
-            # apply their settings after the spider is made.
-            self.setup_redis(self.crawler)  # scrapy-redis: the start key, and its spider_idle hook
-            if self.plan.chosen:
-                added = push_sites(self.redis_url, self.redis_key, self.plan.start_entries())
-                self.logger.info("Pushed %d of %d sites to %s", added, len(self.plan.sites), self.redis_key)
-            for request in self.next_requests():  # RedisMixin: a first batch of pushed sites
+            for request in self.start_distributed():
                 yield request
             return
         for site in self.plan.sites:
-            for request in self._site_requests(site):
+            for request in self.site_requests(site):
                 yield request
 
-    def _site_requests(self, site: Site, round_: str | None = None) -> Iterator[scrapy.Request]:
+    def site_requests(self, site: Site, round_: str | None = None) -> Iterator[scrapy.Request]:
         """A site's entry points: robots.txt (for its sitemaps), declared sitemaps and feeds, home."""
         warmup = self.settings.getint("NEWSCRAWLER_TEMPLATE_WARMUP")
         known = get_store(self.crawler).paragraph_counts(site.name, [SITE_ARTICLES]).get(SITE_ARTICLES, 0)
         self.frontier.allow_samples(site.name, warmup - known - (self.plan.limit or 0))
-        meta = self._site_meta(site)
-        if round_:
-            meta["round"] = round_
+        origin = Context(site.name, site.home, Kind.LISTING, round=round_)
         if not self._robots_from_middleware:  # else Scrapy's robots.txt fetch is read (once)
-            yield scrapy.Request(
-                urljoin(site.home, "/robots.txt"),
-                self.parse_robots,
-                errback=self.on_error,
-                meta={**meta, "start": True, "dont_obey_robotstxt": True, "handle_httpstatus_all": True},
-            )
-        yield from (
-            r for url in site.sitemaps for r in self._sitemap_request(url, meta, depth=0, declared=True)
-        )
+            robots = replace(origin, kind=Kind.ROBOTS, start=True)
+            yield self._request(
+                urljoin(site.home, "/robots.txt"), self.parse_robots, robots,
+                dont_obey_robotstxt=True, handle_httpstatus_all=True,
+            )  # fmt: skip
+        yield from (r for url in site.sitemaps for r in self._sitemap_request(url, origin, 0, declared=True))
         for url in site.feeds:
-            yield self._request(url, self.parse_feed, meta, declared=True, discovery=True)
-        yield from self._listing_request(site.home, meta, depth=0, start=True)
-
-    # --- distributed: sites pushed to Redis (scrapy-redis RedisMixin hooks) ---
-
-    @property
-    def redis_url(self) -> str:
-        return redis_url(self.settings) or ""
-
-    def make_request_from_data(self, data: bytes) -> list[scrapy.Request]:
-        """A pushed site's entry points, as one new round (its own request fingerprints)."""
-        site = self._site_from_entry(data)
-        if site is None:
-            self._count("skipped", "bad_site_entry", data.decode("utf-8", "replace")[:200], None)
-            return []
-        self._sites[site.name] = site
-        self.logger.info("Crawling %s (%s), pushed to %s", site.name, site.home, self.redis_key)
-        return list(self._site_requests(site, f"{site.name}:{int(time.time())}:{uuid.uuid4().hex[:6]}"))
-
-    def _site_from_entry(self, data: bytes) -> Site | None:
-        text = data.decode("utf-8", "replace").strip()
-        try:
-            entry = json.loads(text) if text.startswith("{") else {"url": text}
-        except ValueError:
-            return None
-        if not isinstance(entry, dict):
-            return None
-        name, url = entry.get("site"), entry.get("url")
-        try:
-            if isinstance(name, str) and name:
-                return self.site(name, url if isinstance(url, str) else None)
-        except KeyError:
-            return None
-        return site_for_url(url) if isinstance(url, str) and is_http_url(url) else None
-
-    def spider_idle(self) -> None:
-        """Idle: take more pushed sites; whether the worker may leave is the scheduler's call."""
-        assert self.crawler.engine is not None
-        found = False
-        for request in self.next_requests():
-            self.crawler.engine.crawl(request)
-            found = True
-        if found:
-            raise DontCloseSpider
+            yield self._request(url, self.parse_feed, replace(origin, kind=Kind.FEED, declared=True))
+        yield from self._listing_request(site.home, origin, depth=0, start=True)
 
     def _request(
-        self, url: str, callback: Any, origin: dict[str, Any], priority: int = 0, **extra: Any
+        self, url: str, callback: Any, ctx: Context, priority: int = 0, **meta: Any
     ) -> scrapy.Request:
-        """A request for the same site as `origin` (the site's meta keys carried over)."""
-        keys = ("site", "site_home", "download_slot", "download_delay", "round")
-        meta = {**{k: origin[k] for k in keys if k in origin}, **extra}
+        site = self.sites.get(ctx.site, ctx.home)
+        meta = {KEY: ctx, "download_slot": site.domain, **meta}
+        if site.download_delay is not None:
+            meta["download_delay"] = site.download_delay
         return scrapy.Request(url, callback, errback=self.on_error, meta=meta, priority=priority)
 
     def _sitemap_request(
-        self, url: str, origin: dict[str, Any], depth: int, **extra: Any
+        self, url: str, origin: Context, depth: int, declared: bool = False, quiet_404: bool = False
     ) -> Iterator[scrapy.Request]:
-        refusal = self.frontier.sitemap_refusal(origin["site"], depth)
+        refusal = self.frontier.sitemap_refusal(origin.site, depth)
         if refusal:
-            self._count("skipped", refusal, url, origin["site"])
+            self._count("skipped", refusal, url, origin.site)
             return
-        yield self._request(
-            url, self.parse_sitemap, origin, SITEMAP_PRIORITY, sitemap_depth=depth, discovery=True, **extra
-        )
+        ctx = Context(
+            origin.site, origin.home, Kind.SITEMAP, depth=depth, declared=declared,
+            quiet_404=quiet_404, round=origin.round,
+        )  # fmt: skip
+        yield self._request(url, self.parse_sitemap, ctx, SITEMAP_PRIORITY)
 
     def _listing_request(
-        self, url: str, origin: dict[str, Any], depth: int, **extra: Any
+        self, url: str, origin: Context, depth: int, start: bool = False
     ) -> Iterator[scrapy.Request]:
-        refusal = self.frontier.listing_refusal(origin["site"], url, depth)
+        refusal = self.frontier.listing_refusal(origin.site, url, depth)
         if refusal:
-            self._count("skipped", refusal, url, origin["site"])
+            self._count("skipped", refusal, url, origin.site)
             return
-        yield self._request(url, self.parse_listing, origin, -depth, depth_=depth, discovery=True, **extra)
+        ctx = Context(origin.site, origin.home, Kind.LISTING, depth=depth, start=start, round=origin.round)
+        yield self._request(url, self.parse_listing, ctx, -depth)
 
-    @staticmethod
-    def _site_meta(site: Site) -> dict[str, Any]:
-        meta: dict[str, Any] = {"site": site.name, "site_home": site.home, "download_slot": site.domain}
-        if site.download_delay is not None:
-            meta["download_delay"] = site.download_delay
-        return meta
+    def _requests_for(self, origin: Context, verdicts: Iterable[Verdict]) -> Iterator[scrapy.Request]:
+        """The frontier's verdicts: a request for each article to fetch, a count for each skip."""
+        for v in verdicts:
+            c = v.candidate
+            if v.ticket is not None:
+                ctx = Context(origin.site, origin.home, Kind.ARTICLE, round=origin.round, ticket=v.ticket)
+                request = self._request(v.ticket.url, self.parse_article, ctx, ARTICLE_PRIORITY)
+                yield request.replace(dont_filter=True) if v.decision is Decision.REFETCH else request
+            elif v.decision in SKIPS:
+                self._count("skipped", SKIPS[v.decision], c.url, c.site)
+
+    def reserve_released(self, verdicts: list[Verdict]) -> None:
+        """Places freed by requests the scheduler dropped: the reserve articles that took them."""
+        assert self.crawler.engine is not None
+        for verdict in verdicts:
+            site = self.sites.get(verdict.candidate.site)
+            origin = Context(site.name, site.home, Kind.LISTING)
+            for request in self._requests_for(origin, [verdict]):
+                self.crawler.engine.crawl(request)
+
+    # --- discovery ---
 
     @property
     def _robots_from_middleware(self) -> bool:
@@ -249,71 +188,74 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
         if not self._robots_from_middleware or urlsplit(request.url).path != "/robots.txt":
             return
         netloc = urlsplit(request.url).netloc
-        for site in list(self._sites.values()):
+        for site in self.sites:
             if urlsplit(site.home).netloc == netloc and site.name not in self._robots_read:
                 self._robots_read.add(site.name)
                 assert self.crawler.engine is not None
-                for r in self.parse_robots(response, self._site_meta(site)):
+                for r in self._from_robots(response, Context(site.name, site.home, Kind.ROBOTS)):
                     self.crawler.engine.crawl(r)
 
-    def parse_robots(
-        self, response: Response, meta: dict[str, Any] | None = None
-    ) -> Iterator[scrapy.Request]:
-        meta = meta or response.meta
-        site = self.site(meta["site"], meta.get("site_home"))
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        ctx = context_of(response)
+        assert ctx is not None
+        yield from self._from_robots(response, ctx)
+
+    def _from_robots(self, response: Response, ctx: Context) -> Iterator[scrapy.Request]:
+        site = self.sites.get(ctx.site, ctx.home)
         found = []
         if response.status == 200 and isinstance(response, TextResponse):
             found = discovery.robots_sitemaps(response.body, response.url)
         urls = found or ([] if site.sitemaps else [urljoin(site.home, p) for p in discovery.USUAL_SITEMAPS])
         for url in urls:
-            yield from self._sitemap_request(url, meta, depth=0, declared=bool(found), quiet_404=not found)
+            yield from self._sitemap_request(url, ctx, 0, declared=bool(found), quiet_404=not found)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        site = response.meta["site"]
+        ctx = context_of(response)
+        assert ctx is not None
         found = discovery.read_sitemap(response.body, self.settings.getint("DOWNLOAD_MAXSIZE"))
         if found.error:
             reason = "sitemap_too_large" if found.error == "too_large_or_corrupt_gzip" else "bad_sitemap"
-            self._count("errors", reason, response.url, site)
+            self._count("errors", reason, response.url, ctx.site)
             return
         for bad in found.bad:
-            self._count("skipped", "bad_url", bad, site)
+            self._count("skipped", "bad_url", bad, ctx.site)
         if found.kind == "sitemapindex":
             for entry in found.entries:
                 when = parse_any(entry.listed, self.plan.started) if entry.listed else None
                 if self.plan.since and when and when.has_time and when.utc() < self.plan.since:
                     continue  # nothing in that child sitemap changed since the window opened
-                yield from self._sitemap_request(
-                    entry.url, response.meta, response.meta.get("sitemap_depth", 0) + 1
-                )
+                yield from self._sitemap_request(entry.url, ctx, ctx.depth + 1)
             return
-        yield from self._articles(response.meta, found.entries, "sitemap")
+        yield from self._articles(ctx, found.entries, "sitemap")
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        site = response.meta["site"]
+        ctx = context_of(response)
+        assert ctx is not None
         found = discovery.read_feed(response.body, response.url)
         if found.error:
-            self._count("errors", "bad_feed", response.url, site)
+            self._count("errors", "bad_feed", response.url, ctx.site)
         for bad in found.bad:
-            self._count("skipped", "bad_url", bad, site)
-        yield from self._articles(response.meta, found.entries, "feed")
+            self._count("skipped", "bad_url", bad, ctx.site)
+        yield from self._articles(ctx, found.entries, "feed")
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         """Home and section pages: feeds they announce, article-like links, sections and pagination."""
-        if not isinstance(response, TextResponse):
+        ctx = context_of(response)
+        if not isinstance(response, TextResponse) or ctx is None:
             return
-        depth = response.meta.get("depth_", 0)
-        site = self.site(response.meta["site"], response.meta.get("site_home"))
-        links = discovery.listing_links(response.text, response.url, site.home, with_feeds=depth == 0)
+        site = self.sites.get(ctx.site, ctx.home)
+        links = discovery.listing_links(response.text, response.url, site.home, with_feeds=ctx.depth == 0)
         for feed in links.feeds:
-            yield self._request(feed, self.parse_feed, response.meta, SITEMAP_PRIORITY, discovery=True)
-        yield from self._articles(response.meta, [discovery.Entry(u) for u in links.articles], "links")
+            feed_ctx = Context(ctx.site, ctx.home, Kind.FEED, round=ctx.round)
+            yield self._request(feed, self.parse_feed, feed_ctx, SITEMAP_PRIORITY)
+        yield from self._articles(ctx, [discovery.Entry(u) for u in links.articles], "links")
         for url in links.listings:
-            yield from self._listing_request(without_session_id(url), response.meta, depth + 1)
+            yield from self._listing_request(without_session_id(url), ctx, ctx.depth + 1)
 
     def _articles(
-        self, origin: dict[str, Any], entries: Iterable[discovery.Entry], source: str
+        self, origin: Context, entries: Iterable[discovery.Entry], source: str
     ) -> Iterator[scrapy.Request]:
-        site = self.site(origin["site"], origin.get("site_home"))
+        site = self.sites.get(origin.site, origin.home)
         for entry in entries:
             url = without_session_id(entry.url)
             if not site.wants(url):
@@ -323,39 +265,7 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
                 origin, self.frontier.admit(Candidate(site.name, url, listed, source))
             )
 
-    def _requests_for(self, origin: dict[str, Any], verdicts: Iterable[Verdict]) -> Iterator[scrapy.Request]:
-        """The frontier's verdicts: a request for each article to fetch, a count for each skip."""
-        for v in verdicts:
-            c = v.candidate
-            if v.ticket is not None:
-                yield self._article_request(origin, v.ticket, refetch=v.decision is Decision.REFETCH)
-            elif v.decision in SKIPS:
-                self._count("skipped", SKIPS[v.decision], c.url, c.site)
-
-    def reserve_released(self, verdicts: list[Verdict]) -> None:
-        """Places freed by requests the scheduler dropped: the reserve articles that took them."""
-        assert self.crawler.engine is not None
-        for verdict in verdicts:
-            site = self.site(verdict.candidate.site)
-            for request in self._requests_for(self._site_meta(site), [verdict]):
-                self.crawler.engine.crawl(request)
-
-    def _article_request(
-        self, origin: dict[str, Any], ticket: Ticket, refetch: bool = False
-    ) -> scrapy.Request:
-        request = self._request(
-            ticket.url, self.parse_article, origin, ARTICLE_PRIORITY, source=ticket.source, ticket=ticket
-        )
-        return request.replace(dont_filter=True) if refetch else request
-
     # --- articles ---
-
-    @property
-    def extraction(self) -> ExtractionPool:
-        """The extraction pool (the extension; extraction in this process where it is not enabled)."""
-        if self._extraction is None:
-            self._extraction = self.crawler.get_extension(ExtractionPool) or ExtractionPool(1)
-        return self._extraction
 
     async def _extract(self, response: Response, site: Site) -> Article | None:
         """The page's Article, or None for a page that is not one (counted)."""
@@ -391,22 +301,44 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
         """The response's Article, extracted here (for `scrapy shell`: ``spider.article(response)``)."""
         from newscrawler.extraction.article import extract_page
 
-        site = self.site_of(response.meta, response.url)
+        site = self.site_of(response)
         return extract_page(response.body, response.url, site.selectors, datetime.now(UTC))
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
-        site = self.site_of(response.meta, response.url)
+        site = self.site_of(response)
         self.crawler.stats.inc_value(f"newscrawler/{site.name}/fetched")  # type: ignore[union-attr]
-        ticket = ticket_of(response.request) if response.request else None
+        ctx = context_of(response)
+        ticket = ctx.ticket if ctx is not None else None
         try:
             article = await self._extract(response, site)
         finally:
             # In flight until extracted: the clean pipeline's warm-up waits for pages in extraction.
             if ticket is not None:
                 self.frontier.finish(ticket.id, fetched=True)
-        if article is None:
+        if article is None or not self._own_address(article, response, site):
             return
-        requested = ticket.url if ticket is not None else response.url
+        source = ticket.source if ticket is not None else None
+        if ticket is None:  # a page fetched outside the crawl (`scrapy parse URL`)
+            ticket = Ticket(f"page:{response.url}", site.name, response.url, None, "page")
+        sample = self._sample(ticket, site, response.url)
+        if sample is None:
+            return
+        _apply_site_zone(article, site)
+        article.metadata.update({"site": site.name, "source": source})
+        # Every URL the page answered under (the listed one, each redirect hop) is this article's:
+        # a later listing naming any of them finds it known.
+        hops = [u for u in [ticket.url, *response.meta.get("redirect_urls", ())] if u != response.url]
+        if hops:
+            article.metadata["redirectedFrom"] = list(dict.fromkeys(hops))
+        listed = self.frontier.newest_listing(ticket.url) or ticket.listed
+        if listed:
+            article.metadata["listed"] = listed
+        article.ticket = replace(ticket, sample=sample)
+        yield article
+
+    def _own_address(self, article: Article, response: Response, site: Site) -> bool:
+        """The page's canonical link, judged (ignored when it names a listing or another site);
+        False for a copy of an article listed under its canonical (dropped, counted)."""
         text = fingerprint(article.articleBody or "")
         canonical = article.canonicalUrl
         if canonical:
@@ -417,32 +349,29 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
                 article.canonicalUrl = None
             if use == "trusted" and self.frontier.copy_of_listed(canonical, response.url, text):
                 self._count("dropped", "duplicate_url", response.url, site.name)
-                return
+                return False
         self.frontier.page_text(response.url, text)
-        sample = False
-        if ticket is not None and ticket.sample and self.frontier.may_sample(site.name):
+        return True
+
+    def _sample(self, ticket: Ticket, site: Site, url: str) -> bool | None:
+        """Whether the page is read only to learn the site's template (True), written (False), or
+        over the `limit` and dropped (None, counted)."""
+        if ticket.sample and self.frontier.may_sample(site.name):
             sample = True  # listed after the articles `limit` asks for: read to learn the template
         elif not self.frontier.may_extract(site.name):
             if not self.frontier.may_sample(site.name):
-                self._count("dropped", "over_limit", response.url, site.name)
-                return
+                self._count("dropped", "over_limit", url, site.name)
+                return None
             sample = True  # read to learn the site's template; the clean pipeline drops it
-        _apply_site_zone(article, site)
-        article.metadata.update({"site": site.name, "source": response.meta.get("source")})
-        # Every URL the page answered under (the listed one, each redirect hop) is this article's:
-        # a later listing naming any of them finds it known.
-        hops = [u for u in [requested, *response.meta.get("redirect_urls", ())] if u != response.url]
-        if hops:
-            article.metadata["redirectedFrom"] = list(dict.fromkeys(hops))
-        listed = self.frontier.newest_listing(requested) or (ticket.listed if ticket is not None else None)
-        if listed:
-            article.metadata["listed"] = listed
+        else:
+            sample = False
         if sample:
-            article.metadata["templateSample"] = True
             self.frontier.sampled(site.name)
         else:
             self.frontier.extracted(site.name)
-        yield article
+        return sample
+
+    # --- errors ---
 
     def on_error(self, failure: Failure) -> Iterator[scrapy.Request]:
         request = failure.request  # type: ignore[attr-defined]
@@ -451,12 +380,13 @@ class NewsSpider(RedisMixin, scrapy.Spider):  # type: ignore[misc]
         self.crawler.signals.send_catch_log(request_done, request=request)
 
     def _on_error(self, failure: Failure, request: scrapy.Request) -> Iterator[scrapy.Request]:
-        site = request.meta.get("site")
-        ticket = ticket_of(request)
-        if ticket is not None:
+        ctx = context_of(request)
+        site = ctx.site if ctx is not None else None
+        ticket = ctx.ticket if ctx is not None else None
+        if ctx is not None and ticket is not None:
             # Not fetched: its place under `limit` goes to the next listed article.
-            yield from self._requests_for(request.meta, self.frontier.finish(ticket.id, fetched=False))
-        if request.meta.get("quiet_404") and failure.check(HttpError):
+            yield from self._requests_for(ctx, self.frontier.finish(ticket.id, fetched=False))
+        if ctx is not None and ctx.quiet_404 and failure.check(HttpError):
             return  # a usual sitemap location that this site does not use
         found = failure_reason(failure)
         if found == ("errors", "too_large") and ticket is not None and failure.check(IgnoreRequest):
