@@ -111,11 +111,11 @@ async def test_a_crawl_writes_the_same_records_with_the_pool_and_without(demo_si
     site = demo_site()
 
     def comparable(item: Any) -> dict[str, Any]:
-        record = dict(item.__dict__)
+        record = item.to_dict()  # the record as written (not the crawl's ticket)
         # When it was fetched, and which listings had named it by then, are not extraction's doing.
         # (Nor which of two near-duplicates came first: both are kept here, and duplicateOf names the first.)
         discovery = ("dateDownloaded", "source", "listed", "duplicateOf")
-        record["metadata"] = {k: v for k, v in item.metadata.items() if k not in discovery}
+        record["metadata"] = {k: v for k, v in record["metadata"].items() if k not in discovery}
         return record
 
     runs = []
