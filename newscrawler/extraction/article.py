@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from parsel import Selector
-from w3lib.html import remove_tags, replace_entities
 
 from newscrawler.extraction import dates, fields
 from newscrawler.extraction import learned as learning
@@ -23,15 +22,12 @@ from newscrawler.extraction.body import extract_body, live_updates
 from newscrawler.extraction.language import detect_language
 from newscrawler.extraction.page import Page, is_listing_type
 from newscrawler.items import Article, Author
+from newscrawler.text import markup_text, word_count
 
 logger = logging.getLogger(__name__)
 
 # Fields a site's registry entry may give a CSS selector for.
 OVERRIDABLE = ("headline", "authors", "datePublished", "articleBody")
-
-
-def _squash(value: str) -> str | None:
-    return " ".join(value.split()) or None
 
 
 @functools.cache
@@ -44,7 +40,7 @@ def override_loader() -> type:
 
     class OverrideLoader(ItemLoader):  # type: ignore[misc]
         default_item_class = dict
-        default_input_processor = MapCompose(remove_tags, replace_entities, _squash)
+        default_input_processor = MapCompose(markup_text)
         default_output_processor = TakeFirst()
         authors_out = Identity()
 
@@ -188,7 +184,7 @@ def _extract(
     ld = page.main_article()
     own = site_overrides(page, selectors)
     sites = fields.site_names(page, ld)
-    headline = fields.text(own.get("headline") or fields.headline(page, ld, sites))
+    headline = markup_text(own.get("headline") or fields.headline(page, ld, sites))
     names = clean_authors(own["authors"], sites, structured=True) if own.get("authors") else []
     authors = [Author(n) for n in names] or fields.authors(page, ld, sites)
 
@@ -264,7 +260,7 @@ def _extract(
         mainImage=fields.main_image(page, ld),
         isAccessibleForFree=fields.accessible_for_free(page, ld),
         publisher=fields.publisher(page, ld),
-        wordCount=fields.word_count(body),
+        wordCount=word_count(body),
         metadata={"dateDownloaded": _iso_now(now), **extra},
     )
 

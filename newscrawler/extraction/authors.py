@@ -15,6 +15,7 @@ from typing import Any
 
 from newscrawler.extraction import metaxpaths as mx
 from newscrawler.extraction.page import Page
+from newscrawler.text import fold_case, node_text, squash
 
 # News agencies and wire services: authors only when no person is named.
 AGENCIES = frozenset(
@@ -217,7 +218,7 @@ def _strip(name: str) -> str:
 
 def split_names(raw: str) -> list[str]:
     """One byline string to separate names ("By A, B and C" -> [A, B, C])."""
-    raw = _PREFIX.sub("", _BRACKETED.sub("", " ".join(raw.split())))
+    raw = _PREFIX.sub("", _BRACKETED.sub("", squash(raw)))
     if _EMAIL.fullmatch(raw.strip()):
         return []
     parts = _SPLIT.split(raw) if len(raw) > 3 else [raw]
@@ -306,8 +307,8 @@ def clean_authors(
 def _people_and_others(
     raw: list[str], sites: list[str], structured: bool, not_names: Iterable[str], orgs: Iterable[str]
 ) -> tuple[list[str], list[str]]:
-    skip = {unicodedata.normalize("NFKC", n).casefold() for n in not_names}
-    org_keys = {unicodedata.normalize("NFKC", o).casefold() for o in orgs}
+    skip = {fold_case(n) for n in not_names}
+    org_keys = {fold_case(o) for o in orgs}
     seen: set[str] = set()
     names: list[str] = []
     organisations: set[str] = set()
@@ -316,10 +317,10 @@ def _people_and_others(
         parts = split_names(value)
         # One name with a web address beside it is an organisation's ("Deutsche Welle (www.dw.com)").
         domain = None if _EMAIL.search(value) or len(parts) != 1 else _DOMAIN.search(value)
-        value_is_org = domain is not None or unicodedata.normalize("NFKC", value).casefold() in org_keys
+        value_is_org = domain is not None or fold_case(value) in org_keys
         previous = ""
         for name in parts:
-            key = unicodedata.normalize("NFKC", name).casefold()
+            key = fold_case(name)
             # A lone word after an agency is the dateline's place ("Reuters, London").
             if (
                 previous
@@ -415,10 +416,6 @@ def _elsewhere(el: Any, lists_too: bool = True) -> bool:
     return False
 
 
-def _text(el: Any) -> str:
-    return " ".join(el.text_content().split()) if isinstance(el.tag, str) else ""
-
-
 def _ld_people(value: Any) -> tuple[list[str], list[str]]:
     """Names in a JSON-LD ``author`` value, and those of them that are organisations (by
     ``@type``, or an account such as ``/author/admin/``)."""
@@ -481,18 +478,18 @@ def _labelled(page: Page) -> list[str]:
     for el in page.xpath(
         "//*[self::li or self::p or self::div or self::span or self::dd][contains(text(), ':')]"
     ):
-        t = _text(el)
+        t = node_text(el)
         if len(found) < 4 and 4 < len(t) < 120 and _LABEL_LINE.match(el.text or "") and not _elsewhere(el):
             found.append(t.split(":", 1)[1])
     if found:
         return found
     for el in page.xpath("//strong|//b|//dt|//th|//span|//label"):
-        if len(found) >= 4 or not _LABEL.match(_text(el)) or _elsewhere(el, lists_too=False):
+        if len(found) >= 4 or not _LABEL.match(node_text(el)) or _elsewhere(el, lists_too=False):
             continue
         after = (el.tail or "").strip()
         if not after:
             nxt = el.getnext()
-            after = _text(nxt) if nxt is not None else ""
+            after = node_text(nxt) if nxt is not None else ""
         if 2 < len(after) < 80:
             found.append(after)
     return found
@@ -521,11 +518,11 @@ def editors(page: Page) -> set[str]:
         parent = node.getparent()
         if parent is None or parent.tag in ("script", "style") or not _EDITOR_WORD.search(node):
             continue
-        line = _text(parent)
+        line = node_text(parent)
         match = _EDITOR_LINE.match(line) if len(line) < 100 else None
         if match:
             for name in split_names(match.group("a") or match.group("b")):
-                found.add(unicodedata.normalize("NFKC", _strip(name)).casefold())
+                found.add(fold_case(_strip(name)))
     return found
 
 
@@ -537,13 +534,13 @@ def _body_byline(page: Page) -> list[str]:
     paragraphs = page.xpath("(//h1)[1]/following::p[normalize-space()][position() <= 6]")
     running = False  # past the first long paragraph
     for i, p in enumerate(paragraphs):
-        t = _text(p)
+        t = node_text(p)
         if len(t) > 120:
             running = True
             continue
         if _elsewhere(p):
             continue
-        bold = "".join(" ".join(b.text_content().split()) for b in p.xpath("./strong|./b"))
+        bold = "".join(squash(b.text_content()) for b in p.xpath("./strong|./b"))
         if re.match(r"(?i)(?:by|von|par|por|door|av|af)\s+\S", t) and i < 3:
             found.append(t.split(",")[0] if " in " in t else t)
         elif (
@@ -552,7 +549,7 @@ def _body_byline(page: Page) -> list[str]:
             and bold
             and bold.replace(" ", "") == t.replace(" ", "")
             and i + 1 < len(paragraphs)
-            and len(_text(paragraphs[i + 1])) > 120
+            and len(node_text(paragraphs[i + 1])) > 120
         ):
             found.append(t)
     return found[:3]
@@ -572,7 +569,7 @@ def dateline_places(page: Page, ld: dict[str, Any]) -> set[str]:
         if isinstance(ld.get(key), str):
             openings.append(ld[key][:200])
     openings += [
-        _text(p)[:200] for p in page.xpath("(//h1)[1]/following::p[normalize-space()][position() <= 4]")
+        node_text(p)[:200] for p in page.xpath("(//h1)[1]/following::p[normalize-space()][position() <= 4]")
     ]
     places = set()
     for opening in openings:
@@ -627,7 +624,7 @@ def _sources(page: Page, ld: dict[str, Any]) -> Iterator[tuple[list[str], list[s
             if len(found) == 4:
                 break
             if not _elsewhere(el):
-                found.append(_text(el))
+                found.append(node_text(el))
         found = [f for f in found if 2 < len(f) < 120]
         if found:
             yield found, []

@@ -21,17 +21,15 @@ from __future__ import annotations
 import json
 import logging
 import re
-import unicodedata
 from copy import deepcopy
 from datetime import datetime
 
 import lxml.html
 import trafilatura
 from lxml import etree
-from w3lib.html import remove_tags, replace_entities
 
 from newscrawler.extraction.metric import shingles
-from newscrawler.text import INVISIBLE, SPACES
+from newscrawler.text import fold, markup_lines, paragraphs, squash
 
 # trafilatura warns "discarding data" for every page too short for it: here an expected answer
 # (the next mode is tried, and a page with no text is counted as too_short), not a problem.
@@ -138,19 +136,6 @@ def _traf(tree: lxml.html.HtmlElement, url: str, **mode: bool) -> str:
     return text or ""
 
 
-def norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def paragraphs(text: str) -> list[str]:
-    out = []
-    for line in text.splitlines():
-        line = SPACES.sub(" ", INVISIBLE.sub("", line)).strip()
-        if line:
-            out.append(line)
-    return out
-
-
 def from_selector(tree: lxml.html.HtmlElement, selector: str) -> list[str]:
     """Paragraph texts under a site's own body selector (from the site registry)."""
     try:
@@ -163,7 +148,7 @@ def from_selector(tree: lxml.html.HtmlElement, selector: str) -> list[str]:
         for junk in node.xpath(".//script|.//style|.//noscript|.//figure|.//aside|.//form|.//button"):
             junk.drop_tree()
         blocks = node.xpath(_BLOCKS)
-        texts = [" ".join(b.text_content().split()) for b in blocks] if blocks else [node.text_content()]
+        texts = [squash(b.text_content()) for b in blocks] if blocks else [node.text_content()]
         out.extend(t for t in texts if t)
     return out
 
@@ -199,7 +184,7 @@ def split_containers(tree: lxml.html.HtmlElement) -> list[str]:
         for block in el.xpath(_BLOCKS):
             if block.xpath("ancestor::li|ancestor::blockquote|ancestor::figure|ancestor::aside"):
                 continue  # nested blocks are read with their parent; figures and asides are chrome
-            text = " ".join(block.text_content().split())
+            text = squash(block.text_content())
             if text:
                 out.append(text)
     return out
@@ -234,7 +219,7 @@ def gallery_captions(tree: lxml.html.HtmlElement) -> list[str]:
             if _CAPTION_JUNK.search(junk.get("class", "")) and junk.getparent() is not None:
                 junk.drop_tree()
         blocks = cap.xpath(".//p") or [cap]
-        texts = [" ".join(b.text_content().split()) for b in blocks]
+        texts = [squash(b.text_content()) for b in blocks]
         texts = [t for t in texts if t and not _SLIDE_COUNTER.match(t) and not _PHOTO_CREDIT.match(t)]
         if any(len(t) >= MIN_CAPTION_CHARS and _SENTENCE_END.search(t) for t in texts):
             captions += 1
@@ -247,8 +232,8 @@ def _with_gallery(lines: list[str], tree: lxml.html.HtmlElement) -> list[str] | 
     captions = gallery_captions(tree)
     if not captions:
         return None
-    have = {norm(x) for x in lines}
-    return [*lines, *(c for c in captions if norm(c) not in have)]
+    have = {fold(x) for x in lines}
+    return [*lines, *(c for c in captions if fold(c) not in have)]
 
 
 def _overlap(part: str, whole_shingles: set[tuple[str, ...]]) -> float:
@@ -263,7 +248,7 @@ def _confirmed_by(lines: list[str], ld_body: str) -> list[str]:
 
 def reconcile_with_jsonld(lines: list[str], tree: lxml.html.HtmlElement, url: str, ld_body: str) -> list[str]:
     """Use JSON-LD's articleBody to recover paragraphs that the precise mode dropped."""
-    ld_body = " ".join(ld_body.split())
+    ld_body = squash(ld_body)
     if len(ld_body) < MIN_LD_BODY_CHARS or ld_body.endswith(("...", "…")):
         return lines
     ld = set(shingles(ld_body, 3))
@@ -324,7 +309,7 @@ def embedded_html(tree: lxml.html.HtmlElement) -> list[str]:
     for block in root.xpath(_BLOCKS):
         if block.xpath(_EMBEDDED_SKIP):
             continue
-        text = " ".join(block.text_content().split())
+        text = squash(block.text_content())
         if text:
             out.append(text)
     return out
@@ -337,8 +322,8 @@ def link_items(tree: lxml.html.HtmlElement) -> set[str]:
         anchors = li.findall(".//a")
         if len(anchors) != 1:
             continue
-        whole = norm(li.text_content())
-        if whole and whole == norm(anchors[0].text_content()) and len(whole.split()) >= 3:
+        whole = fold(li.text_content())
+        if whole and whole == fold(anchors[0].text_content()) and len(whole.split()) >= 3:
             out.add(whole)
     return out
 
@@ -347,7 +332,7 @@ def drop_link_items(lines: list[str], items: set[str]) -> list[str]:
     """Lines that are a list item linking elsewhere ("- Iran-Krieg: USA verlieren ...")."""
     if not items:
         return lines
-    return [line for line in lines if not (line.startswith("- ") and norm(line[2:]) in items)]
+    return [line for line in lines if not (line.startswith("- ") and fold(line[2:]) in items)]
 
 
 # A linked paragraph this long is a story's opening; a shorter one may be a headline the
@@ -360,7 +345,7 @@ def linked_blocks(tree: lxml.html.HtmlElement) -> list[str]:
     ("You might also like": a headline, a date and the story's opening, all one <a>)."""
     out = []
     for block in tree.xpath("//a[@href]//p"):
-        text = norm(block.text_content())
+        text = fold(block.text_content())
         if len(text.split()) >= MIN_TEASER_WORDS:
             out.append(text)
     return out
@@ -382,7 +367,7 @@ def link_paragraphs(tree: lxml.html.HtmlElement) -> set[str]:
         if not label.strip() or label.upper() != label or not _PROMPT_LABEL.match(label):
             continue
         if len(linked.strip()) >= LINKED_SHARE * len(text.strip()):
-            out.add(norm(text))
+            out.add(fold(text))
     return out
 
 
@@ -392,7 +377,7 @@ def drop_linked_blocks(lines: list[str], blocks: list[str]) -> list[str]:
         return lines
     kept = []
     for line in lines:
-        n = norm(line)
+        n = fold(line)
         if len(n.split()) >= MIN_TEASER_WORDS and any(n in b for b in blocks):
             continue
         kept.append(line)
@@ -411,9 +396,9 @@ def drop_chrome(
     ``labels`` are the page's section and site names: printed alone above the headline they
     are a kicker or a logo, not article text.
     """
-    head = norm(headline) if headline else ""
-    label_keys = {norm(x) for x in labels if x}
-    names = [norm(a) for a in authors]
+    head = fold(headline) if headline else ""
+    label_keys = {fold(x) for x in labels if x}
+    names = [fold(a) for a in authors]
     # Two calls to action among the last three lines, the last line one of them, are a promotion
     # box ("2 Wochen kostenlos testen", its pitch, "Testen Sie ..."): it goes from the first.
     tail = [i for i in range(max(0, len(lines) - 3), len(lines)) if _is_call_to_action(lines[i])]
@@ -423,7 +408,7 @@ def drop_chrome(
     after_prompt = False
     label_items = False
     for i, line in enumerate(lines):
-        n = norm(line)
+        n = fold(line)
         words = len(n.split())
         prompt, after_prompt = after_prompt, False
         if label_items and line.startswith("- ") and words <= MAX_LABEL_ITEM_WORDS:
@@ -512,7 +497,7 @@ MAX_LEAD_LEVELS = 3
 def _block_with_text(tree: lxml.html.HtmlElement, key: str, paths: str) -> lxml.html.HtmlElement | None:
     """The first element of ``paths`` whose folded text is ``key``."""
     for el in tree.xpath(paths):
-        if norm(el.text_content()) == key:
+        if fold(el.text_content()) == key:
             return el
     return None
 
@@ -533,15 +518,15 @@ def lead_paragraph(tree: lxml.html.HtmlElement, lines: list[str]) -> str | None:
     """
     if not lines:
         return None
-    have = {norm(x) for x in lines}
-    keys = {norm(str(d)) for d in tree.xpath(_DESCRIPTION_META)}
+    have = {fold(x) for x in lines}
+    keys = {fold(str(d)) for d in tree.xpath(_DESCRIPTION_META)}
     keys = {k for k in keys if len(k.split()) >= 8 and k not in have and not k.endswith(("...", "…"))}
     first = None
     for key in sorted(keys):
         lead = _block_with_text(tree, key, _PARAGRAPH_PATHS)
         if lead is None:
             continue
-        first = first if first is not None else _block_with_text(tree, norm(lines[0]), _BLOCK_PATHS)
+        first = first if first is not None else _block_with_text(tree, fold(lines[0]), _BLOCK_PATHS)
         if first is None or lead is first:
             continue
         common = lead.getparent()
@@ -554,7 +539,7 @@ def lead_paragraph(tree: lxml.html.HtmlElement, lines: list[str]) -> str | None:
             f"{lead.get('class', '')} {lead.get('id', '')} {common.get('class', '')}"
         ):
             continue
-        return " ".join(lead.text_content().split())
+        return squash(lead.text_content())
     return None
 
 
@@ -618,7 +603,7 @@ def extract_body(
         lines = drop_link_items(lines, link_items(tree))
         lines = drop_linked_blocks(lines, linked_blocks(tree))
         prompts = link_paragraphs(tree)
-        lines = [line for line in lines if norm(line) not in prompts]
+        lines = [line for line in lines if fold(line) not in prompts]
         lead = lead_paragraph(tree, lines)
         if lead:
             lines = [lead, *lines]
@@ -642,16 +627,6 @@ _LIVE_TITLE = re.compile(
 _NOT_UPDATE_CLASS = re.compile(r"comment|reply|related|teaser|card|promo|recommend", re.I)
 # A live blog's updates are only read when the text found so far holds fewer than this many.
 MIN_COVERED_UPDATES = 3
-
-
-def _plain_text(value: object) -> str:
-    if not isinstance(value, str):
-        return ""
-    # Block tags end paragraphs; the rest go.
-    value = re.sub(r"(?i)<br\s*/?>|</(?:p|div|h\d|li|blockquote)>", "\n", value)
-    return "\n".join(
-        " ".join(line.split()) for line in replace_entities(remove_tags(value)).splitlines()
-    ).strip()
 
 
 def _newest_first(updates: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -685,8 +660,8 @@ def jsonld_updates(ld: dict[str, object]) -> list[dict[str, str]]:
     for item in items:
         if not isinstance(item, dict):
             continue
-        headline = " ".join(_plain_text(item.get("headline") or item.get("name")).split())
-        text = _plain_text(item.get("articleBody") or item.get("text") or item.get("description"))
+        headline = squash(markup_lines(item.get("headline") or item.get("name")))
+        text = markup_lines(item.get("articleBody") or item.get("text") or item.get("description"))
         if not text and not headline:
             continue
         key = (headline, text)
@@ -719,14 +694,14 @@ def visible_updates(tree: lxml.html.HtmlElement) -> list[dict[str, str]]:
     for el in best:
         stamp = el.xpath("(.//time/@datetime | .//*[@datetime]/@datetime)[1]")
         label = el.xpath("(.//time)[1]")
-        published = str(stamp[0]) if stamp else (" ".join(label[0].text_content().split()) if label else "")
+        published = str(stamp[0]) if stamp else (squash(label[0].text_content()) if label else "")
         heads = el.xpath("(.//h2 | .//h3 | .//h4)[1]")
-        headline = " ".join(heads[0].text_content().split()) if heads else ""
+        headline = squash(heads[0].text_content()) if heads else ""
         texts = []
         for p in el.xpath(".//p | .//li | .//blockquote"):
             if p.xpath("ancestor::blockquote|ancestor::li|ancestor::figure|ancestor::aside"):
                 continue
-            t = " ".join(p.text_content().split())
+            t = squash(p.text_content())
             if t:
                 texts.append(t)
         if texts or headline:

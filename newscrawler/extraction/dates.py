@@ -12,6 +12,8 @@ import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from newscrawler.text import squash
+
 _ISO_LIKE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}")
 _TIME_IN_TEXT = re.compile(r"\d{1,2}\s*[:h時시]\s*\d{2}|\d{1,2}\s*[ap]\.?m\b|\d{1,2}時|\d{1,2}시", re.I)
 _RELATIVE = re.compile(r"\b(ago|vor|il y a|hace|fa|geleden|sedan|siden|temu|назад|önce|önce)\b|前|전", re.I)
@@ -100,7 +102,7 @@ def parse_iso(value: str) -> Stamp | None:
 
 def parse_text(value: str, now: datetime, languages: list[str] | None = None) -> Stamp | None:
     """A date written for people: "3. Mai 2024, 17:47 Uhr", "2 hours ago", "2024年5月3日"."""
-    s = " ".join(value.split())
+    s = squash(value)
     if not s or len(s) > 120:
         return None
     iso = parse_iso(s)
