@@ -550,7 +550,7 @@ def test_sample_site_listing_and_about_pages_are_not_articles() -> None:
 
 def test_drop_chrome_ends_the_article_where_its_text_ends() -> None:
     """Chrome found at the fixtures' edges (issue #10), removed by general rules."""
-    from newscrawler.extraction.body import drop_chrome
+    from newscrawler.extraction.chrome import drop_chrome
 
     story = [_STORY, _STORY.replace("Tuesday", "Monday")]
     cases = [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newscrawler.extraction import extract_article
-from newscrawler.extraction.body import _CALL_TO_ACTION, _CHROME_LINE, _CHROME_PREFIX, _PHOTO_CREDIT
+from newscrawler.extraction import patterns as px
 from newscrawler.extraction.metric import page_f1
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -42,9 +42,9 @@ def chrome(paragraph: str, at_end: bool) -> bool:
     follow, share and subscribe calls among the last three (mid-article, "sign up" is text)."""
     words = len(paragraph.split())
     return bool(
-        (words <= 12 and (_CHROME_LINE.match(paragraph) or _PHOTO_CREDIT.match(paragraph)))
-        or (words <= 25 and _CHROME_PREFIX.match(paragraph))
-        or (at_end and words <= 40 and _CALL_TO_ACTION.search(paragraph))
+        (words <= 12 and (px.CHROME_LINE.match(paragraph) or px.PHOTO_CREDIT.match(paragraph)))
+        or (words <= 25 and px.CHROME_PREFIX.match(paragraph))
+        or (at_end and words <= 40 and px.CALL_TO_ACTION.search(paragraph))
     )
 
 

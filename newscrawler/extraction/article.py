@@ -18,8 +18,9 @@ from parsel import Selector
 from newscrawler.extraction import dates, fields
 from newscrawler.extraction import learned as learning
 from newscrawler.extraction.authors import clean_authors, is_agency, split_names
-from newscrawler.extraction.body import extract_body, live_updates
+from newscrawler.extraction.body import extract_body
 from newscrawler.extraction.language import detect_language
+from newscrawler.extraction.live import live_updates
 from newscrawler.extraction.page import Page, is_listing_type
 from newscrawler.items import Article, Author
 from newscrawler.text import markup_text, word_count
