@@ -4,7 +4,8 @@ Pure: no network, no Scrapy objects, never raises on a bad page. The page is par
 (``Page``); each field comes from its own function (``RULES``, most of them in ``fields.py``),
 through one wrapper (``_field``): a site's own CSS selectors (the registry's ``selectors``),
 when they match, win over the generic rules, and the site's learned template is the fallback
-where they find nothing (``learned.py``).
+where they find nothing (``learned.py``). The record's dates are final: a naive local time gets
+the site's time zone (``zone``).
 """
 
 from __future__ import annotations
@@ -76,9 +77,11 @@ def extract_article(
     selectors: Mapping[str, str] | None = None,
     learned: Mapping[str, str] | None = None,
     observe: bool = False,
+    zone: str | None = None,
 ) -> Article:
     """Extract one article. On any failure, return what was found (possibly an empty record).
-    ``learned``, ``observe``: the site's template paths per field (``extraction/learned.py``)."""
+    ``learned``, ``observe``: the site's template paths per field (``extraction/learned.py``);
+    ``zone``: the site's time zone (the registry's ``timezone``), given to a naive local time."""
     try:
         page = Page.load(html, url)
     except Exception:  # the contract: a bad page never raises
@@ -91,6 +94,7 @@ def extract_article(
         selectors=selectors,
         learned=learned,
         observe=observe,
+        zone=zone,
     )
 
 
@@ -102,6 +106,7 @@ def extract_from_page(
     selectors: Mapping[str, str] | None = None,
     learned: Mapping[str, str] | None = None,
     observe: bool = False,
+    zone: str | None = None,
 ) -> Article:
     """As extract_article, for a page already loaded (the spider also asks is_article_page).
     With ``observe``, ``metadata["templatePaths"]`` says where this page keeps what the generic
@@ -111,7 +116,7 @@ def extract_from_page(
     if body_selector:
         chosen.setdefault("articleBody", body_selector)
     try:
-        return _extract(page, now, chosen, dict(learned or {}), observe)
+        return _extract(page, now, chosen, dict(learned or {}), observe, zone)
     except (Exception, RecursionError):  # the contract: a bad page never raises
         logger.exception("extraction failed for %s", page.url)
         return Article(url=page.url or None, metadata={"dateDownloaded": _iso_now(now)})
@@ -124,13 +129,14 @@ def extract_page(
     downloaded: datetime | None = None,
     learned: Mapping[str, str] | None = None,
     observe: bool = False,
+    zone: str | None = None,
 ) -> Article | None:
     """A fetched page's Article, or None when it is not an article page (a home, section or
     author page). What the spider runs for each page, in a worker process of the extraction
-    pool: bytes and a URL in, a picklable record out."""
+    pool: bytes and a URL in, a picklable record out, its dates final (``zone``: the site's)."""
     page = Page.load(body, url)
     article = extract_from_page(
-        page, downloaded=downloaded, selectors=selectors, learned=learned, observe=observe
+        page, downloaded=downloaded, selectors=selectors, learned=learned, observe=observe, zone=zone
     )
     if not is_article_page(page, article):
         return None
@@ -362,6 +368,7 @@ def _extract(
     selectors: dict[str, str],
     learned: dict[str, str],
     observe: bool,
+    zone: str | None,
 ) -> Article:
     ld = page.main_article()
     sites = fields.site_names(page, ld)
@@ -381,8 +388,8 @@ def _extract(
         description=v["description"],
         articleBody=v["articleBody"] or None,
         authors=v["authors"],
-        datePublished=_iso(v["datePublished"]),
-        dateModified=_iso(v["dateModified"]),
+        datePublished=_iso(v["datePublished"], zone),
+        dateModified=_iso(v["dateModified"], zone),
         inLanguage=v["inLanguage"],
         articleSection=v["articleSection"],
         keywords=v["keywords"],
@@ -394,8 +401,11 @@ def _extract(
     )
 
 
-def _iso(stamp: dates.Stamp | None) -> str | None:
-    return stamp.iso() if stamp is not None else None
+def _iso(stamp: dates.Stamp | None, zone: str | None) -> str | None:
+    """A date as the record gives it: ISO 8601, a naive time given the site's time zone."""
+    if stamp is None:
+        return None
+    return dates.with_zone(stamp.iso(), zone) if zone else stamp.iso()
 
 
 def _observe(f: _Found) -> dict[str, str | None]:

@@ -11,6 +11,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from newscrawler.text import squash
 
@@ -69,6 +70,19 @@ def epoch_seconds(value: Stamp | str | None) -> int | None:
 def seconds_iso(seconds: int) -> str:
     """An epoch_seconds() value as UTC ISO 8601."""
     return datetime.fromtimestamp(seconds, UTC).isoformat()
+
+
+def with_zone(value: str | None, zone: str) -> str | None:
+    """A naive local time from a site whose registry entry names its time zone gets that offset."""
+    if not value or len(value) <= 10:
+        return value
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if when.tzinfo is not None:
+        return value
+    return when.replace(tzinfo=ZoneInfo(zone)).isoformat()
 
 
 def parse_iso(value: str) -> Stamp | None:
