@@ -43,7 +43,7 @@ def override_loader() -> type:
     from itemloaders import ItemLoader
     from itemloaders.processors import Identity, MapCompose, TakeFirst
 
-    class OverrideLoader(ItemLoader):  # type: ignore[misc]
+    class OverrideLoader(ItemLoader):
         default_item_class = dict
         default_input_processor = MapCompose(markup_text)
         default_output_processor = TakeFirst()

@@ -140,10 +140,10 @@ def parse_text(value: str, now: datetime, languages: list[str] | None = None) ->
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            dt = dateparser.parse(s, languages=languages or None, settings=settings)  # type: ignore[arg-type]
+            dt = dateparser.parse(s, languages=languages or None, settings=settings)
             if dt is None and languages and "en" not in languages:
                 # Sites print English dates in other languages too; every locale would cost 20x more.
-                dt = dateparser.parse(s, languages=[*languages, "en"], settings=settings)  # type: ignore[arg-type]
+                dt = dateparser.parse(s, languages=[*languages, "en"], settings=settings)
     except Exception:  # dateparser raises assorted errors on odd input
         return None
     if dt is None:

@@ -48,7 +48,8 @@ def _step(el: lxml.html.HtmlElement) -> str:
     if _stable(ident):
         return f"{el.tag}#{ident}"
     classes = [c for c in (el.get("class") or "").split() if _stable(c)][:2]
-    return el.tag + "".join(f".{c}" for c in classes)
+    tag: str = el.tag
+    return tag + "".join(f".{c}" for c in classes)
 
 
 def css_path(el: lxml.html.HtmlElement) -> str:
