@@ -1,13 +1,30 @@
-"""Text rules in one place: invisible characters, spacing, normalisation, and the one 64-bit hash
-behind every fingerprint (exact text, paragraph, URL key), plus MinHash signatures and LSH bands."""
+"""Text rules in one place: invisible characters, spacing, folding for comparison, markup to text,
+mojibake repair, word counts, and the one 64-bit hash behind every fingerprint (exact text,
+paragraph, URL key), plus MinHash signatures and LSH bands.
+
+Folding comes in several strengths, each its own function, because each caller's output depends on
+exactly its own (tests/test_text.py holds each to it):
+
+- ``squash``: whitespace runs to one space, none at the ends (nothing else);
+- ``fold``: NFKC and case folded, then squashed (paragraphs compared with paragraphs);
+- ``fold_case``: NFKC and case folded, spacing as it is (names looked for inside other text);
+- ``fold_title``: ``fold`` less soft hyphens, typographic quotes and dashes made plain, case kept
+  on request (one title compared with another);
+- ``normalise``: words only (fingerprints and MinHash signatures).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 import numpy as np
+from w3lib.html import remove_tags, replace_entities
+
+if TYPE_CHECKING:
+    import lxml.html
 
 NUM_PERM = 32  # MinHash permutations kept (8 bits each): similarity within about ±0.07 at 0.8
 BANDS = 5  # LSH bands of 3 rows: a pair at similarity 0.8 shares a band with probability 0.97,
@@ -24,9 +41,151 @@ INVISIBLE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u
 SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
+# Chinese and Japanese write no spaces: each character counts as a word.
+_CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+_COUNTED_WORD = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+")
+# Tags that end a paragraph in a piece of HTML; the other tags go without a break.
+_BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(?:p|div|h\d|li|blockquote)>")
+# Typographic quotes and dashes, for comparing one title with another.
+_PLAIN_PUNCT = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "–": "-",
+        "—": "-",
+    }
+)
+# Text ftfy leaves as it is: ASCII, the no-break space, dashes, curly quotes and the ellipsis.
+# Mojibake needs a lead character followed by continuation characters of one legacy encoding
+# (Windows-1252, MacRoman...): these characters are leads in MacRoman but never continuations in
+# any, and ftfy's other fixes (ligatures, wide characters, line breaks, escapes, NFC) act on
+# characters outside this set. tests/test_text.py checks it with generated text.
+FTFY_NOOP = re.compile(r"[\t\n\x20-\x7e\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u2026]*")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
+
+
+# --- spacing and folding ---
+
+
+def squash(text: str) -> str:
+    """Every run of whitespace (``str.split``'s) one space, none at either end."""
+    return " ".join(text.split())
+
+
+def fold(text: str) -> str:
+    """For comparing paragraphs: NFKC, case folded, spacing squashed."""
+    return squash(unicodedata.normalize("NFKC", text).casefold())
+
+
+def fold_case(text: str) -> str:
+    """For finding a name inside other text: NFKC and case folded, spacing left as it is."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def fold_title(title: str, case: bool = False) -> str:
+    """For comparing titles: NFKC, soft hyphens out, typographic quotes and dashes made plain,
+    spacing squashed, case folded unless ``case``."""
+    folded = unicodedata.normalize("NFKC", title).replace("\u00ad", "").translate(_PLAIN_PUNCT)
+    return squash(folded if case else folded.casefold())
+
+
 def normalise(text: str) -> str:
     """Case, accents of form, punctuation and spacing do not make a different text."""
     return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text or "").casefold()))
+
+
+def paragraphs(text: str) -> list[str]:
+    """A text's non-empty lines, each without invisible characters and with its spaces folded."""
+    out = []
+    for line in text.splitlines():
+        line = SPACES.sub(" ", INVISIBLE.sub("", line)).strip()
+        if line:
+            out.append(line)
+    return out
+
+
+# --- markup to text ---
+
+
+def node_text(el: lxml.html.HtmlElement) -> str:
+    """An element's text, spacing squashed; "" for a comment or a processing instruction."""
+    return squash(el.text_content()) if isinstance(el.tag, str) else ""
+
+
+def markup_text(value: object) -> str | None:
+    """A string with tags removed, entities resolved and spacing squashed; None for an empty
+    result or anything but a string."""
+    if not isinstance(value, str):
+        return None
+    return squash(replace_entities(remove_tags(value))) or None
+
+
+def markup_lines(value: object) -> str:
+    """A piece of HTML as lines of text: block tags end a line, other tags go, entities are
+    resolved, each line's spacing is squashed; "" for anything but a string."""
+    if not isinstance(value, str):
+        return ""
+    value = _BLOCK_END.sub("\n", value)
+    return "\n".join(squash(line) for line in replace_entities(remove_tags(value)).splitlines()).strip()
+
+
+# --- cleaning written text ---
+
+
+def repair_mojibake(text: str) -> str:
+    """Mojibake repaired by ftfy, quotes left as the site typed them (ftfy would straighten curly ones).
+
+    ftfy works a line at a time, and costs ~5 ms a body: the lines it can change nothing in
+    (``FTFY_NOOP``: most English paragraphs, and many of any Latin-script text) are not given to
+    it (ftfy would unescape their HTML entities, which ``clean_text`` then does itself). As in ftfy's
+    own loop, entities are left alone after a line holding a ``<``."""
+    import ftfy  # here, not at the top: the extraction workers never need it
+
+    out = []
+    unescape: str | bool = "auto"
+    pos = 0
+    while pos < len(text):
+        end = text.find("\n", pos) + 1 or len(text)
+        line = text[pos:end]
+        if not FTFY_NOOP.fullmatch(line):
+            line = ftfy.fix_text(line, normalization="NFC", uncurl_quotes=False, unescape_html=unescape)
+        if "<" in line:
+            unescape = False
+        out.append(line)
+        pos = end
+    return "".join(out)
+
+
+def clean_text(text: str, keep_paragraphs: bool = False) -> str:
+    """NFC, mojibake repaired, no tags, entities, control or zero-width characters, tidy spaces;
+    with ``keep_paragraphs``, each line a paragraph, separated by a blank line."""
+    if not text:
+        return text
+    if not FTFY_NOOP.fullmatch(text):
+        text = repair_mojibake(text)
+    if "<" in text or "&" in text:
+        text = replace_entities(remove_tags(text))
+    text = INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    if not keep_paragraphs:
+        return squash(text)
+    parts = (SPACES.sub(" ", p).strip() for p in _PARAGRAPH_BREAK.split(text))
+    return "\n\n".join(p for p in parts if p)
+
+
+def word_count(body: str | None) -> int | None:
+    """Words as a reader counts them: runs of letters and digits, and each Chinese or Japanese
+    character (those scripts write no spaces); None for no text."""
+    return len(_COUNTED_WORD.findall(body)) if body else None
+
+
+# --- hashing ---
 
 
 def hash64(text: str) -> int:
@@ -56,7 +215,8 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
     h = h * np.uint32(0x85EBCA6B)
     h = h ^ (h >> np.uint32(13))
     h = h * np.uint32(0xC2B2AE35)
-    return h ^ (h >> np.uint32(16))
+    mixed: np.ndarray = h ^ (h >> np.uint32(16))
+    return mixed
 
 
 def signature(text: str) -> bytes:

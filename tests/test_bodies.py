@@ -12,15 +12,10 @@ import lxml.html
 
 from newscrawler.extraction import extract_article
 from newscrawler.extraction.article import extract_page
-from newscrawler.extraction.body import (
-    drop_chrome,
-    drop_linked_blocks,
-    flatten_ruby,
-    lead_paragraph,
-    link_paragraphs,
-    linked_blocks,
-)
+from newscrawler.extraction.body import flatten_ruby
+from newscrawler.extraction.chrome import drop_chrome, drop_linked_blocks, link_paragraphs, linked_blocks
 from newscrawler.extraction.fields import strip_site_name
+from newscrawler.extraction.sources import lead_paragraph
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 LIVE_URL = "https://courier.example/news/harbour-storm-live"

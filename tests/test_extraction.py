@@ -125,6 +125,41 @@ def test_meta_tags_when_there_is_no_jsonld_and_site_name_is_stripped() -> None:
     assert a.authors == [Author("Jane Doe"), Author("John Smith")]
 
 
+def test_a_sites_time_zone_is_given_to_the_naive_times_extraction_returns() -> None:
+    """A site whose registry entry names its time zone: a time the page gives without an offset
+    leaves extraction (what the spider calls, extract_page) with that zone's offset, summer or
+    winter; a time with an offset and a bare day are left as they are."""
+    from newscrawler.extraction.article import extract_page
+
+    def dates(published: str, modified: str, zone: str | None) -> tuple[str | None, str | None]:
+        head = (
+            '<meta property="og:type" content="article"><meta property="og:title" content="Bridge vote">'
+            f'<meta property="article:published_time" content="{published}">'
+            f'<meta property="article:modified_time" content="{modified}">'
+        )
+        html = page(head, ARTICLE_TEXT).encode()
+        a = extract_page(html, "https://daily.example/bridge", downloaded=NOW, zone=zone)
+        assert a is not None
+        return a.datePublished, a.dateModified
+
+    assert dates("2024-05-03T09:30:00", "2024-05-03T10:00:00", None) == (
+        "2024-05-03T09:30:00",
+        "2024-05-03T10:00:00",
+    )
+    assert dates("2024-05-03T09:30:00", "2024-05-03T10:00:00", "Europe/Berlin") == (
+        "2024-05-03T09:30:00+02:00",
+        "2024-05-03T10:00:00+02:00",
+    )
+    assert dates("2024-01-03T09:30:00", "2024-01-03T09:30:00-05:00", "Europe/Berlin") == (
+        "2024-01-03T09:30:00+01:00",
+        "2024-01-03T09:30:00-05:00",
+    )
+    assert dates("2024-05-03", "2024-05-03T10:00:00Z", "Asia/Tokyo") == (
+        "2024-05-03",
+        "2024-05-03T10:00:00+00:00",
+    )
+
+
 def test_kicker_that_og_title_leaves_out_is_cut() -> None:
     """JSON-LD, <h1> and <title> print the kicker; og:title has the headline alone: the kicker goes."""
     ld = {
@@ -550,7 +585,7 @@ def test_sample_site_listing_and_about_pages_are_not_articles() -> None:
 
 def test_drop_chrome_ends_the_article_where_its_text_ends() -> None:
     """Chrome found at the fixtures' edges (issue #10), removed by general rules."""
-    from newscrawler.extraction.body import drop_chrome
+    from newscrawler.extraction.chrome import drop_chrome
 
     story = [_STORY, _STORY.replace("Tuesday", "Monday")]
     cases = [

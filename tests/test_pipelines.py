@@ -11,23 +11,18 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import ftfy
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
-from newscrawler.extraction.fields import word_count
 from newscrawler.items import Article, Author
 from newscrawler.pipelines import Drop
-from newscrawler.pipelines.clean import _FTFY_NOOP, clean_text
 from newscrawler.pipelines.validate import ValidatePipeline
 from newscrawler.spiders.news import NewsSpider
 from newscrawler.state import StateError
 from newscrawler.state.sqlite import SQLiteState
 from newscrawler.stats import per_site
-from newscrawler.text import signature
+from newscrawler.text import signature, word_count
 from sample_site.content import PROMO
 from tests.conftest import crawl, project_settings_dict
 
@@ -269,24 +264,6 @@ def test_state_claims_are_exclusive_until_confirmed_and_dead_claims_are_released
     assert SQLiteState(path).lookup("z") is None, "a dead crawl's pending claim is released on open"
 
 
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("Cafe\u0301 au lait", "Café au lait"),  # NFC
-        ("zero\u200bwidth\u00adsoft", "zerowidthsoft"),
-        ("CafÃ© in MÃ¼nchen", "Café in München"),  # mojibake repaired
-        ("<b>bold</b> &amp; plain", "bold & plain"),
-        ("  many   spaces\t", "many spaces"),
-    ],
-)
-def test_clean_text(raw: str, expected: str) -> None:
-    assert clean_text(raw) == expected
-
-
-def test_clean_text_keeps_paragraphs() -> None:
-    assert clean_text("One.\n\n\n  Two  \nThree", keep_paragraphs=True) == "One.\n\nTwo\n\nThree"
-
-
 def _validator() -> ValidatePipeline:
     crawler = get_crawler(NewsSpider, project_settings_dict())
     crawler._apply_settings()
@@ -316,49 +293,3 @@ def test_validation_drops_with_a_reason(article: Article, reason: str) -> None:
 def test_valid_article_passes() -> None:
     article = Article(url="https://x/4", headline="H", wordCount=100, datePublished="2024-05-01")
     assert _validator().process_item(article) is article
-
-
-_TYPOGRAPHY = "\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u2026"
-_NOOP_ALPHABET = "\t\n" + "".join(map(chr, range(0x20, 0x7F))) + _TYPOGRAPHY
-
-
-@settings(max_examples=1500, deadline=None)
-@given(
-    st.one_of(
-        st.text(alphabet=_NOOP_ALPHABET, max_size=200),
-        st.text(alphabet=_TYPOGRAPHY + "aZ?1 ", max_size=12),  # dense in the characters that matter
-    )
-)
-def test_the_text_clean_text_does_not_give_to_ftfy_is_text_ftfy_leaves_alone(text: str) -> None:
-    assert _FTFY_NOOP.fullmatch(text)
-    assert ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False) == text
-
-
-_MOJIBAKE_LINES = [
-    "CafÃ© au lait",
-    "donâ€™t stop",
-    "naÃ¯ve <b>bold</b> &amp; co",
-    "ﬁne ｗｉｄｅ",
-    "plain ASCII & more",
-    "AT&amp;T",
-]
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.one_of(st.sampled_from(_MOJIBAKE_LINES), st.text(alphabet=_NOOP_ALPHABET + "éÃ©<", max_size=40))
-    )
-)
-def test_repair_line_by_line_gives_ftfys_own_answer(lines: list[str]) -> None:
-    # As clean_text uses it: entities are resolved right after, so a line ftfy would have
-    # unescaped and repair() skipped ends the same.
-    from w3lib.html import remove_tags, replace_entities
-
-    from newscrawler.pipelines.clean import repair
-
-    def entities(t: str) -> str:
-        return replace_entities(remove_tags(t)) if "<" in t or "&" in t else t
-
-    text = "\n".join(lines)
-    assert entities(repair(text)) == entities(ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False))

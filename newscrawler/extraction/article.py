@@ -1,37 +1,38 @@
 """``extract_article(html, url)``: one news page in, one Article record out.
 
 Pure: no network, no Scrapy objects, never raises on a bad page. The page is parsed once
-(``Page``); each field comes from its own function in ``fields.py``; a site's own CSS
-selectors (the registry's ``selectors``), when they match, win over the generic rules.
+(``Page``); each field comes from its own function (``RULES``, most of them in ``fields.py``),
+through one wrapper (``_field``): a site's own CSS selectors (the registry's ``selectors``),
+when they match, win over the generic rules, and the site's learned template is the fallback
+where they find nothing (``learned.py``). The record's dates are final: a naive local time gets
+the site's time zone (``zone``).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from parsel import Selector
-from w3lib.html import remove_tags, replace_entities
 
 from newscrawler.extraction import dates, fields
-from newscrawler.extraction import learned as learning
+from newscrawler.extraction import learned as site_template
 from newscrawler.extraction.authors import clean_authors, is_agency, split_names
-from newscrawler.extraction.body import extract_body, live_updates
+from newscrawler.extraction.body import extract_body
 from newscrawler.extraction.language import detect_language
+from newscrawler.extraction.live import live_updates
 from newscrawler.extraction.page import Page, is_listing_type
 from newscrawler.items import Article, Author
+from newscrawler.text import markup_text, word_count
 
 logger = logging.getLogger(__name__)
 
 # Fields a site's registry entry may give a CSS selector for.
 OVERRIDABLE = ("headline", "authors", "datePublished", "articleBody")
-
-
-def _squash(value: str) -> str | None:
-    return " ".join(value.split()) or None
 
 
 @functools.cache
@@ -42,9 +43,9 @@ def override_loader() -> type:
     from itemloaders import ItemLoader
     from itemloaders.processors import Identity, MapCompose, TakeFirst
 
-    class OverrideLoader(ItemLoader):  # type: ignore[misc]
+    class OverrideLoader(ItemLoader):
         default_item_class = dict
-        default_input_processor = MapCompose(remove_tags, replace_entities, _squash)
+        default_input_processor = MapCompose(markup_text)
         default_output_processor = TakeFirst()
         authors_out = Identity()
 
@@ -76,9 +77,11 @@ def extract_article(
     selectors: Mapping[str, str] | None = None,
     learned: Mapping[str, str] | None = None,
     observe: bool = False,
+    zone: str | None = None,
 ) -> Article:
     """Extract one article. On any failure, return what was found (possibly an empty record).
-    ``learned``, ``observe``: the site's template paths per field (``extraction/learned.py``)."""
+    ``learned``, ``observe``: the site's template paths per field (``extraction/learned.py``);
+    ``zone``: the site's time zone (the registry's ``timezone``), given to a naive local time."""
     try:
         page = Page.load(html, url)
     except Exception:  # the contract: a bad page never raises
@@ -91,6 +94,7 @@ def extract_article(
         selectors=selectors,
         learned=learned,
         observe=observe,
+        zone=zone,
     )
 
 
@@ -102,6 +106,7 @@ def extract_from_page(
     selectors: Mapping[str, str] | None = None,
     learned: Mapping[str, str] | None = None,
     observe: bool = False,
+    zone: str | None = None,
 ) -> Article:
     """As extract_article, for a page already loaded (the spider also asks is_article_page).
     With ``observe``, ``metadata["templatePaths"]`` says where this page keeps what the generic
@@ -111,7 +116,7 @@ def extract_from_page(
     if body_selector:
         chosen.setdefault("articleBody", body_selector)
     try:
-        return _extract(page, now, chosen, dict(learned or {}), observe)
+        return _extract(page, now, chosen, dict(learned or {}), observe, zone)
     except (Exception, RecursionError):  # the contract: a bad page never raises
         logger.exception("extraction failed for %s", page.url)
         return Article(url=page.url or None, metadata={"dateDownloaded": _iso_now(now)})
@@ -124,13 +129,14 @@ def extract_page(
     downloaded: datetime | None = None,
     learned: Mapping[str, str] | None = None,
     observe: bool = False,
+    zone: str | None = None,
 ) -> Article | None:
     """A fetched page's Article, or None when it is not an article page (a home, section or
     author page). What the spider runs for each page, in a worker process of the extraction
-    pool: bytes and a URL in, a picklable record out."""
+    pool: bytes and a URL in, a picklable record out, its dates final (``zone``: the site's)."""
     page = Page.load(body, url)
     article = extract_from_page(
-        page, downloaded=downloaded, selectors=selectors, learned=learned, observe=observe
+        page, downloaded=downloaded, selectors=selectors, learned=learned, observe=observe, zone=zone
     )
     if not is_article_page(page, article):
         return None
@@ -182,106 +188,235 @@ def _iso_now(now: datetime) -> str:
     return now.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
+# --- the fields, one function each ---
+
+
+@dataclass
+class _Found:
+    """One page's extraction so far: what each field's functions read (the page, its main JSON-LD
+    article ``ld``, what the site's own selectors found, the fields before it) and what they found,
+    before (``found``) and after (``final``) the fallback to the site's learned template."""
+
+    page: Page
+    ld: dict[str, Any]
+    now: datetime
+    selectors: dict[str, str]
+    learned: dict[str, str]
+    own: dict[str, Any]
+    sites: list[str]
+    found: dict[str, Any] = field(default_factory=dict)
+    final: dict[str, Any] = field(default_factory=dict)
+    used: list[str] = field(default_factory=list)  # fields taken from the site's learned template
+
+    def labels(self) -> tuple[str, ...]:
+        """The page's section and site names and its titles: printed above the text, not text."""
+        return (*fields.sections(self.page, self.ld), *self.sites, *fields.title_texts(self.page, self.ld))
+
+    def languages(self) -> list[str] | None:
+        lang = self.found["inLanguage"]
+        return [lang] if lang else None
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """How one field is found. ``generic`` reads the page; ``own`` makes the field of what the
+    site's selector found there (when it found anything); ``learned``, given the value found so
+    far, reads the element the site's learned template keeps the field in, or gives None to keep
+    that value."""
+
+    generic: Callable[[_Found], Any]
+    own: Callable[[_Found, Any], Any] | None = None
+    learned: Callable[[_Found, str, Any], Any] | None = None
+
+
+def _field(f: _Found, name: str, rule: _Rule) -> None:
+    """One field: the site's selector's value when it found one, else the generic rule's; then
+    the fallback to the path the site's template keeps the field in."""
+    raw = f.own.get(name)
+    value = rule.own(f, raw) if raw and rule.own is not None else rule.generic(f)
+    f.found[name] = value
+    path = f.learned.get(name)
+    if rule.learned is not None and path and f.page.tree is not None:
+        better = rule.learned(f, path, value)
+        if better is not None:
+            value = better
+            f.used.append(name)
+    f.final[name] = value
+
+
+def _headline(f: _Found) -> str | None:
+    return markup_text(fields.headline(f.page, f.ld, f.sites))
+
+
+def _own_headline(f: _Found, raw: str) -> str | None:
+    return markup_text(raw)
+
+
+def _authors(f: _Found) -> list[Author]:
+    return fields.authors(f.page, f.ld, f.sites)
+
+
+def _own_authors(f: _Found, raw: list[str]) -> list[Author]:
+    """The people the site's byline selector names; the page's other sources when it names none."""
+    return [Author(n) for n in clean_authors(raw, f.sites, structured=True)] or _authors(f)
+
+
+def _learned_authors(f: _Found, path: str, authors: list[Author]) -> list[Author] | None:
+    """The names in the template's byline element, for a page the rules found no author on (a
+    site's own byline selector wins)."""
+    if authors or "authors" in f.selectors:
+        return None
+    byline = site_template.element_text(f.page.tree, path, site_template.BYLINE_CHARS)
+    found = [Author(n) for n in clean_authors(split_names(byline), f.sites)] if byline else []
+    return found or None
+
+
+def _live_updates(f: _Found) -> list[dict[str, str]]:
+    return live_updates(f.page.tree, f.ld, f.found["headline"])
+
+
+def _body(f: _Found) -> str:
+    """The body (``extract_body``); the site's body selector is applied there, paragraph by paragraph."""
+    ld_body = f.ld.get("articleBody")
+    return extract_body(
+        f.page.tree,
+        f.page.url,
+        headline=f.found["headline"],
+        authors=[a.name for a in f.found["authors"]],
+        ld_body=ld_body if isinstance(ld_body, str) else None,
+        selector=f.selectors.get("articleBody"),
+        labels=f.labels(),
+        updates=f.found["liveUpdates"],
+    )
+
+
+def _learned_body(f: _Found, path: str, body: str) -> str | None:
+    """The body under the template's element, when the rules found less than half of what it
+    holds (a site's own body selector wins)."""
+    if "articleBody" in f.selectors or not site_template.use_learned_body(
+        body, site_template.path_text(f.page.tree, path)
+    ):
+        return None
+    alt = extract_body(
+        f.page.tree,
+        f.page.url,
+        headline=f.found["headline"],
+        authors=[a.name for a in f.found["authors"]],
+        selector=path,
+        labels=f.labels(),
+    )
+    return alt if site_template.use_learned_body(body, alt) else None
+
+
+def _language(f: _Found) -> str | None:
+    # Before the dates: dateparser with the page's language is ten times faster than trying
+    # every locale, and a body says its language when the page does not.
+    body = f.found["articleBody"]
+    return fields.declared_language(f.page, f.ld) or (detect_language(body) if body else None)
+
+
+def _published(f: _Found) -> dates.Stamp | None:
+    return fields.date_published(f.page, f.ld, f.now, f.languages())
+
+
+def _own_published(f: _Found, raw: str) -> dates.Stamp | None:
+    """The date the site's selector finds; the page's other sources when it does not parse."""
+    return dates.parse_any(raw, f.now, f.languages()) or _published(f)
+
+
+def _learned_published(f: _Found, path: str, published: dates.Stamp | None) -> dates.Stamp | None:
+    """The date in the template's date element, for a page the rules found none on (tried even
+    when the site's own date selector found nothing: that selector is not asked first here)."""
+    if published is not None:
+        return None
+    shown = site_template.element_text(f.page.tree, path, site_template.DATE_CHARS)
+    # Any language: rare, and a site may print dates in another.
+    return dates.parse_any(shown, f.now) if shown else None
+
+
+def _modified(f: _Found) -> dates.Stamp | None:
+    return fields.date_modified(f.page, f.ld, f.now, f.final["datePublished"])
+
+
+def _from_page(rule: Callable[[Page, dict[str, Any]], Any]) -> Callable[[_Found], Any]:
+    return lambda f: rule(f.page, f.ld)
+
+
+# Every field in the order they are found: each may read those before it (the body the headline,
+# the authors and the live updates; the language the body; the dates the language).
+RULES: tuple[tuple[str, _Rule], ...] = (
+    ("headline", _Rule(_headline, own=_own_headline)),
+    ("authors", _Rule(_authors, own=_own_authors, learned=_learned_authors)),
+    ("liveUpdates", _Rule(_live_updates)),
+    ("articleBody", _Rule(_body, learned=_learned_body)),
+    ("inLanguage", _Rule(_language)),
+    ("datePublished", _Rule(_published, own=_own_published, learned=_learned_published)),
+    ("dateModified", _Rule(_modified)),
+    ("canonicalUrl", _Rule(lambda f: fields.canonical_url(f.page))),
+    ("description", _Rule(_from_page(fields.description))),
+    ("articleSection", _Rule(_from_page(fields.article_section))),
+    ("keywords", _Rule(_from_page(fields.keywords))),
+    ("mainImage", _Rule(_from_page(fields.main_image))),
+    ("isAccessibleForFree", _Rule(_from_page(fields.accessible_for_free))),
+    ("publisher", _Rule(_from_page(fields.publisher))),
+)
+
+
 def _extract(
-    page: Page, now: datetime, selectors: dict[str, str], learned: dict[str, str], observe: bool
+    page: Page,
+    now: datetime,
+    selectors: dict[str, str],
+    learned: dict[str, str],
+    observe: bool,
+    zone: str | None,
 ) -> Article:
     ld = page.main_article()
-    own = site_overrides(page, selectors)
     sites = fields.site_names(page, ld)
-    headline = fields.text(own.get("headline") or fields.headline(page, ld, sites))
-    names = clean_authors(own["authors"], sites, structured=True) if own.get("authors") else []
-    authors = [Author(n) for n in names] or fields.authors(page, ld, sites)
-
-    updates = live_updates(page.tree, ld, headline)
-    body = extract_body(
-        page.tree,
-        page.url,
-        headline=headline,
-        authors=[a.name for a in authors],
-        ld_body=ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None,
-        selector=selectors.get("articleBody"),
-        labels=(*fields.sections(page, ld), *sites, *fields.title_texts(page, ld)),
-        updates=updates,
-    )
-    # The language before the dates: dateparser with the page's language is ten times faster
-    # than trying every locale, and a body says its language when the page does not.
-    lang = fields.declared_language(page, ld) or (detect_language(body) if body else None)
-    languages = [lang] if lang else None
-
-    own_date = dates.parse_any(own.get("datePublished"), now, languages)
-    published = own_date or fields.date_published(page, ld, now, languages)
-
-    # Only a person's byline names a byline element: an agency or the site's name is printed all over.
-    people = [a for a in authors if not is_agency(a.name, sites)]
-    paths = _observe(page, people, body, published, now, languages) if observe else None
-    used: list[str] = []  # fields taken from the site's learned template
-    if page.tree is not None:
-        if learned.get("articleBody") and "articleBody" not in selectors:
-            path = learned["articleBody"]
-            if learning.use_learned_body(body, learning.path_text(page.tree, path)):
-                alt = extract_body(
-                    page.tree,
-                    page.url,
-                    headline=headline,
-                    authors=[a.name for a in authors],
-                    selector=path,
-                    labels=(*fields.sections(page, ld), *sites, *fields.title_texts(page, ld)),
-                )
-                if learning.use_learned_body(body, alt):
-                    body = alt
-                    used.append("articleBody")
-        if not authors and learned.get("authors") and "authors" not in selectors:
-            byline = learning.element_text(page.tree, learned["authors"], learning.BYLINE_CHARS)
-            authors = [Author(n) for n in clean_authors(split_names(byline), sites)] if byline else []
-            if authors:
-                used.append("authors")
-        if published is None and learned.get("datePublished"):
-            shown = learning.element_text(page.tree, learned["datePublished"], learning.DATE_CHARS)
-            published = (
-                dates.parse_any(shown, now) if shown else None
-            )  # any language: rare, and a site may print dates in another
-            if published is not None:
-                used.append("datePublished")
-    modified = fields.date_modified(page, ld, now, published)
-    extra: dict[str, Any] = {"liveUpdates": updates} if updates else {}
-    if used:
-        extra["learned"] = used
-    if paths is not None:
-        extra["templatePaths"] = paths
-
+    f = _Found(page, ld, now, selectors, learned, site_overrides(page, selectors), sites)
+    for name, rule in RULES:
+        _field(f, name, rule)
+    v = f.final
+    extra: dict[str, Any] = {"liveUpdates": v["liveUpdates"]} if v["liveUpdates"] else {}
+    if f.used:
+        extra["learned"] = [name for name in site_template.FIELDS if name in f.used]
+    if observe:
+        extra["templatePaths"] = _observe(f)
     return Article(
         url=page.url.strip() or None,
-        canonicalUrl=fields.canonical_url(page),
-        headline=headline,
-        description=fields.description(page, ld),
-        articleBody=body or None,
-        authors=authors,
-        datePublished=published.iso() if published else None,
-        dateModified=modified.iso() if modified else None,
-        inLanguage=lang,
-        articleSection=fields.article_section(page, ld),
-        keywords=fields.keywords(page, ld),
-        mainImage=fields.main_image(page, ld),
-        isAccessibleForFree=fields.accessible_for_free(page, ld),
-        publisher=fields.publisher(page, ld),
-        wordCount=fields.word_count(body),
+        canonicalUrl=v["canonicalUrl"],
+        headline=v["headline"],
+        description=v["description"],
+        articleBody=v["articleBody"] or None,
+        authors=v["authors"],
+        datePublished=_iso(v["datePublished"], zone),
+        dateModified=_iso(v["dateModified"], zone),
+        inLanguage=v["inLanguage"],
+        articleSection=v["articleSection"],
+        keywords=v["keywords"],
+        mainImage=v["mainImage"],
+        isAccessibleForFree=v["isAccessibleForFree"],
+        publisher=v["publisher"],
+        wordCount=word_count(v["articleBody"]),
         metadata={"dateDownloaded": _iso_now(now), **extra},
     )
 
 
-def _observe(
-    page: Page,
-    authors: list[Author],
-    body: str,
-    published: dates.Stamp | None,
-    now: datetime,
-    languages: list[str] | None,
-) -> dict[str, str | None]:
-    """Where the page keeps what the generic rules found (before any learned fallback)."""
-    return learning.observe(
-        page.tree,
-        body,
-        [a.name for a in authors],
+def _iso(stamp: dates.Stamp | None, zone: str | None) -> str | None:
+    """A date as the record gives it: ISO 8601, a naive time given the site's time zone."""
+    if stamp is None:
+        return None
+    return dates.with_zone(stamp.iso(), zone) if zone else stamp.iso()
+
+
+def _observe(f: _Found) -> dict[str, str | None]:
+    """Where the page keeps what the generic rules found (before any learned fallback); only a
+    person's byline names a byline element: an agency or the site's name is printed all over."""
+    published = f.found["datePublished"]
+    languages = f.languages()
+    return site_template.observe(
+        f.page.tree,
+        f.found["articleBody"],
+        [a.name for a in f.found["authors"] if not is_agency(a.name, f.sites)],
         published.iso() if published else None,
-        lambda v: dates.parse_any(v, now, languages),
+        lambda v: dates.parse_any(v, f.now, languages),
     )

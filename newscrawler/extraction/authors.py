@@ -14,228 +14,47 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from newscrawler.extraction import metaxpaths as mx
+from newscrawler.extraction import patterns as px
 from newscrawler.extraction.page import Page
-
-# News agencies and wire services: authors only when no person is named.
-AGENCIES = frozenset(
-    s.casefold()
-    for s in (
-        "Reuters",
-        "AP",
-        "Associated Press",
-        "The Associated Press",
-        "AFP",
-        "Agence France-Presse",
-        "dpa",
-        "Deutsche Presse-Agentur",
-        "SDA",
-        "Keystone-SDA",
-        "APA",
-        "KNA",
-        "epd",
-        "EFE",
-        "Europa Press",
-        "ANSA",
-        "Anadolu",
-        "Anadolu Ajansı",
-        "Anadolu Agency",
-        "AA",
-        "DHA",
-        "IHA",
-        "PTI",
-        "IANS",
-        "ANI",
-        "APP",
-        "Bloomberg",
-        "PA",
-        "PA Media",
-        "Press Association",
-        "Xinhua",
-        "TASS",
-        "RIA Novosti",
-        "Interfax",
-        "Kyodo",
-        "Kyodo News",
-        "Jiji",
-        "Yonhap",
-        "CNA",
-        "NTB",
-        "TT",
-        "Ritzau",
-        "STT",
-        "Belga",
-        "ANP",
-        "Lusa",
-        "CP",
-        "The Canadian Press",
-        "AAP",
-        "NZPA",
-        "UPI",
-        "Sputnik",
-        "Agencies",
-        "Agency",
-        "News Agencies",
-        "Wire",
-        "Wires",
-        "News Desk",
-        "Web Desk",
-        "Staff",
-        "Staff Reporter",
-        "Our Correspondent",
-        "Newsroom",
-        "Redaktion",
-        "Online Desk",
-        "News Service",
-    )
-)
-
-# Section, menu and widget labels in the main languages: never a name, alone or together
-# ("Log in", "Mein Konto"). A byline element that holds one is a menu or a widget.
-_NOT_NAME_WORDS = """
-    home homepage startseite accueil inicio portada início forside etusivu strona główna anasayfa
-    login logout log in out sign up signin signup register anmelden abmelden einloggen registrieren
-    connexion connecter déconnexion inscription se me mon compte accedi accedere entrar acceder
-    iniciar sesión cerrar registrarse inloggen aanmelden logga zaloguj giriş yap giris
-    account konto mein meine my profile profil user benutzer abo abonnieren subscribe subscription
-    abonnement suscríbete newsletter menu menü search suche recherche buscar cerca zoeken
-    news nachrichten actualités actualité noticias notizie nieuws nyheter uutiset wiadomości haberler
-    aktuell aktuelles latest neueste breaking live ticker liveticker
-    politik politics politique política politica politiek polityka siyaset
-    wirtschaft business economy économie economie economía economia finanzen finance geld money
-    sport sports deportes fußball football fussball soccer
-    kultur culture cultura cultuur feuilleton kunst arts entertainment unterhaltung people leute
-    panorama vermischtes society société sociedad società gesellschaft lifestyle leben life style
-    meinung opinion opinión opinione opinie kommentar kommentare comment comments commentaires
-    international world welt monde mundo mondo wereld ausland inland national nation
-    lokal local region regional regionales stadt city ville
-    wissen science wissenschaft sciences ciencia scienza tech technik technology technologie digital
-    gesundheit health santé salud salute reise travel voyage auto motor mobilität
-    video videos podcast podcasts audio foto fotos photo photos bilder galerie gallery
-    wetter weather météo tiempo meteo horoskop horoscope rätsel games spiele
-    share teilen partager compartir condividi follow folgen suivre more mehr plus weiter
-    read lesen lire artikel article articles
-    monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
-    montag dienstag mittwoch donnerstag freitag samstag sonntag heute gestern morgen
-    lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes miércoles jueves viernes sábado domingo
-    january february march april may june july august september october november december
-"""
-NOT_NAMES = frozenset(w.casefold() for w in _NOT_NAME_WORDS.split())
-# Words of a desk or an organisation, not of a person ("Guardian staff", "Redaktion Berlin").
-_DESK = re.compile(
-    r"\b(?:staff|desk|team|newsroom|redaktion|rédaction|redacción|redazione|redactie|redakcja|"
-    r"editorial|editors|online|news|nachrichten|agencies|agency|agentur|wire|wires|media)\b",
-    re.I,
-)
-# Words of a site's name too common to tell it ("The", "News", "Daily"), or that open people's
-# names too ("Al" of Al Jazeera, "Abu", "San").
-_SITE_STOPWORD_TEXT = (
-    "the a an der die das le la les el los il lo de of and und et news online daily media tv www com "
-    "al el abu bin ibn van von den del della san new"
-)
-_SITE_STOPWORDS = frozenset(_SITE_STOPWORD_TEXT.split())
-# Bracketed staff initials or agency codes after a name: "(jd)", "(jd/dpa)", "[AFP]".
-_BRACKETED = re.compile(r"\s*[(\[]\s*[\w.]{1,8}(?:\s*[/,;+]\s*[\w.]{1,12}){0,3}\s*[)\]]")
-# ... and the half of one a split leaves: "Jane Doe (jd".
-_OPEN_BRACKET = re.compile(r"\s*[(\[][^)\]]{0,20}$")
-_DOMAIN = re.compile(
-    r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|de|fr|it|es|nl|be|ch|at|co|uk|tv)\b", re.I
-)
-
-_PREFIX = re.compile(
-    r"^\s*(?:(?i:(?:written|reported|posted|published|text|story|words|photos?|interview|compiled|edited)\s+by|"
-    r"by|von|par|por|av|af|door|från|fra|przez|tekst|autor(?:in)?|author|auteur|"
-    r"redakteur(?:in)?|reporter|fotos?|mit|with|yazan|текст|автор|авторы|фото)|di|da|de|글|기자)\s*[:\-–]?\s+"
-)
-_ROLE = re.compile(
-    r"\s*[,|/–—-]?\s*\b(?:staff\s+writer|senior\s+\w+\s+correspondent|\w+\s+correspondent|correspondent|"
-    r"reporter|editor(?:-at-large)?|contributor|columnist|writer|analyst|freelance\w*|"
-    r"redakteur(?:in)?|korrespondent(?:in)?|chefredakteur(?:in)?|autor(?:in)?|journalist(?:in)?|"
-    r"special\s+to\s+.+|for\s+.+\.com|in\s+[A-Z][a-z]+)\b.*$",
-    re.I,
-)
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_HANDLE = re.compile(r"@\w+")
-_DATE_BITS = re.compile(
-    r"\b(updated|published|aktualisiert|veröffentlicht|am|on)\b.*\d.*$|\b\d{1,2}[./:]\d{1,2}([./:]\d{2,4})?\b.*$",
-    re.I,
-)
-_SPLIT = re.compile(
-    r"\s*(?:,|;|\||/|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\boch\b|\bi\b|\bve\b|\bu\b|・|、|，)\s*",
-    re.I,
-)
-_CREDIT = re.compile(
-    r"\b(?:image|images|photo|photos|foto|bild|getty|istock\w*|shutterstock|alamy|imago)\b", re.I
-)
-# Role words some languages put after the name ("홍길동 기자", "山田太郎記者").
-_ROLE_SUFFIX = re.compile(r"\s*(?:기자|특파원|記者|特派員|編集委員|논설위원)$")
-_PARTICLES = frozenset(
-    [
-        "de",
-        "da",
-        "di",
-        "du",
-        "del",
-        "della",
-        "der",
-        "den",
-        "van",
-        "von",
-        "vom",
-        "zu",
-        "la",
-        "le",
-        "bin",
-        "binti",
-        "ibn",
-        "al",
-        "el",
-        "y",
-        "e",
-    ]
-)
-_JUNK = re.compile(
-    r"^(?:by|von|par|por|door|av|af|di|da|de|admin|administrator|editor|staff|guest|anonymous|unknown|null|none|undefined|team)$",
-    re.I,
-)
+from newscrawler.text import fold_case, node_text, squash
 
 
 def _strip(name: str) -> str:
     name = unicodedata.normalize("NFC", name)
-    name = _OPEN_BRACKET.sub("", _BRACKETED.sub("", name))
-    name = _EMAIL.sub("", name)
-    name = _URL.sub("", name)
-    name = _HANDLE.sub("", name)
+    name = px.OPEN_BRACKET.sub("", px.BRACKETED.sub("", name))
+    name = px.EMAIL.sub("", name)
+    name = px.URL.sub("", name)
+    name = px.HANDLE.sub("", name)
     name = re.sub(r"\s+", " ", name).strip(" \t\n,;:|-–—·•*()[]\"'“”")
     for _ in range(2):
-        name = _PREFIX.sub("", name).strip()
-    name = _DATE_BITS.sub("", name).strip(" ,;:|-–—·")
-    if not _DESK.search(name):  # a desk's name keeps its words ("Guardian staff reporter")
-        name = _ROLE.sub("", name).strip(" ,;:|-–—·")  # a part that is only a role goes entirely
-    return _ROLE_SUFFIX.sub("", name).strip(" ,;:|-–—·•()")
+        name = px.NAME_PREFIX.sub("", name).strip()
+    name = px.DATE_BITS.sub("", name).strip(" ,;:|-–—·")
+    if not px.DESK.search(name):  # a desk's name keeps its words ("Guardian staff reporter")
+        name = px.ROLE.sub("", name).strip(" ,;:|-–—·")  # a part that is only a role goes entirely
+    return px.ROLE_SUFFIX.sub("", name).strip(" ,;:|-–—·•()")
 
 
 def split_names(raw: str) -> list[str]:
     """One byline string to separate names ("By A, B and C" -> [A, B, C])."""
-    raw = _PREFIX.sub("", _BRACKETED.sub("", " ".join(raw.split())))
-    if _EMAIL.fullmatch(raw.strip()):
+    raw = px.NAME_PREFIX.sub("", px.BRACKETED.sub("", squash(raw)))
+    if px.EMAIL.fullmatch(raw.strip()):
         return []
-    parts = _SPLIT.split(raw) if len(raw) > 3 else [raw]
+    parts = px.NAME_SEPARATOR.split(raw) if len(raw) > 3 else [raw]
     return [p for p in (_strip(p) for p in parts if p) if p]
 
 
 def looks_like_name(name: str, structured: bool = False) -> bool:
     """Plausibly a name. Structured sources (JSON-LD, meta) may be lower-case; bylines may not."""
-    if not name or len(name) > 60 or _JUNK.match(name) or _CREDIT.search(name):
+    if not name or len(name) > 60 or px.JUNK_NAME.match(name) or px.CREDIT_WORDS.search(name):
         return False
-    if all(w in NOT_NAMES for w in re.findall(r"\w+", name.casefold())):
+    if all(w in px.NOT_NAMES for w in re.findall(r"\w+", name.casefold())):
         return False
-    if name.casefold() in AGENCIES:  # "dpa" is written lower-case
+    if name.casefold() in px.AGENCIES:  # "dpa" is written lower-case
         return True
     if any(ch.isdigit() for ch in name):
         return False
     # A slug ("jane-doe") is a handle; a domain ("daily.example") a site, named in a structured source.
-    if re.fullmatch(r"[a-z]+(?:[-_.][a-z]+)+", name) and not (structured and _DOMAIN.fullmatch(name)):
+    if px.SLUG.fullmatch(name) and not (structured and px.DOMAIN.fullmatch(name)):
         return False
     words = name.split()
     if len(words) > 6:
@@ -249,7 +68,7 @@ def looks_like_name(name: str, structured: bool = False) -> bool:
             return True
         # A byline name: every word capitalised, bar particles ("de", "van", "bin").
         return words[0].casefold() not in ("the", "a", "an", "der", "die", "das", "le", "la", "el") and all(
-            w[0].isupper() or w.casefold() in _PARTICLES for w in words if w[0].isalpha()
+            w[0].isupper() or w.casefold() in px.PARTICLES for w in words if w[0].isalpha()
         )
     return True
 
@@ -258,7 +77,7 @@ def _site_words(site_names: Iterable[str]) -> set[str]:
     words: set[str] = set()
     for site in site_names:
         words.update(
-            w for w in re.findall(r"\w+", site.casefold()) if w not in _SITE_STOPWORDS and len(w) > 2
+            w for w in re.findall(r"\w+", site.casefold()) if w not in px.SITE_STOPWORDS and len(w) > 2
         )
     return words
 
@@ -282,10 +101,10 @@ def is_site(name: str, site_names: Iterable[str] = ()) -> bool:
 def is_agency(name: str, site_names: Iterable[str] = ()) -> bool:
     """An agency, a desk or the site: an author only when no person is named."""
     key = name.casefold()
-    if key in AGENCIES or is_site(name, site_names):
+    if key in px.AGENCIES or is_site(name, site_names):
         return True
     # domain names and "X Staff", "X Newsroom", "Redaktion X"
-    return bool(re.search(r"\.\w{2,4}$", key) or _DESK.search(key))
+    return bool(px.DOMAIN_END.search(key) or px.DESK.search(key))
 
 
 def clean_authors(
@@ -306,8 +125,8 @@ def clean_authors(
 def _people_and_others(
     raw: list[str], sites: list[str], structured: bool, not_names: Iterable[str], orgs: Iterable[str]
 ) -> tuple[list[str], list[str]]:
-    skip = {unicodedata.normalize("NFKC", n).casefold() for n in not_names}
-    org_keys = {unicodedata.normalize("NFKC", o).casefold() for o in orgs}
+    skip = {fold_case(n) for n in not_names}
+    org_keys = {fold_case(o) for o in orgs}
     seen: set[str] = set()
     names: list[str] = []
     organisations: set[str] = set()
@@ -315,11 +134,11 @@ def _people_and_others(
     for value in raw:
         parts = split_names(value)
         # One name with a web address beside it is an organisation's ("Deutsche Welle (www.dw.com)").
-        domain = None if _EMAIL.search(value) or len(parts) != 1 else _DOMAIN.search(value)
-        value_is_org = domain is not None or unicodedata.normalize("NFKC", value).casefold() in org_keys
+        domain = None if px.EMAIL.search(value) or len(parts) != 1 else px.DOMAIN.search(value)
+        value_is_org = domain is not None or fold_case(value) in org_keys
         previous = ""
         for name in parts:
-            key = unicodedata.normalize("NFKC", name).casefold()
+            key = fold_case(name)
             # A lone word after an agency is the dateline's place ("Reuters, London").
             if (
                 previous
@@ -346,33 +165,10 @@ def _people_and_others(
 
 # --- where on a page ---
 
-# Words of class and id names (split at "-", "_" and camelCase) of teaser and related-article
-# containers, and of menus, footers and widgets: a byline inside one is another article's, or
-# no byline at all. A node whose class also names an author or a byline is spared the first
-# list ("byline card-content"), never the second ("comment-author", "header-author-login").
-_TEASER_TEXT = (
-    "teaser teasers related recommend recommended recommendations more card cards promo promos sidebar "
-    "widget carousel slider trending popular mostread readmore alsoread recirc recirculation outbrain "
-    "taboola list"
-)
-_TEASER_WORDS = frozenset(_TEASER_TEXT.split())
-# ... which mean a teaser only outside the <article> and <main> elements.
-_WEAK_TEASER_WORDS = frozenset({"list", "card", "cards"})
-_NAV_TEXT = (
-    "nav navigation navbar menu breadcrumb breadcrumbs breadbar login signin account footer comment "
-    "comments newsletter"
-)
-_NAV_WORDS = frozenset(_NAV_TEXT.split())
-_CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-
 
 def _class_words(token: str) -> set[str]:
-    words = [w.lower() for w in _CLASS_WORD.findall(token)]
+    words = [w.lower() for w in px.CLASS_WORD.findall(token)]
     return set(words) | {a + b for a, b in itertools.pairwise(words)}
-
-
-_ELSEWHERE_TAGS = frozenset({"nav", "footer", "aside", "form", "button", "select", "option"})
-_AUTHOR_WORD = re.compile(r"author|byline|autor|auteur", re.I)
 
 
 def _elsewhere(el: Any, lists_too: bool = True) -> bool:
@@ -388,20 +184,20 @@ def _elsewhere(el: Any, lists_too: bool = True) -> bool:
         if node is not el and node in headline_containers:
             return False
         # A <footer> inside the article or <main> is the article's own (its author box).
-        if node.tag in _ELSEWHERE_TAGS and (
+        if node.tag in px.ELSEWHERE_TAGS and (
             node.tag != "footer" or not any(a.tag in ("article", "main") for a in node.iterancestors())
         ):
             return True
         tokens = [t for attr in ("class", "id") for t in (node.get(attr) or "").split()]
         words = set().union(*(_class_words(t) for t in tokens)) if tokens else set()
-        if words & _NAV_WORDS:
+        if words & px.NAV_WORDS:
             return True
-        teaser = words & _TEASER_WORDS
-        if teaser <= _WEAK_TEASER_WORDS and (
+        teaser = words & px.TEASER_WORDS
+        if teaser <= px.WEAK_TEASER_WORDS and (
             not lists_too or any(a.tag in ("article", "main") for a in node.iterancestors())
         ):
             teaser = set()  # a list or a card inside the article is the article's own
-        if teaser and not any(_AUTHOR_WORD.search(t) for t in tokens):
+        if teaser and not any(px.AUTHOR_WORD.search(t) for t in tokens):
             return True
         if node.tag == "article" and node is not el:
             # One of several <article>s, without a headline and with little text: a teaser.
@@ -413,10 +209,6 @@ def _elsewhere(el: Any, lists_too: bool = True) -> bool:
             )
         node = node.getparent()
     return False
-
-
-def _text(el: Any) -> str:
-    return " ".join(el.text_content().split()) if isinstance(el.tag, str) else ""
 
 
 def _ld_people(value: Any) -> tuple[list[str], list[str]]:
@@ -437,17 +229,7 @@ def _ld_people(value: Any) -> tuple[list[str], list[str]]:
                 names = [f"{given} {family}"]
         kind = str(value.get("@type") or "")
         link = " ".join(str(value.get(k) or "") for k in ("@id", "url"))
-        org = (
-            "Organization" in kind
-            or "Organisation" in kind
-            or bool(
-                re.search(
-                    r"/(?:author|autor|user)s?/(?:admin|administrator|redaktion|editor|staff|team)\b",
-                    link,
-                    re.I,
-                )
-            )
-        )
+        org = "Organization" in kind or "Organisation" in kind or bool(px.ACCOUNT_LINK.search(link))
         return names, names if org else []
     if isinstance(value, list):
         out: list[str] = []
@@ -460,20 +242,6 @@ def _ld_people(value: Any) -> tuple[list[str], list[str]]:
     return [], []
 
 
-_LABEL = re.compile(
-    r"^(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|author|authors|auteur|auteurs|autore|autori|"
-    r"written by|text|texto|tekst|door|von|by|par|por)\s*:?$",
-    re.I,
-)
-
-
-_LABEL_LINE = re.compile(
-    r"^\s*(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|author|authors|auteur|auteurs|autore|autori|"
-    r"written by|by|von|par|por|door|text|texto|tekst|текст|автор)\s*:\s*$",
-    re.I,
-)
-
-
 def _labelled(page: Page) -> list[str]:
     """Names after an "Author" label: "<strong>Autorin/Autor</strong> Jane Doe", or a short
     line that opens with one and a colon ("<li>Von: <a>Jane Doe</a>, <a>John Roe</a></li>")."""
@@ -481,51 +249,41 @@ def _labelled(page: Page) -> list[str]:
     for el in page.xpath(
         "//*[self::li or self::p or self::div or self::span or self::dd][contains(text(), ':')]"
     ):
-        t = _text(el)
-        if len(found) < 4 and 4 < len(t) < 120 and _LABEL_LINE.match(el.text or "") and not _elsewhere(el):
+        t = node_text(el)
+        if (
+            len(found) < 4
+            and 4 < len(t) < 120
+            and px.AUTHOR_LABEL_LINE.match(el.text or "")
+            and not _elsewhere(el)
+        ):
             found.append(t.split(":", 1)[1])
     if found:
         return found
     for el in page.xpath("//strong|//b|//dt|//th|//span|//label"):
-        if len(found) >= 4 or not _LABEL.match(_text(el)) or _elsewhere(el, lists_too=False):
+        if len(found) >= 4 or not px.AUTHOR_LABEL.match(node_text(el)) or _elsewhere(el, lists_too=False):
             continue
         after = (el.tail or "").strip()
         if not after:
             nxt = el.getnext()
-            after = _text(nxt) if nxt is not None else ""
+            after = node_text(nxt) if nxt is not None else ""
         if 2 < len(after) < 80:
             found.append(after)
     return found
-
-
-# A line naming the article's editor, not its author ("Editor : Jane Doe", "Edited by Jane Doe").
-_EDITOR_LINE = re.compile(
-    r"^(?:editor|editors|redaktur|penyunting)\s*:\s*(?P<a>.+)$|^(?:edited by|editing by)\s+(?P<b>.+)$",
-    re.I,
-)
-
-
-# Short text nodes that may hold such a label (plain contains() is far cheaper than translate()).
-_EDITOR_TEXT_XPATH = (
-    "//body//text()[string-length() < 100]"
-    "[contains(., 'dit') or contains(., 'DIT') or contains(., 'edakt') or contains(., 'enyunting')]"
-)
-_EDITOR_WORD = re.compile(r"\b(?:editor|editors|edited by|editing by|redaktur|penyunting)\b", re.I)
 
 
 def editors(page: Page) -> set[str]:
     """Names the page labels as its editor's: never the author, whichever source gives them
     (JSON-LD ``author`` holding the editor while the visible byline names the reporter)."""
     found: set[str] = set()
-    for node in page.xpath(_EDITOR_TEXT_XPATH):
+    for node in page.xpath(px.EDITOR_TEXT_XPATH):
         parent = node.getparent()
-        if parent is None or parent.tag in ("script", "style") or not _EDITOR_WORD.search(node):
+        if parent is None or parent.tag in ("script", "style") or not px.EDITOR_WORD.search(node):
             continue
-        line = _text(parent)
-        match = _EDITOR_LINE.match(line) if len(line) < 100 else None
+        line = node_text(parent)
+        match = px.EDITOR_LINE.match(line) if len(line) < 100 else None
         if match:
             for name in split_names(match.group("a") or match.group("b")):
-                found.add(unicodedata.normalize("NFKC", _strip(name)).casefold())
+                found.add(fold_case(_strip(name)))
     return found
 
 
@@ -537,14 +295,14 @@ def _body_byline(page: Page) -> list[str]:
     paragraphs = page.xpath("(//h1)[1]/following::p[normalize-space()][position() <= 6]")
     running = False  # past the first long paragraph
     for i, p in enumerate(paragraphs):
-        t = _text(p)
+        t = node_text(p)
         if len(t) > 120:
             running = True
             continue
         if _elsewhere(p):
             continue
-        bold = "".join(" ".join(b.text_content().split()) for b in p.xpath("./strong|./b"))
-        if re.match(r"(?i)(?:by|von|par|por|door|av|af)\s+\S", t) and i < 3:
+        bold = "".join(squash(b.text_content()) for b in p.xpath("./strong|./b"))
+        if px.BYLINE_OPENING.match(t) and i < 3:
             found.append(t.split(",")[0] if " in " in t else t)
         elif (
             not running
@@ -552,17 +310,10 @@ def _body_byline(page: Page) -> list[str]:
             and bold
             and bold.replace(" ", "") == t.replace(" ", "")
             and i + 1 < len(paragraphs)
-            and len(_text(paragraphs[i + 1])) > 120
+            and len(node_text(paragraphs[i + 1])) > 120
         ):
             found.append(t)
     return found[:3]
-
-
-_DATELINE = re.compile(
-    r"^\s*(?P<place>[^\W\d_][\w'’.-]*(?:[ -][^\W\d_][\w'’.-]*){0,3}?)\s*"
-    r"(?:/[^,()—–]{1,20})?(?P<date>,[^,()—–-]{1,30}?)?\s*(?P<agency>\([^)]{1,40}\))?\s*"
-    r"(?P<sep>—|–|--?|:|\.)\s"
-)
 
 
 def dateline_places(page: Page, ld: dict[str, Any]) -> set[str]:
@@ -572,11 +323,11 @@ def dateline_places(page: Page, ld: dict[str, Any]) -> set[str]:
         if isinstance(ld.get(key), str):
             openings.append(ld[key][:200])
     openings += [
-        _text(p)[:200] for p in page.xpath("(//h1)[1]/following::p[normalize-space()][position() <= 4]")
+        node_text(p)[:200] for p in page.xpath("(//h1)[1]/following::p[normalize-space()][position() <= 4]")
     ]
     places = set()
     for opening in openings:
-        m = _DATELINE.match(opening)
+        m = px.DATELINE.match(opening)
         if not m:
             continue
         place = m.group("place").strip(" .")
@@ -601,7 +352,7 @@ def page_authors(page: Page, ld: dict[str, Any], sites: list[str], sections: Ite
         people, others = _people_and_others(raw, sites, i < 2, not_names, orgs)
         if people:
             return people
-        agencies = [o for o in others if o.casefold() in AGENCIES]
+        agencies = [o for o in others if o.casefold() in px.AGENCIES]
         if publisher_only and agencies:
             fallback, publisher_only = agencies[:3], False
         elif not fallback and others:
@@ -627,7 +378,7 @@ def _sources(page: Page, ld: dict[str, Any]) -> Iterator[tuple[list[str], list[s
             if len(found) == 4:
                 break
             if not _elsewhere(el):
-                found.append(_text(el))
+                found.append(node_text(el))
         found = [f for f in found if 2 < len(f) < 120]
         if found:
             yield found, []

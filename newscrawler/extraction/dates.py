@@ -11,6 +11,9 @@ import re
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from newscrawler.text import squash
 
 _ISO_LIKE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}")
 _TIME_IN_TEXT = re.compile(r"\d{1,2}\s*[:h時시]\s*\d{2}|\d{1,2}\s*[ap]\.?m\b|\d{1,2}時|\d{1,2}시", re.I)
@@ -69,6 +72,19 @@ def seconds_iso(seconds: int) -> str:
     return datetime.fromtimestamp(seconds, UTC).isoformat()
 
 
+def with_zone(value: str | None, zone: str) -> str | None:
+    """A naive local time from a site whose registry entry names its time zone gets that offset."""
+    if not value or len(value) <= 10:
+        return value
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if when.tzinfo is not None:
+        return value
+    return when.replace(tzinfo=ZoneInfo(zone)).isoformat()
+
+
 def parse_iso(value: str) -> Stamp | None:
     """Strict ISO 8601 (and the common near-misses: space separator, +0000, trailing Z)."""
     s = value.strip()
@@ -100,7 +116,7 @@ def parse_iso(value: str) -> Stamp | None:
 
 def parse_text(value: str, now: datetime, languages: list[str] | None = None) -> Stamp | None:
     """A date written for people: "3. Mai 2024, 17:47 Uhr", "2 hours ago", "2024年5月3日"."""
-    s = " ".join(value.split())
+    s = squash(value)
     if not s or len(s) > 120:
         return None
     iso = parse_iso(s)
@@ -124,10 +140,10 @@ def parse_text(value: str, now: datetime, languages: list[str] | None = None) ->
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            dt = dateparser.parse(s, languages=languages or None, settings=settings)  # type: ignore[arg-type]
+            dt = dateparser.parse(s, languages=languages or None, settings=settings)
             if dt is None and languages and "en" not in languages:
                 # Sites print English dates in other languages too; every locale would cost 20x more.
-                dt = dateparser.parse(s, languages=[*languages, "en"], settings=settings)  # type: ignore[arg-type]
+                dt = dateparser.parse(s, languages=[*languages, "en"], settings=settings)
     except Exception:  # dateparser raises assorted errors on odd input
         return None
     if dt is None:

@@ -7,13 +7,11 @@ rule docs/fields.md gives for that field. Where to look is in ``metaxpaths.py``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from w3lib.html import remove_tags, replace_entities
 from w3lib.url import safe_url_string
 
 from newscrawler.extraction import dates
@@ -22,21 +20,10 @@ from newscrawler.extraction.authors import page_authors
 from newscrawler.extraction.language import normalise_language
 from newscrawler.extraction.page import Page
 from newscrawler.items import Author, Image
+from newscrawler.text import fold_title, markup_text, squash
 from newscrawler.urls import is_http_url
 
-# Chinese and Japanese write no spaces: each character counts as a word.
-_CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
-_COUNTED_WORD = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+")
-
-
 # --- value helpers ---
-
-
-def text(value: Any) -> str | None:
-    """A string with tags and entities resolved and spaces folded; None for anything else."""
-    if not isinstance(value, str):
-        return None
-    return " ".join(replace_entities(remove_tags(value)).split()) or None
 
 
 def strs(value: Any) -> list[str]:
@@ -83,7 +70,7 @@ def _stated_site_names(page: Page, ld: dict[str, Any]) -> list[str]:
     for obj in page.jsonld:
         if "WebSite" in str(obj.get("@type")) or "Organization" in str(obj.get("@type")):
             names += strs(obj.get("name"))
-    return [" ".join(n.split()) for n in names if n.strip()]
+    return [squash(n) for n in names if n.strip()]
 
 
 def publisher(page: Page, ld: dict[str, Any]) -> str | None:
@@ -121,21 +108,6 @@ _BY_PART = re.compile(r"^(?:by|von|par|por|door|av)\s+\S+(?:\s+\S+){0,3}$", re.I
 _AFFIX_SEP = re.compile(r"^\s*(?:\||-|–|—|::|·|•|»|/|\*|:|ㅣ|ᅵ)\s*")
 # A kicker before the headline: a few words ending in a separator ("Neue Leipziger Schule: ").
 _KICKER = re.compile(r"^\S(?:[^:|]*\S)?(?::|\s+[|–—-])\s+$")
-_PLAIN_PUNCT = str.maketrans(
-    {
-        "‘": "'",
-        "’": "'",
-        "‚": "'",
-        "‛": "'",
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "«": '"',
-        "»": '"',
-        "–": "-",
-        "—": "-",
-    }
-)
 
 
 def strip_site_name(
@@ -149,7 +121,7 @@ def strip_site_name(
     (Nordic quote dash: "- Angsten vil øke"). A one- or two-word kicker before "|" ("Opinion | …")
     is cut unless ``keep_kicker`` (the visible <h1> prints it as part of the headline).
     """
-    title = " ".join(title.split())
+    title = squash(title)
     keys = [s.casefold().replace(" ", "") for s in sites if s]
     section_keys = {s.casefold().replace(" ", "") for s in sections if s}
     parts = mx.TITLE_SEPARATORS.split(title)
@@ -193,7 +165,7 @@ def strip_site_name(
 
 
 def _clean_title(value: str | None, sites: list[str], sections: list[str], keep_kicker: bool = False) -> str:
-    found = text(value)
+    found = markup_text(value)
     return strip_site_name(found, sites, sections, keep_kicker) if found else ""
 
 
@@ -201,21 +173,14 @@ def _h1_texts(page: Page) -> list[tuple[str, bool]]:
     """Visible <h1> texts with any kicker element taken out, and whether each sits in the article."""
     out = []
     for h in page.xpath("//h1")[:6]:
-        kickers = [text(k.text_content()) or "" for k in h.xpath(mx.KICKER_XPATH)]
-        found = text(h.text_content()) or ""
+        kickers = [markup_text(k.text_content()) or "" for k in h.xpath(mx.KICKER_XPATH)]
+        found = markup_text(h.text_content()) or ""
         for k in kickers:
             if k and found.startswith(k) and len(found) > len(k) + 8:
                 found = found[len(k) :].strip(" :|-–—")
         if 3 <= len(found) <= 300:
             out.append((found, bool(h.xpath(mx.IN_ARTICLE_XPATH))))
     return out
-
-
-def _fold(title: str, case: bool = False) -> str:
-    """A title for comparison only: Unicode-normalised, typographic quotes and dashes made plain,
-    soft hyphens and spacing ignored, case-folded unless ``case``."""
-    folded = unicodedata.normalize("NFKC", title).replace("\u00ad", "").translate(_PLAIN_PUNCT)
-    return " ".join((folded if case else folded.casefold()).split())
 
 
 def _shorter_form(best: str, others: list[str]) -> str:
@@ -227,15 +192,15 @@ def _shorter_form(best: str, others: list[str]) -> str:
     leading "Kicker: " (a short phrase ending in a separator), that is the kicker printed above the
     headline.
     """
-    folded = _fold(best)
+    folded = fold_title(best)
     for other in others:
-        o = _fold(other)
+        o = fold_title(other)
         if len(o.split()) < 3 or len(o) >= len(folded):
             continue
         if folded.startswith(o) and _AFFIX_SEP.match(folded[len(o) :]):
             return other
         # The kicker's cut leaves the headline as written, capitals and all.
-        exact, o_exact = _fold(best, case=True), _fold(other, case=True)
+        exact, o_exact = fold_title(best, case=True), fold_title(other, case=True)
         kicker = exact[: len(exact) - len(o_exact)]
         if exact.endswith(o_exact) and _KICKER.match(kicker) and len(kicker.split()) <= 6:
             return other
@@ -248,7 +213,7 @@ def title_texts(page: Page, ld: dict[str, Any]) -> list[str]:
     found = [first_str(ld.get("headline")), page.meta_first(*mx.HEADLINE_META)]
     found += [h for h, _ in _h1_texts(page)]
     found += page.xpath("//title/text()")[:1]
-    return [t for t in (text(f) for f in found) if t]
+    return [t for t in (markup_text(f) for f in found) if t]
 
 
 def headline(page: Page, ld: dict[str, Any], sites: list[str]) -> str | None:
@@ -263,7 +228,7 @@ def headline(page: Page, ld: dict[str, Any], sites: list[str]) -> str | None:
     h1s = _h1_texts(page)
     in_article = [t for t, inside in h1s if inside]
     h1_raw = in_article[0] if in_article else (h1s[0][0] if len(h1s) == 1 else None)
-    secs = [t for t in (text(s) for s in sections(page, ld)) if t]
+    secs = [t for t in (markup_text(s) for s in sections(page, ld)) if t]
     # A "Kicker | " the visible <h1> prints in its own text (not in a kicker element) is its headline's.
     keep = bool(h1_raw) and strip_site_name(h1_raw or "", sites, secs) != strip_site_name(
         h1_raw or "", sites, secs, True
@@ -286,11 +251,11 @@ def headline(page: Page, ld: dict[str, Any], sites: list[str]) -> str | None:
             best = longer[0]
     # The page's titles for machines are compared with each other; a shorter <h1> is a
     # different (visible) wording, not evidence that the rest is decoration.
-    return _shorter_form(best, [c for c in dict.fromkeys(machine) if _fold(c) != _fold(best)])
+    return _shorter_form(best, [c for c in dict.fromkeys(machine) if fold_title(c) != fold_title(best)])
 
 
 def description(page: Page, ld: dict[str, Any]) -> str | None:
-    return text(ld.get("description")) or text(page.meta_first(*mx.DESCRIPTION_META))
+    return markup_text(ld.get("description")) or markup_text(page.meta_first(*mx.DESCRIPTION_META))
 
 
 def declared_language(page: Page, ld: dict[str, Any]) -> str | None:
@@ -351,7 +316,7 @@ def date_modified(
 def _visible_date(page: Page, now: datetime, languages: list[str] | None) -> dates.Stamp | None:
     """A date in the visible byline area, written for people."""
     for el in page.xpath(mx.DATE_CLASS_XPATH)[:30]:
-        found = " ".join(el.text_content().split())
+        found = squash(el.text_content())
         if 6 <= len(found) <= 80:
             stamp = dates.parse_text(found, now, languages)
             if stamp:
@@ -379,7 +344,7 @@ def sections(page: Page, ld: dict[str, Any]) -> list[str]:
 
 
 def article_section(page: Page, ld: dict[str, Any]) -> str | None:
-    return next((t for t in (text(s) for s in sections(page, ld)) if t), None)
+    return next((t for t in (markup_text(s) for s in sections(page, ld)) if t), None)
 
 
 def keywords(page: Page, ld: dict[str, Any]) -> list[str]:
@@ -393,7 +358,7 @@ def keywords(page: Page, ld: dict[str, Any]) -> list[str]:
     seen: set[str] = set()
     out = []
     for k in raw:
-        k = text(k) or ""
+        k = markup_text(k) or ""
         if k and len(k) < 80 and k.casefold() not in seen and ":" not in k:
             seen.add(k.casefold())
             out.append(k)
@@ -443,7 +408,3 @@ def accessible_for_free(page: Page, ld: dict[str, Any]) -> bool | None:
     if tier == "free":
         return True
     return None
-
-
-def word_count(body: str | None) -> int | None:
-    return len(_COUNTED_WORD.findall(body)) if body else None

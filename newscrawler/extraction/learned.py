@@ -17,12 +17,12 @@ page for the worse (``benchmarks/learning.py``).
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 import lxml.html
 
 from newscrawler.extraction.metric import page_f1
+from newscrawler.text import fold_case, squash
 
 FIELDS = ("articleBody", "authors", "datePublished")
 # Class names and ids that change from page to page name no template: numbers, hashes, CSS-in-JS
@@ -48,7 +48,8 @@ def _step(el: lxml.html.HtmlElement) -> str:
     if _stable(ident):
         return f"{el.tag}#{ident}"
     classes = [c for c in (el.get("class") or "").split() if _stable(c)][:2]
-    return el.tag + "".join(f".{c}" for c in classes)
+    tag: str = el.tag
+    return tag + "".join(f".{c}" for c in classes)
 
 
 def css_path(el: lxml.html.HtmlElement) -> str:
@@ -71,17 +72,13 @@ def _select(tree: lxml.html.HtmlElement, path: str) -> Any:
     return nodes[0] if nodes else None
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
-
-
 def path_text(tree: lxml.html.HtmlElement, path: str) -> str:
     """The paragraphs under the first element the path selects, joined by blank lines."""
     node = _select(tree, path)
     if node is None:
         return ""
     blocks = node.xpath(" | ".join(f".//{b}" for b in _BLOCKS.split("|")))
-    texts = [_squash(b.text_content()) for b in blocks]
+    texts = [squash(b.text_content()) for b in blocks]
     return "\n\n".join(t for t in texts if t)
 
 
@@ -90,17 +87,17 @@ def element_text(tree: lxml.html.HtmlElement, path: str, limit: int) -> str:
     node = _select(tree, path)
     if node is None:
         return ""
-    text = _squash(node.get("datetime") or node.text_content())
+    text = squash(node.get("datetime") or node.text_content())
     return text if len(text) <= limit else ""
 
 
 def body_path(tree: lxml.html.HtmlElement, body: str) -> str | None:
     """The CSS path of the smallest element whose paragraphs are ``body`` (None: none agrees)."""
-    wanted = {_squash(p) for p in body.split("\n\n") if len(p.split()) >= 5}
+    wanted = {squash(p) for p in body.split("\n\n") if len(p.split()) >= 5}
     if not wanted:
         return None
     # Paragraphs, then headings: list items (menus) are many and rarely all of a body.
-    hits = [el for el in tree.iter("p", "h2", "h3", "blockquote") if _squash(el.text_content()) in wanted]
+    hits = [el for el in tree.iter("p", "h2", "h3", "blockquote") if squash(el.text_content()) in wanted]
     if len(hits) < max(2, len(wanted) // 2):
         return None
     # The lowest ancestor that holds most of the matched paragraphs.
@@ -113,15 +110,11 @@ def body_path(tree: lxml.html.HtmlElement, body: str) -> str | None:
     return None
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
 def byline_path(tree: lxml.html.HtmlElement, names: list[str]) -> str | None:
     """The path of the smallest visible element whose short text names every author."""
     if not names or any(("'" in n and '"' in n) for n in names):
         return None
-    folded = [_fold(n) for n in names]
+    folded = [fold_case(n) for n in names]
     first = names[0]
     quote = '"' if "'" in first else "'"
     best = None
@@ -129,7 +122,7 @@ def byline_path(tree: lxml.html.HtmlElement, names: list[str]) -> str | None:
     for el in tree.xpath(f"//body//*[contains(text(), {quote}{first}{quote})]")[:10]:
         node = el
         while node is not None and node.tag not in ("body", "html", "script", "style"):
-            text = _fold(_squash(node.text_content()))
+            text = fold_case(squash(node.text_content()))
             if len(text) > BYLINE_CHARS:
                 break
             if all(n in text for n in folded):
@@ -154,7 +147,7 @@ def date_path(tree: lxml.html.HtmlElement, published: str, parse: Any) -> str | 
         and (dom is None or dom.search((el.text or "").replace(year, "")))  # the day's number too
     ][:3]
     for el in (*timed, *shown):
-        value = el.get("datetime") or _squash(el.text_content())
+        value = el.get("datetime") or squash(el.text_content())
         stamp = parse(value) if value and len(value) <= DATE_CHARS else None
         if stamp is not None and stamp.iso()[:10] == day:
             return css_path(el)

@@ -1,7 +1,8 @@
 """The article-extraction-benchmark body metric: 4-word shingles, per-page P/R, F1 of averages.
 
 Our own implementation of the metric that Scrapinghub's article-extraction-benchmark
-defines, so tests and benchmarks score bodies the same way.
+defines, so tests and benchmarks score bodies the same way; and ``overlap``, the share of one
+text's shingles in another's, with which the body rules compare paragraphs.
 """
 
 from __future__ import annotations
@@ -50,6 +51,12 @@ def body_scores(pairs: Iterable[tuple[str, str]]) -> dict[str, float]:
     r = sum(rs) / len(rs) if rs else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     return {"precision": p, "recall": r, "f1": f1}
+
+
+def overlap(part: str, whole_shingles: set[tuple[str, ...]]) -> float:
+    """The share of ``part``'s 3-word shingles found among ``whole_shingles`` (0.0 for no words)."""
+    mine = set(shingles(part, 3))
+    return len(mine & whole_shingles) / len(mine) if mine else 0.0
 
 
 def page_f1(true: str, pred: str) -> float:

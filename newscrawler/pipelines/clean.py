@@ -11,67 +11,18 @@ so the next run starts out knowing them.
 from __future__ import annotations
 
 import asyncio
-import re
 import time
-import unicodedata
 from typing import Any
 
-import ftfy
 from scrapy.crawler import Crawler
-from w3lib.html import remove_tags, replace_entities
 
-from newscrawler.extraction.fields import word_count
 from newscrawler.frontier import Frontier
 from newscrawler.items import Article, Author
 from newscrawler.pipelines import STATE_ERRORS, count_drop, state_failed
 from newscrawler.state import SITE_ARTICLES, StateStore
 from newscrawler.state.extension import get_store
-from newscrawler.text import INVISIBLE, SPACES, fingerprint
+from newscrawler.text import clean_text, fingerprint, word_count
 from newscrawler.urls import url_key
-
-# Text ftfy leaves as it is: ASCII, the no-break space, dashes, curly quotes and the ellipsis.
-# Mojibake needs a lead character followed by continuation characters of one legacy encoding
-# (Windows-1252, MacRoman...): these characters are leads in MacRoman but never continuations in
-# any, and ftfy's other fixes (ligatures, wide characters, line breaks, escapes, NFC) act on
-# characters outside this set. tests/test_pipelines.py checks it with generated text.
-_FTFY_NOOP = re.compile(r"[\t\n\x20-\x7e\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u2026]*")
-
-
-def repair(text: str) -> str:
-    """Mojibake repaired by ftfy, quotes left as the site typed them (ftfy would straighten curly ones).
-
-    ftfy works a line at a time, and costs ~5 ms a body: the lines it can change nothing in
-    (``_FTFY_NOOP``: most English paragraphs, and many of any Latin-script text) are not given to
-    it (ftfy would unescape their HTML entities, which ``clean_text`` then does itself). As in ftfy's
-    own loop, entities are left alone after a line holding a ``<``."""
-    out = []
-    unescape: str | bool = "auto"
-    pos = 0
-    while pos < len(text):
-        end = text.find("\n", pos) + 1 or len(text)
-        line = text[pos:end]
-        if not _FTFY_NOOP.fullmatch(line):
-            line = ftfy.fix_text(line, normalization="NFC", uncurl_quotes=False, unescape_html=unescape)
-        if "<" in line:
-            unescape = False
-        out.append(line)
-        pos = end
-    return "".join(out)
-
-
-def clean_text(text: str, keep_paragraphs: bool = False) -> str:
-    """NFC, mojibake repaired, no tags, entities, control or zero-width characters, tidy spaces."""
-    if not text:
-        return text
-    if not _FTFY_NOOP.fullmatch(text):
-        text = repair(text)
-    if "<" in text or "&" in text:
-        text = replace_entities(remove_tags(text))
-    text = INVISIBLE.sub("", unicodedata.normalize("NFC", text))
-    if not keep_paragraphs:
-        return " ".join(text.split())
-    paragraphs = (SPACES.sub(" ", p).strip() for p in re.split(r"\n\s*\n|\n", text))
-    return "\n\n".join(p for p in paragraphs if p)
 
 
 class CleanPipeline:

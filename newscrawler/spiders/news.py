@@ -18,7 +18,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
-from zoneinfo import ZoneInfo
 
 import scrapy
 from scrapy import signals
@@ -282,6 +281,7 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
                 datetime.now(UTC),
                 learned,
                 learning is not None and learning.should_observe(site.name),
+                site.timezone,
             )
         except ExtractionFailed as exc:
             self.logger.error("Extraction failed twice for %s (%s)", response.url, exc)
@@ -302,7 +302,9 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
         from newscrawler.extraction.article import extract_page
 
         site = self.site_of(response)
-        return extract_page(response.body, response.url, site.selectors, datetime.now(UTC))
+        return extract_page(
+            response.body, response.url, site.selectors, datetime.now(UTC), zone=site.timezone
+        )
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         site = self.site_of(response)
@@ -323,7 +325,6 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
         sample = self._sample(ticket, site, response.url)
         if sample is None:
             return
-        _apply_site_zone(article, site)
         article.metadata.update({"site": site.name, "source": source})
         # Every URL the page answered under (the listed one, each redirect hop) is this article's:
         # a later listing naming any of them finds it known.
@@ -399,22 +400,3 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
 
     def _count(self, kind: str, reason: str, url: str, site: str | None) -> None:
         count(self.crawler, kind, reason, url, site)
-
-
-def _apply_site_zone(article: Any, site: Site) -> None:
-    if site.timezone:
-        article.datePublished = with_zone(article.datePublished, site.timezone)
-        article.dateModified = with_zone(article.dateModified, site.timezone)
-
-
-def with_zone(value: str | None, zone: str) -> str | None:
-    """A naive local time from a site whose registry entry names its time zone gets that offset."""
-    if not value or len(value) <= 10:
-        return value
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    if when.tzinfo is not None:
-        return value
-    return when.replace(tzinfo=ZoneInfo(zone)).isoformat()
