@@ -41,6 +41,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from newscrawler import settings  # noqa: E402
 from newscrawler.extraction import extract_article  # noqa: E402
+from newscrawler.extraction.article import observe_article  # noqa: E402
 from newscrawler.extraction.learned import FIELDS, body_path  # noqa: E402
 from newscrawler.extraction.metric import page_f1  # noqa: E402
 from newscrawler.items import Article  # noqa: E402
@@ -105,22 +106,25 @@ class Comparison:
         self.better: list[str] = []
         self.used: dict[str, int] = defaultdict(int)
 
-    def add(self, name: str, html: bytes | str, url: str, gold: Gold, learned: dict[str, str]) -> Article:
+    def add(
+        self, name: str, html: bytes | str, url: str, gold: Gold, learned: dict[str, str]
+    ) -> dict[str, str | None]:
+        """Scores the page without and with the learned paths; where the page keeps each field."""
         start = time.perf_counter()
         plain = extract_article(html, url)
         mid = time.perf_counter()
-        taught = extract_article(html, url, learned=learned, observe=True)
+        taught, taught_paths = observe_article(html, url, learned=learned)
         end = time.perf_counter()
         a = self.without.add(plain, gold, (mid - start) * 1000)
         b = self.with_.add(taught, gold, (end - mid) * 1000)
-        for f in taught.metadata.get("learned", []):
+        for f in taught.metadata.learned:
             self.used[f] += 1
         # body F1 (higher), author named (higher), wrong author (lower), day (higher)
         if b[0] < a[0] - 1e-9 or (a[1] and not b[1]) or (b[2] and not a[2]) or (a[3] and not b[3]):
             self.worse.append(name)
         elif b[0] > a[0] + 1e-9 or (b[1] and not a[1]) or (a[2] and not b[2]) or (b[3] and not a[3]):
             self.better.append(name)
-        return taught
+        return taught_paths
 
     def report(self, title: str) -> None:
         print(f"\n{title}")
@@ -145,8 +149,7 @@ def crawl(comp: Comparison, pages: Iterator[tuple[str, bytes | str, str, Gold]])
     votes: dict[str, list[str | None]] = {f: [] for f in FIELDS}
     for name, html, url, gold in pages:
         learned = {f: p for f in FIELDS if (p := learned_path(votes[f][-PATH_WINDOW:], after, share))}
-        taught = comp.add(name, html, url, gold, learned)
-        for f, p in taught.metadata["templatePaths"].items():
+        for f, p in comp.add(name, html, url, gold, learned).items():
             votes[f].append(p)
 
 
@@ -285,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     dev = dev_pages(args.aeb, fundus)
     comp = Comparison()
     for _site, name, html, url, gold in dev:
-        own = extract_article(html, url, observe=True).metadata["templatePaths"]
+        own = observe_article(html, url)[1]
         comp.add(name, html, url, gold, {f: p for f, p in own.items() if p})
     comp.report(f"3a. The dev sets, {len(dev)} pages, each learned from itself")
 
@@ -296,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     for pages in groups.values():
         if len(pages) < 2:
             continue
-        observed = {p[1]: extract_article(p[2], p[3], observe=True).metadata["templatePaths"] for p in pages}
+        observed = {p[1]: observe_article(p[2], p[3])[1] for p in pages}
         for _site, name, html, url, gold in pages:
             others = [o for n, o in observed.items() if n != name]
             learned = {f: p for f in FIELDS if (p := learned_path([o[f] for o in others], 1, 0.5))}

@@ -16,6 +16,7 @@ from scrapy.settings import BaseSettings
 from twisted.internet.task import LoopingCall
 
 from newscrawler.distributed import redis_url
+from newscrawler.items import Article
 from newscrawler.output import OutputLedger, article_stored, output_closed
 from newscrawler.plan import Planned
 from newscrawler.safety import install_log_masking
@@ -125,7 +126,7 @@ class CrawlSummary:
         return ext
 
     def article_stored(self, item: Any) -> None:
-        site = getattr(item, "metadata", {}).get("site") if hasattr(item, "metadata") else None
+        site = item.metadata.site if isinstance(item, Article) else None
         if site and self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"newscrawler/{site}/written")
 

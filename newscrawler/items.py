@@ -31,6 +31,44 @@ class Image:
 
 
 @dataclass
+class ArticleMetadata:
+    """Crawl facts about the record; docs/fields.md (``metadata``) says when each is set."""
+
+    dateDownloaded: str | None = None
+    """When the page was fetched: UTC, ISO 8601."""
+
+    site: str | None = None
+    """The registry name of the site, or host:port for a site given with url=."""
+
+    source: str | None = None
+    """How the article was found: sitemap, feed or links."""
+
+    listed: str | None = None
+    """The newest date a listing gave for it, UTC to the whole second."""
+
+    redirectedFrom: list[str] = field(default_factory=list)
+    """The URLs the page was requested under before it answered, the listed one first."""
+
+    articleMarkup: str | None = None
+    """How the page declares itself an article: jsonld or og."""
+
+    revision: int | None = None
+    """1 when first written, incremented each time a changed text is written again."""
+
+    duplicateOf: str | None = None
+    """With NEWSCRAWLER_NEAR_DUPLICATES=keep, the URL of the article this one nearly repeats."""
+
+    learned: list[str] = field(default_factory=list)
+    """The fields taken from the site's learned template (docs/learning.md)."""
+
+    liveUpdates: list[dict[str, str]] = field(default_factory=list)
+    """A live blog's updates, newest first: each {datePublished, headline, articleBody}."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if not is_empty(getattr(self, f.name))}
+
+
+@dataclass
 class Article:
     url: str | None = None
     """The URL the page was fetched from, after redirects."""
@@ -77,10 +115,9 @@ class Article:
     wordCount: int | None = None
     """Words in articleBody as written (each Chinese or Japanese character counts as one)."""
 
-    metadata: dict[str, Any] = field(default_factory=dict)
+    metadata: ArticleMetadata = field(default_factory=ArticleMetadata)
     """Crawl facts: dateDownloaded, site, source, listed, redirectedFrom, articleMarkup, revision,
-    duplicateOf; on a live blog,
-    liveUpdates (the updates newest first, each {datePublished, headline, articleBody}); docs/fields.md."""
+    duplicateOf, learned; on a live blog, liveUpdates (ArticleMetadata; docs/fields.md)."""
 
     ticket: Ticket | None = field(default=None, repr=False, compare=False, metadata={"record": False})
     """Not part of the record: the article's crawl ticket, by which the pipelines, the output
@@ -91,15 +128,17 @@ class Article:
         """Fields in schema order as plain JSON values, empty ones left out (False and 0 are values)."""
         out = {}
         for f in RECORD_FIELDS:
-            value = getattr(self, f.name)
+            value = _plain(getattr(self, f.name))
             if not is_empty(value):
-                out[f.name] = _plain(value)
+                out[f.name] = value
         return out
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, (Author, Image)):
         return asdict(value)
+    if isinstance(value, ArticleMetadata):
+        return value.to_dict()
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value

@@ -36,6 +36,7 @@ from spidermon.runners import MonitorRunner
 from spidermon.settings import ACTION
 
 from newscrawler.context import site_of
+from newscrawler.items import Article
 from newscrawler.output import article_stored
 from newscrawler.plan import plan_of
 from newscrawler.sites import Site
@@ -474,7 +475,7 @@ class CrawlMonitors:
         return ext
 
     def article_stored(self, item: Any) -> None:
-        site = getattr(item, "metadata", {}).get("site") if hasattr(item, "metadata") else None
+        site = item.metadata.site if isinstance(item, Article) else None
         if not site or self.crawler.stats is None:
             return
         for name in WATCHED_FIELDS:

@@ -24,7 +24,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import BlockingFeedStorage, FeedExporter
 
-from newscrawler.items import item_key
+from newscrawler.items import Article, item_key
 from newscrawler.safety import mask_secrets
 
 logger = logging.getLogger(__name__)
@@ -180,7 +180,7 @@ class OutputLedger:
             stats.inc_value("newscrawler/lost_to_feed")
 
     def _lost(self, item: Any, why: str) -> None:
-        site = getattr(item, "metadata", {}).get("site") if hasattr(item, "metadata") else None
+        site = item.metadata.site if isinstance(item, Article) else None
         url = getattr(item, "url", None)
         stats = self.crawler.stats
         if stats is not None:

@@ -1,6 +1,6 @@
 """Extraction on every core: article pages are extracted in worker processes, off the reactor.
 
-Extraction is a pure function of (page bytes, URL) (``extraction.article.extract_page``), so it
+Extraction is a pure function of (page bytes, URL) (``extraction.article.extract_fetched``), so it
 runs in a process pool (``NEWSCRAWLER_EXTRACT_PROCESSES``, default: one per core) while the
 reactor keeps fetching robots.txt, sitemaps and other sites. At most
 ``NEWSCRAWLER_EXTRACT_QUEUE`` pages wait for or are in extraction; a callback beyond that waits
@@ -37,7 +37,7 @@ from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
-EXTRACT = "newscrawler.extraction.article:extract_page"  # what a worker runs for each page
+EXTRACT = "newscrawler.extraction.article:extract_fetched"  # what a worker runs for each page
 # Loaded once by the fork server, so that its workers share it (the language model above all).
 PRELOAD = ("newscrawler.extraction.preload",)
 

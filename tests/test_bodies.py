@@ -27,7 +27,7 @@ def live_page() -> str:
 
 def test_live_blog_updates_come_from_jsonld_newest_first() -> None:
     article = extract_article(live_page(), LIVE_URL)
-    updates = article.metadata["liveUpdates"]
+    updates = article.metadata.liveUpdates
     assert [u["datePublished"][11:16] for u in updates] == ["11:40", "10:30", "09:45", "08:20", "07:05"]
     assert updates[0]["headline"] == "Harbour wall holds as tide peaks"
     # <br> in a JSON-LD articleBody ends a paragraph.
@@ -39,7 +39,7 @@ def test_live_blog_body_holds_every_update_once_after_the_introduction() -> None
     article = extract_article(live_page(), LIVE_URL)
     paragraphs = (article.articleBody or "").split("\n\n")
     assert paragraphs[0].startswith("Gales are reaching the coast")
-    for u in article.metadata["liveUpdates"]:
+    for u in article.metadata.liveUpdates:
         assert paragraphs.count(u["headline"]) == 1
     assert paragraphs[-1].startswith("The coastguard has asked small boat owners")
 
@@ -47,7 +47,7 @@ def test_live_blog_body_holds_every_update_once_after_the_introduction() -> None
 def test_live_blog_record_stays_picklable_for_the_worker_pool() -> None:
     article = extract_page(live_page().encode("utf-8"), LIVE_URL)
     assert article is not None
-    assert pickle.loads(pickle.dumps(article)).metadata["liveUpdates"] == article.metadata["liveUpdates"]
+    assert pickle.loads(pickle.dumps(article)).metadata.liveUpdates == article.metadata.liveUpdates
 
 
 def visible_only_page() -> str:
@@ -72,7 +72,7 @@ def test_live_blog_without_jsonld_updates_reads_the_visible_update_containers() 
     html = visible_only_page()
     assert "liveBlogUpdate" not in html
     article = extract_article(html, LIVE_URL)
-    updates = article.metadata["liveUpdates"]
+    updates = article.metadata.liveUpdates
     assert [u["headline"] for u in updates] == [f"Update at {h} o'clock" for h in (11, 10, 9, 8)]
     assert updates[-1]["datePublished"] == "2025-03-14T08:00:00+00:00"
     assert "reached gale force" in (article.articleBody or "")
@@ -81,7 +81,7 @@ def test_live_blog_without_jsonld_updates_reads_the_visible_update_containers() 
 def test_an_ordinary_article_has_no_live_updates() -> None:
     html = gzip.decompress((PAGES / "aeb-04a6711caa.html.gz").read_bytes())
     expected = json.loads((PAGES / "aeb-04a6711caa.json").read_text(encoding="utf-8"))
-    assert "liveUpdates" not in extract_article(html, expected["url"]).metadata
+    assert not extract_article(html, expected["url"]).metadata.liveUpdates
 
 
 def test_site_affixes_are_cut_however_the_site_writes_them() -> None:
@@ -136,7 +136,7 @@ def test_a_comment_thread_under_an_ordinary_article_is_not_a_live_blog() -> None
     body = f"<article><h1>Where to live on the coast</h1><p>{'The coast is popular with renters. ' * 30}</p></article>"
     html = f"<html><head><title>Where to live on the coast</title></head><body>{body}{comments}</body></html>"
     article = extract_article(html, "https://courier.example/where-to-live")
-    assert "liveUpdates" not in article.metadata
+    assert not article.metadata.liveUpdates
 
 
 def test_a_list_of_links_to_other_stories_is_not_article_text() -> None:

@@ -82,9 +82,9 @@ async def test_each_discovery_path_works_on_its_own(demo_site, discovery: str, s
         reachable = [a for a in articles if a["author"] != WIRE_AUTHOR]
     got = {urlsplit(i.url).path for i in items}
     assert {a["path"] for a in reachable} <= got and len(got - {a["path"] for a in reachable}) <= 1
-    assert {i.metadata["source"] for i in items} == {source}
+    assert {i.metadata.source for i in items} == {source}
     if source == "feed":  # RSS pubDate "Fri, 27 Nov 2026 06:33:52 +0000" keeps its offset
-        assert all(i.metadata["listed"].endswith("+00:00") for i in items)
+        assert all(i.metadata.listed.endswith("+00:00") for i in items)
 
 
 @deferred_f_from_coro_f
@@ -135,7 +135,7 @@ async def test_sites_argument_reads_the_registry_and_a_user_sites_file(demo_site
     items, stats = await crawl(sites="demo", sites_file=str(extra), limit="5")
     assert len(items) == 5
     assert stats["newscrawler/demo/written"] == 5
-    assert all(i.metadata["site"] == "demo" for i in items)
+    assert all(i.metadata.site == "demo" for i in items)
 
 
 @deferred_f_from_coro_f

@@ -8,6 +8,7 @@ import lxml.html
 from scrapy.utils.defer import deferred_f_from_coro_f
 
 from newscrawler.extraction import extract_article
+from newscrawler.extraction.article import observe_article
 from newscrawler.extraction.learned import body_path, path_text
 from tests.conftest import crawl
 
@@ -70,8 +71,7 @@ def site_page(structured: bool = True, wrapper: str = "") -> str:
 
 
 def observed(html: str) -> dict[str, str | None]:
-    article = extract_article(html, URL, observe=True)
-    return article.metadata["templatePaths"]
+    return observe_article(html, URL)[1]
 
 
 URL = "https://news.example/news/quay-plan-approved"
@@ -95,7 +95,7 @@ def test_learned_paths_fill_in_what_the_generic_rules_miss_on_the_sites_next_pag
     assert taught.articleBody == "\n\n".join(STORY)
     assert [a.name for a in taught.authors] == ["Jane Doe"]
     assert taught.datePublished == generic.datePublished == "2024-05-01", "htmldate finds a visible date"
-    assert taught.metadata["learned"] == ["articleBody", "authors"]
+    assert taught.metadata.learned == ["articleBody", "authors"]
 
 
 def test_a_learned_date_element_gives_the_date_where_no_generic_rule_finds_one() -> None:
@@ -103,7 +103,7 @@ def test_a_learned_date_element_gives_the_date_where_no_generic_rule_finds_one()
     assert extract_article(html, URL).datePublished is None
     article = extract_article(html, URL, learned={"datePublished": "div.meta-line > span.when"})
     assert article.datePublished is not None and article.datePublished.startswith("2024-05-01")
-    assert article.metadata["learned"] == ["datePublished"]
+    assert article.metadata.learned == ["datePublished"]
 
 
 def test_learned_paths_never_replace_what_the_generic_rules_found() -> None:
@@ -113,7 +113,7 @@ def test_learned_paths_never_replace_what_the_generic_rules_found() -> None:
     article = extract_article(other, URL, learned=learned)
     assert [a.name for a in article.authors] == ["Jane Doe"]
     assert article.datePublished == "2024-05-01T10:00:00+00:00"
-    assert "learned" not in article.metadata
+    assert not article.metadata.learned
 
 
 def test_the_registrys_selectors_win_over_learned_paths() -> None:
@@ -156,8 +156,8 @@ async def test_a_site_teaches_the_crawl_its_template(hostile_site) -> None:
         item, gold = got[path], articles[path]
         assert item.articleBody == "\n\n".join(gold["paragraphs"])
         assert [a.name for a in item.authors] == [gold["author"]]
-        assert item.metadata["learned"] == ["articleBody", "authors"]
-    assert not any("learned" in got[p].metadata for p in set(articles) - bare)
+        assert item.metadata.learned == ["articleBody", "authors"]
+    assert not any(got[p].metadata.learned for p in set(articles) - bare)
 
     items, stats = await crawl({**settings, "NEWSCRAWLER_LEARN": False}, url=site.url + "/", fresh="1")
     assert {urlsplit(i.url).path for i in items} == set(articles) - bare, "without learning: not articles"

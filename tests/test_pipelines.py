@@ -84,9 +84,9 @@ async def test_near_duplicates_can_be_kept_and_marked(demo_site) -> None:
     items, _ = await crawl({"NEWSCRAWLER_NEAR_DUPLICATES": "keep"}, url=site.url + "/")
     wire = [i for i in items if i.authors == [Author(WIRE_AUTHOR)]]
     assert len(wire) == 2
-    marked = [i for i in wire if "duplicateOf" in i.metadata]
+    marked = [i for i in wire if i.metadata.duplicateOf]
     assert len(marked) == 1
-    assert marked[0].metadata["duplicateOf"] in {i.url for i in wire if i is not marked[0]}
+    assert marked[0].metadata.duplicateOf in {i.url for i in wire if i is not marked[0]}
 
 
 @deferred_f_from_coro_f
@@ -125,9 +125,9 @@ async def test_second_run_writes_and_fetches_nothing_third_writes_new_and_edited
     assert len(third) == 3
     by_path = {urlsplit(i.url).path: i for i in third}
     assert edited_path in by_path
-    assert by_path[edited_path].metadata["revision"] == 2
+    assert by_path[edited_path].metadata.revision == 2
     assert "Correction:" in by_path[edited_path].articleBody
-    assert sorted(i.metadata["revision"] for i in third) == [1, 1, 2]
+    assert sorted(i.metadata.revision for i in third) == [1, 1, 2]
 
 
 @deferred_f_from_coro_f
@@ -148,7 +148,7 @@ async def test_fresh_ignores_and_resets_the_state(demo_site) -> None:
     first, _ = await crawl(url=site.url + "/", limit="4")
     again, _ = await crawl(url=site.url + "/", limit="4", fresh="1")
     assert len(first) == len(again) == 4
-    assert all(i.metadata["revision"] == 1 for i in again)
+    assert all(i.metadata.revision == 1 for i in again)
 
 
 # --- processes: killed crawls, concurrent crawls, corrupt state ---

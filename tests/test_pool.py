@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
 
-from newscrawler.extraction.article import extract_page
+from newscrawler.extraction.article import extract_fetched
 from newscrawler.pool import ExtractionFailed, ExtractionPool
 from tests.conftest import crawl
 
@@ -42,8 +42,8 @@ async def test_the_pool_gives_the_same_records_as_extraction_in_process() -> Non
         pooled = list(await asyncio.gather(*(pool.extract(body, url, {}, WHEN) for body, url in pages)))
     finally:
         pool.close()
-    assert pooled == [extract_page(body, url, {}, WHEN) for body, url in pages]
-    assert sum(a is not None for a in pooled) >= 10
+    assert pooled == [extract_fetched(body, url, {}, WHEN) for body, url in pages]
+    assert sum(r.article is not None for r in pooled) >= 10
 
 
 # Worker-side functions (module level: the worker processes import them by name).

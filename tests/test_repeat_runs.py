@@ -67,7 +67,7 @@ async def test_redirected_listings_are_known_to_the_next_run_and_never_left_in_f
     assert written == expected
     assert stats.get("newscrawler/errors/redirect_loop") == 1
     assert not stats.get("newscrawler/warmup_timeouts"), "the warm-up waited for a page never coming"
-    hops = {tuple(i.metadata.get("redirectedFrom", ())) for i in items}
+    hops = {tuple(i.metadata.redirectedFrom) for i in items}
     assert all(hops - {()}) and len(hops - {()}) >= 5, "each page says the URLs it was listed under"
     before = article_hits(site)
 

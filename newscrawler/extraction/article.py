@@ -26,7 +26,8 @@ from newscrawler.extraction.body import extract_body
 from newscrawler.extraction.language import detect_language
 from newscrawler.extraction.live import live_updates
 from newscrawler.extraction.page import Page, is_listing_type
-from newscrawler.items import Article, Author
+from newscrawler.extraction.result import PageResult, TemplatePaths
+from newscrawler.items import Article, ArticleMetadata, Author
 from newscrawler.text import markup_text, word_count
 
 logger = logging.getLogger(__name__)
@@ -76,11 +77,10 @@ def extract_article(
     body_selector: str | None = None,
     selectors: Mapping[str, str] | None = None,
     learned: Mapping[str, str] | None = None,
-    observe: bool = False,
     zone: str | None = None,
 ) -> Article:
     """Extract one article. On any failure, return what was found (possibly an empty record).
-    ``learned``, ``observe``: the site's template paths per field (``extraction/learned.py``);
+    ``learned``: the site's template paths per field (``extraction/learned.py``);
     ``zone``: the site's time zone (the registry's ``timezone``), given to a naive local time."""
     try:
         page = Page.load(html, url)
@@ -93,7 +93,6 @@ def extract_article(
         body_selector=body_selector,
         selectors=selectors,
         learned=learned,
-        observe=observe,
         zone=zone,
     )
 
@@ -105,21 +104,60 @@ def extract_from_page(
     body_selector: str | None = None,
     selectors: Mapping[str, str] | None = None,
     learned: Mapping[str, str] | None = None,
-    observe: bool = False,
     zone: str | None = None,
 ) -> Article:
-    """As extract_article, for a page already loaded (the spider also asks is_article_page).
-    With ``observe``, ``metadata["templatePaths"]`` says where this page keeps what the generic
-    rules found (for the crawl state to learn the site's template; the spider takes it out)."""
-    now = downloaded or datetime.now(UTC)
+    """As extract_article, for a page already loaded (the spider also asks is_article_page)."""
     chosen = dict(selectors or {})
     if body_selector:
         chosen.setdefault("articleBody", body_selector)
+    return _extract_safely(page, downloaded, chosen, learned, False, zone)[0]
+
+
+def observe_article(
+    html: str | bytes, url: str, *, learned: Mapping[str, str] | None = None
+) -> tuple[Article, TemplatePaths]:
+    """extract_article's Article, and where the page keeps each field the generic rules found
+    (what a crawl tells the state to learn the site's template; docs/learning.md)."""
+    page = Page.load(html, url)
+    article, paths = _extract_safely(page, None, {}, learned, True, None)
+    return article, paths or {}
+
+
+def _extract_safely(
+    page: Page,
+    downloaded: datetime | None,
+    selectors: dict[str, str],
+    learned: Mapping[str, str] | None,
+    observe: bool,
+    zone: str | None,
+) -> tuple[Article, TemplatePaths | None]:
+    now = downloaded or datetime.now(UTC)
     try:
-        return _extract(page, now, chosen, dict(learned or {}), observe, zone)
+        return _extract(page, now, selectors, dict(learned or {}), observe, zone)
     except (Exception, RecursionError):  # the contract: a bad page never raises
         logger.exception("extraction failed for %s", page.url)
-        return Article(url=page.url or None, metadata={"dateDownloaded": _iso_now(now)})
+        return Article(url=page.url or None, metadata=ArticleMetadata(dateDownloaded=_iso_now(now))), None
+
+
+def extract_fetched(
+    body: bytes,
+    url: str,
+    selectors: Mapping[str, str] | None = None,
+    downloaded: datetime | None = None,
+    learned: Mapping[str, str] | None = None,
+    observe: bool = False,
+    zone: str | None = None,
+) -> PageResult:
+    """What the spider runs for each page, in a worker process of the extraction pool: bytes and
+    a URL in, a picklable result out: the Article, its dates final (``zone``: the site's), or None
+    for a page that is not one; with ``observe``, where the page keeps each field (for the crawl
+    state to learn the site's template)."""
+    page = Page.load(body, url)
+    article, paths = _extract_safely(page, downloaded, dict(selectors or {}), learned, observe, zone)
+    if not is_article_page(page, article):
+        return PageResult(None, paths)
+    article.metadata.articleMarkup = article_markup(page)
+    return PageResult(article, paths)
 
 
 def extract_page(
@@ -128,22 +166,10 @@ def extract_page(
     selectors: Mapping[str, str] | None = None,
     downloaded: datetime | None = None,
     learned: Mapping[str, str] | None = None,
-    observe: bool = False,
     zone: str | None = None,
 ) -> Article | None:
-    """A fetched page's Article, or None when it is not an article page (a home, section or
-    author page). What the spider runs for each page, in a worker process of the extraction
-    pool: bytes and a URL in, a picklable record out, its dates final (``zone``: the site's)."""
-    page = Page.load(body, url)
-    article = extract_from_page(
-        page, downloaded=downloaded, selectors=selectors, learned=learned, observe=observe, zone=zone
-    )
-    if not is_article_page(page, article):
-        return None
-    markup = article_markup(page)
-    if markup:
-        article.metadata["articleMarkup"] = markup
-    return article
+    """A fetched page's Article, or None when it is not an article page (extract_fetched's)."""
+    return extract_fetched(body, url, selectors, downloaded, learned, zone=zone).article
 
 
 # og:type values that say the page is an article.
@@ -369,19 +395,19 @@ def _extract(
     learned: dict[str, str],
     observe: bool,
     zone: str | None,
-) -> Article:
+) -> tuple[Article, TemplatePaths | None]:
     ld = page.main_article()
     sites = fields.site_names(page, ld)
     f = _Found(page, ld, now, selectors, learned, site_overrides(page, selectors), sites)
     for name, rule in RULES:
         _field(f, name, rule)
     v = f.final
-    extra: dict[str, Any] = {"liveUpdates": v["liveUpdates"]} if v["liveUpdates"] else {}
-    if f.used:
-        extra["learned"] = [name for name in site_template.FIELDS if name in f.used]
-    if observe:
-        extra["templatePaths"] = _observe(f)
-    return Article(
+    metadata = ArticleMetadata(
+        dateDownloaded=_iso_now(now),
+        learned=[name for name in site_template.FIELDS if name in f.used],
+        liveUpdates=v["liveUpdates"] or [],
+    )
+    article = Article(
         url=page.url.strip() or None,
         canonicalUrl=v["canonicalUrl"],
         headline=v["headline"],
@@ -397,8 +423,9 @@ def _extract(
         isAccessibleForFree=v["isAccessibleForFree"],
         publisher=v["publisher"],
         wordCount=word_count(v["articleBody"]),
-        metadata={"dateDownloaded": _iso_now(now), **extra},
+        metadata=metadata,
     )
+    return article, (_observe(f) if observe else None)
 
 
 def _iso(stamp: dates.Stamp | None, zone: str | None) -> str | None:

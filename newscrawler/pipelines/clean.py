@@ -45,7 +45,7 @@ class CleanPipeline:
         try:
             return await self._process(item)
         except STATE_ERRORS as exc:
-            raise state_failed(self.crawler, exc, item.url, item.metadata.get("site")) from None
+            raise state_failed(self.crawler, exc, item.url, item.metadata.site) from None
 
     async def _process(self, item: Article) -> Article:
         for name in ("headline", "description", "articleSection"):
@@ -55,7 +55,7 @@ class CleanPipeline:
         item.authors = [Author(clean_text(a.name)) for a in item.authors if a.name]
         if item.ticket is not None and item.ticket.sample:  # read past `limit=` only to learn the site
             self._count_paragraphs(item, clean_text(item.articleBody or "", keep_paragraphs=True))
-            raise count_drop(self.crawler, "template_sample", item.url, item.metadata.get("site"))
+            raise count_drop(self.crawler, "template_sample", item.url, item.metadata.site)
         if item.articleBody:
             item.articleBody = clean_text(item.articleBody, keep_paragraphs=True)
             await self._remove_template_paragraphs(item)
@@ -64,7 +64,7 @@ class CleanPipeline:
 
     def _count_paragraphs(self, item: Article, body: str) -> list[int]:
         """Count the article's paragraphs (of its cleaned body) for its site; their hashes in order."""
-        site = item.metadata.get("site") or ""
+        site = item.metadata.site or ""
         paragraphs = body.split("\n\n")
         hashes = [fingerprint(p) for p in paragraphs]
         # Counted once per article (by canonical key): re-fetches and revisions do not make text "common".
@@ -75,7 +75,7 @@ class CleanPipeline:
         return hashes
 
     async def _remove_template_paragraphs(self, item: Article) -> None:
-        site = item.metadata.get("site") or ""
+        site = item.metadata.site or ""
         state = get_store(self.crawler)
         paragraphs = (item.articleBody or "").split("\n\n")
         hashes = self._count_paragraphs(item, item.articleBody or "")

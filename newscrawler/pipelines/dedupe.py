@@ -73,7 +73,7 @@ class DedupePipeline:
         try:
             return self._process(item)
         except STATE_ERRORS as exc:
-            raise state_failed(self.crawler, exc, item.url, item.metadata.get("site")) from None
+            raise state_failed(self.crawler, exc, item.url, item.metadata.site) from None
 
     def _process(self, item: Article) -> Article:
         state = get_store(self.crawler)
@@ -99,7 +99,7 @@ class DedupePipeline:
         ):
             state.release(story.keys)
             raise count_drop(self.crawler, "near_duplicate", item.url, story.site)
-        item.metadata["revision"] = revision
+        item.metadata.revision = revision
         self.pending[item_key(item)] = story.keys
         self.written_keys.update(story.keys)
         return item
@@ -107,19 +107,19 @@ class DedupePipeline:
     def _story(self, item: Article) -> _Story:
         # The page's URL, its canonical, and every URL it answered under before redirects: a
         # later listing naming any of them finds the article known.
-        own = sorted({url_key(u) for u in (item.url, *item.metadata.get("redirectedFrom", ())) if u})
+        own = sorted({url_key(u) for u in (item.url, *item.metadata.redirectedFrom) if u})
         canonical = self._canonical_key(item, own)
         body = item.articleBody or ""
         return _Story(
             item=item,
-            site=item.metadata.get("site"),
+            site=item.metadata.site,
             own=own,
             canonical=canonical,
             keys=sorted({*own, canonical} if canonical else own),
             fp=fingerprint(body),
             sig=signature(body),
-            listed=item.metadata.get("listed"),
-            fetched=item.metadata.get("dateDownloaded") or datetime.now(UTC).isoformat(),
+            listed=item.metadata.listed,
+            fetched=item.metadata.dateDownloaded or datetime.now(UTC).isoformat(),
         )
 
     def _judge_known(self, state: StateStore, story: _Story, found: dict[str, Seen | None]) -> list[Seen]:
@@ -159,7 +159,7 @@ class DedupePipeline:
             reason = "duplicate_text" if first else "near_duplicate"
             raise count_drop(self.crawler, reason, story.item.url, story.site)
         if near:
-            story.item.metadata["duplicateOf"] = near
+            story.item.metadata.duplicateOf = near
 
     @staticmethod
     def _canonical_key(item: Article, own: list[str]) -> str | None:

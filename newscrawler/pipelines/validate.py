@@ -37,17 +37,17 @@ class ValidatePipeline:
             return item
         reason = self.problem(item)
         if reason:
-            raise count_drop(self.crawler, reason, item.url, item.metadata.get("site"))
+            raise count_drop(self.crawler, reason, item.url, item.metadata.site)
         return item
 
     def _brief(self, item: Article) -> bool:
         """Short news is news: a page whose own markup declares an article, with its headline and a
         byline or a date, is a brief, kept (and counted, newscrawler/brief) above a floor of words."""
-        if not item.metadata.get("articleMarkup") or (item.wordCount or 0) < self.min_brief_words:
+        if not item.metadata.articleMarkup or (item.wordCount or 0) < self.min_brief_words:
             return False
         if not (item.authors or item.datePublished):
             return False
-        tally(self.crawler, "brief", item.metadata.get("site"))
+        tally(self.crawler, "brief", item.metadata.site)
         return True
 
     def problem(self, item: Article) -> str | None:

@@ -31,6 +31,7 @@ from newscrawler import discovery
 from newscrawler.context import KEY, Context, Kind, Ticket, context_of
 from newscrawler.distributed import DistributedSpider, redis_url, request_done
 from newscrawler.extraction.dates import parse_any
+from newscrawler.extraction.result import PageResult
 from newscrawler.frontier import Candidate, Decision, Frontier, Verdict, reserve_released
 from newscrawler.items import Article
 from newscrawler.learning import TemplateLearning
@@ -274,7 +275,7 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
         learning = self.crawler.get_extension(TemplateLearning)
         learned = learning.paths(site.name) if learning is not None else {}
         try:
-            article = await self.extraction.extract(
+            result: PageResult = await self.extraction.extract(
                 response.body,
                 response.url,
                 site.selectors,
@@ -287,15 +288,15 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
             self.logger.error("Extraction failed twice for %s (%s)", response.url, exc)
             self._count("dropped", "extraction_failed", response.url, site.name)
             return None
+        article = result.article
         if article is None:
             self._count("dropped", "not_article", response.url, site.name)
             return None
-        paths = article.metadata.pop("templatePaths", None)
-        if learning is not None and paths is not None:
-            learning.observe(site.name, paths)
-        for field in article.metadata.get("learned", ()):
+        if learning is not None and result.template_paths is not None:
+            learning.observe(site.name, result.template_paths)
+        for field in article.metadata.learned:
             self.crawler.stats.inc_value(f"newscrawler/learned/{field}")  # type: ignore[union-attr]
-        return article  # type: ignore[no-any-return]
+        return article
 
     def article(self, response: Response) -> Article | None:
         """The response's Article, extracted here (for `scrapy shell`: ``spider.article(response)``)."""
@@ -325,15 +326,12 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
         sample = self._sample(ticket, site, response.url)
         if sample is None:
             return
-        article.metadata.update({"site": site.name, "source": source})
+        article.metadata.site, article.metadata.source = site.name, source
         # Every URL the page answered under (the listed one, each redirect hop) is this article's:
         # a later listing naming any of them finds it known.
         hops = [u for u in [ticket.url, *response.meta.get("redirect_urls", ())] if u != response.url]
-        if hops:
-            article.metadata["redirectedFrom"] = list(dict.fromkeys(hops))
-        listed = self.frontier.newest_listing(ticket.url) or ticket.listed
-        if listed:
-            article.metadata["listed"] = listed
+        article.metadata.redirectedFrom = list(dict.fromkeys(hops))
+        article.metadata.listed = self.frontier.newest_listing(ticket.url) or ticket.listed
         article.ticket = replace(ticket, sample=sample)
         yield article
 
