@@ -20,7 +20,7 @@ from newscrawler.items import Article
 from newscrawler.output import OutputLedger, article_stored, output_closed
 from newscrawler.plan import Planned
 from newscrawler.safety import install_log_masking
-from newscrawler.stats import answered, idle_worker, per_site, totals
+from newscrawler.stats import DUPLICATE_REASONS, answered, idle_worker, per_site, totals
 
 logger = logging.getLogger(__name__)
 
@@ -100,15 +100,6 @@ class Progress:
     def spider_closed(self, spider: Spider) -> None:
         if self.task is not None and self.task.running:
             self.task.stop()
-
-
-DUPLICATE_REASONS = (
-    "duplicate_url",
-    "duplicate_text",
-    "near_duplicate",
-    "unchanged",
-    "claimed_by_another_crawl",
-)
 
 
 class CrawlSummary:

@@ -24,8 +24,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from newscrawler.extensions import DUPLICATE_REASONS
-from newscrawler.stats import EXIT_USAGE, per_site
+from newscrawler.stats import DUPLICATE_REASONS, EXIT_USAGE, per_site
 
 Record = dict[str, Any]
 

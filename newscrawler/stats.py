@@ -125,6 +125,16 @@ def totals(stats: dict[str, Any], kind: str) -> dict[str, int]:
     return {k[len(prefix) :]: v for k, v in stats.items() if k.startswith(prefix)}
 
 
+# Drop reasons that mean the article was written already (the progress line, the crawl report).
+DUPLICATE_REASONS = (
+    "duplicate_url",
+    "duplicate_text",
+    "near_duplicate",
+    "unchanged",
+    "claimed_by_another_crawl",
+)
+
+
 # Exit status of `scrapy crawl news` (README, "Exit status").
 EXIT_OK = 0
 EXIT_CRAWL_FAILED = 1  # Scrapy could not start the crawl
