@@ -39,13 +39,11 @@ from newscrawler.context import site_of
 from newscrawler.items import Article
 from newscrawler.output import article_stored
 from newscrawler.plan import plan_of
-from newscrawler.sites import Site
+from newscrawler.sites import THRESHOLDS, WATCHED_FIELDS, Site
 from newscrawler.stats import KINDS, per_site
 
 logger = logging.getLogger(__name__)
 
-# Fields whose absence a reader notices first; the share of written articles without each is watched.
-WATCHED_FIELDS = ("datePublished", "authors", "inLanguage")
 # Drop reasons that say nothing about a site's health (copies, our own limits): not watched.
 QUIET_DROPS = frozenset(
     {
@@ -63,23 +61,8 @@ QUIET_DROPS = frozenset(
 # Error reasons counted after a response was received (it is already among the responses).
 _AFTER_RESPONSE = frozenset({"bad_sitemap", "bad_feed", "sitemap_too_large", "redirect_loop"})
 
+# A threshold's setting: this prefix, then its name (newscrawler.sites.THRESHOLDS) in upper case.
 SETTING_PREFIX = "NEWSCRAWLER_MONITOR_"
-# The thresholds a site may override in the registry, ``[<site>.monitors]``: the setting's name
-# without its prefix, in lower case.
-THRESHOLDS = (
-    "history",
-    "min_history",
-    "min_sample",
-    "min_articles",
-    "min_articles_share",
-    "max_missing",
-    "min_body_share",
-    "max_http_errors",
-    "max_blocked",
-    "max_timeouts",
-    "max_robots_refused",
-    "max_drop_jump",
-)
 # Figures recorded per site and run (record_run); the next runs compare with them.
 RECORDED = ("articles", "written", "known", "fetched", "requests", "median_body_chars", "dropped")
 

@@ -63,6 +63,26 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
 # Fields a site may give its own CSS selector for (they win over the generic rules when they match).
 SELECTOR_FIELDS = ("headline", "authors", "datePublished", "articleBody")
 
+# The monitors' thresholds (newscrawler.monitors) a site may override in ``[<site>.monitors]``:
+# each is the NEWSCRAWLER_MONITOR_* setting's name without its prefix, in lower case.
+THRESHOLDS = (
+    "history",
+    "min_history",
+    "min_sample",
+    "min_articles",
+    "min_articles_share",
+    "max_missing",
+    "min_body_share",
+    "max_http_errors",
+    "max_blocked",
+    "max_timeouts",
+    "max_robots_refused",
+    "max_drop_jump",
+)
+# Fields whose absence a reader notices first: the monitors watch the share of written articles
+# without each, and ``max_missing`` is a table of these.
+WATCHED_FIELDS = ("datePublished", "authors", "inLanguage")
+
 
 def _http_url(value: Any, where: str) -> str:
     if not isinstance(value, str) or not is_http_url(value):
@@ -97,18 +117,7 @@ def make_site(name: str, entry: dict[str, Any]) -> Site:
         deny_re = tuple(re.compile(p) for p in lists["deny"])
     except re.error as exc:
         raise RegistryError(f"site {name!r}: bad pattern: {exc}") from None
-    selectors = dict(entry.get("selectors", {}))
-    for key, css in selectors.items():
-        if key not in SELECTOR_FIELDS:
-            raise RegistryError(f"site {name!r}: selectors.{key}: use one of {', '.join(SELECTOR_FIELDS)}")
-        try:
-            if not isinstance(css, str):
-                raise TypeError
-            GenericTranslator().css_to_xpath(css)
-        except (TypeError, SelectorError):
-            raise RegistryError(f"site {name!r}: selectors.{key} = {css!r} is not a CSS selector") from None
-    if entry.get("body_selector"):
-        selectors.setdefault("articleBody", entry["body_selector"])
+    selectors = _selectors(name, entry)
     tz = entry.get("timezone")
     if tz is not None:
         try:
@@ -133,9 +142,26 @@ def make_site(name: str, entry: dict[str, Any]) -> Site:
     )
 
 
+def _selectors(name: str, entry: dict[str, Any]) -> dict[str, str]:
+    """``[<site>.selectors]``, each a valid CSS selector for one of SELECTOR_FIELDS; a
+    ``body_selector`` is the articleBody selector unless one is given there."""
+    selectors = dict(entry.get("selectors", {}))
+    for key, css in selectors.items():
+        if key not in SELECTOR_FIELDS:
+            raise RegistryError(f"site {name!r}: selectors.{key}: use one of {', '.join(SELECTOR_FIELDS)}")
+        try:
+            if not isinstance(css, str):
+                raise TypeError
+            GenericTranslator().css_to_xpath(css)
+        except (TypeError, SelectorError):
+            raise RegistryError(f"site {name!r}: selectors.{key} = {css!r} is not a CSS selector") from None
+    if entry.get("body_selector"):
+        selectors.setdefault("articleBody", entry["body_selector"])
+    return selectors
+
+
 def _monitor_thresholds(name: str, entry: dict[str, Any]) -> dict[str, Any]:
     """``[<site>.monitors]``: thresholds of the monitors for this site (newscrawler.monitors)."""
-    from newscrawler.monitors import THRESHOLDS, WATCHED_FIELDS
 
     def number(value: Any) -> bool:
         return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
