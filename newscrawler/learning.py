@@ -18,9 +18,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newscrawler.extraction.learned import FIELDS
-from newscrawler.pipelines import STATE_ERRORS
 from newscrawler.state import PATH_WINDOW, learned_path
 from newscrawler.state.extension import get_store
+from newscrawler.state_errors import STATE_ERRORS
 
 logger = logging.getLogger(__name__)
 

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 
-import redis
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from newscrawler.state import StateError
 from newscrawler.stats import count
 
 logger = logging.getLogger(__name__)
@@ -27,13 +24,6 @@ class Drop(DropItem):
 def count_drop(crawler: Crawler, reason: str, url: str | None, site: str | None) -> Drop:
     count(crawler, "dropped", reason, url, site)
     return Drop(reason, url)
-
-
-STATE_ERRORS = (
-    StateError,
-    sqlite3.Error,
-    redis.RedisError,
-)  # the store failed mid-crawl: loud, counted, exit 4
 
 
 def state_failed(crawler: Crawler, exc: BaseException, url: str | None, site: str | None) -> Drop:

@@ -18,9 +18,10 @@ from scrapy.crawler import Crawler
 
 from newscrawler.frontier import Frontier
 from newscrawler.items import Article, Author
-from newscrawler.pipelines import STATE_ERRORS, count_drop, state_failed
+from newscrawler.pipelines import count_drop, state_failed
 from newscrawler.state import SITE_ARTICLES, StateStore
 from newscrawler.state.extension import get_store
+from newscrawler.state_errors import STATE_ERRORS
 from newscrawler.text import clean_text, fingerprint, word_count
 from newscrawler.urls import url_key
 

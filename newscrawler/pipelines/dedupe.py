@@ -27,9 +27,10 @@ from scrapy.crawler import Crawler
 from newscrawler.frontier import site_id
 from newscrawler.items import Article, item_key
 from newscrawler.output import OutputLedger, article_lost, article_stored
-from newscrawler.pipelines import STATE_ERRORS, count_drop, state_failed
+from newscrawler.pipelines import count_drop, state_failed
 from newscrawler.state import Seen, StateStore
 from newscrawler.state.extension import get_store
+from newscrawler.state_errors import STATE_ERRORS
 from newscrawler.stats import tally
 from newscrawler.text import fingerprint, signature, signature_similarity
 from newscrawler.urls import url_key
