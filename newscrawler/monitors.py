@@ -36,6 +36,7 @@ from spidermon.runners import MonitorRunner
 from spidermon.settings import ACTION
 
 from newscrawler.context import site_of
+from newscrawler.feeds import feed_uri_params
 from newscrawler.items import Article
 from newscrawler.output import article_stored
 from newscrawler.plan import plan_of
@@ -526,8 +527,6 @@ class CrawlMonitors:
     def report_path(self, finished: str) -> Path | None:
         """NEWSCRAWLER_MONITORS_FILE (with %(name)s, %(time)s, %(job)s as in feed URIs), else next
         to the first local output file: ``<stem>.monitors.json``."""
-        from newscrawler.extensions import feed_uri_params
-
         spider = self.crawler.spider
         template = self.crawler.settings.get("NEWSCRAWLER_MONITORS_FILE")
         if template:

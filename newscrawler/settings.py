@@ -34,7 +34,7 @@ LOG_LEVEL = "INFO"  # the summary and drop reasons are INFO; DEBUG lists every r
 NEWSCRAWLER_FEED_URI = os.environ.get(
     "NEWSCRAWLER_FEED_URI", "output/%(name)s/%(time)s%(job_suffix)s.jsonl"
 )  # a feed URI template, absolute path or s3://...; scrapyd jobs run from elsewhere
-FEED_URI_PARAMS = "newscrawler.extensions.feed_uri_params"  # adds %(job)s: jobs never share a file
+FEED_URI_PARAMS = "newscrawler.feeds.feed_uri_params"  # adds %(job)s: jobs never share a file
 # Every format: empty fields left out, each item flushed and reported to the output ledger.
 FEED_EXPORTERS = {
     "jsonlines": "newscrawler.exporters.ArticleJsonLinesExporter",
@@ -50,7 +50,7 @@ FEED_STORE_EMPTY = False  # a run with nothing new leaves no empty file behind
 FEED_EXPORT_ENCODING = "utf-8"  # UTF-8 text, not \u escapes
 FEED_EXPORT_FIELDS = list(FIELD_NAMES)  # schema order in every line
 ADDONS = {
-    "newscrawler.extensions.FeedLocation": 0,  # FEEDS from NEWSCRAWLER_FEED_URI unless -o/-O
+    "newscrawler.feeds.FeedLocation": 0,  # FEEDS from NEWSCRAWLER_FEED_URI unless -o/-O
     "newscrawler.distributed.Distributed": 0,  # REDIS_URL set: scrapy-redis scheduler, Redis state
 }
 EXTENSIONS = {

@@ -269,7 +269,7 @@ def test_feed_names_carry_the_scrapyd_job_id() -> None:
     from types import SimpleNamespace
 
     from newscrawler import settings
-    from newscrawler.extensions import feed_uri_params
+    from newscrawler.feeds import feed_uri_params
 
     assert "%(job_suffix)s" in settings.NEWSCRAWLER_FEED_URI
     from newscrawler.plan import CrawlPlan
