@@ -1,4 +1,5 @@
-"""Crawl-level extensions: progress lines and the closing summary line."""
+"""Crawl-level extensions: progress lines, the closing summary line, and the end of the crawl
+(CrawlFinisher: the summary, the monitors, the stats file, then the crawl state closed)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
 from newscrawler.items import Article
+from newscrawler.monitors import CrawlMonitors
 from newscrawler.output import OutputLedger, article_stored, output_closed
+from newscrawler.state.extension import CrawlState
 from newscrawler.stats import DUPLICATE_REASONS, answered, idle_worker, per_site, totals
 
 logger = logging.getLogger(__name__)
@@ -65,7 +68,8 @@ class Progress:
 
 
 class CrawlSummary:
-    """Counts written articles per site, and logs one summary line at the end of the crawl."""
+    """Counts written articles per site; at the end of the crawl (CrawlFinisher) logs one summary
+    line and writes the stats file."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -74,8 +78,6 @@ class CrawlSummary:
     def from_crawler(cls, crawler: Crawler) -> CrawlSummary:
         ext = cls(crawler)
         crawler.signals.connect(ext.article_stored, signal=article_stored)
-        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(ext.output_closed, signal=output_closed)
         return ext
 
     def article_stored(self, item: Any) -> None:
@@ -83,33 +85,70 @@ class CrawlSummary:
         if site and self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"newscrawler/{site}/written")
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        self.reason = reason
-        if self.crawler.get_extension(OutputLedger) is None:
-            self.output_closed()
-
-    def output_closed(self) -> None:
-        """After the last feed is stored: only then is "written" final."""
+    def log_summary(self, reason: str) -> None:
+        """The summary line: once the output is final, only then is "written" final."""
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-        reason = getattr(self, "reason", "finished")
         logger.info("%s", summary_line(stats, reason))
-        self.run_monitors(reason)
+
+    def write_stats_file(self) -> None:
+        """NEWSCRAWLER_STATS_FILE, for monitoring and `make demo`: the crawl's stats as JSON."""
         path = self.crawler.settings.get("NEWSCRAWLER_STATS_FILE")
-        if path:  # for monitoring and `make demo`: the crawl's stats as JSON
+        if path:
+            stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             Path(path).write_text(json.dumps(stats, default=str, indent=1), encoding="utf-8")
 
-    def run_monitors(self, reason: str) -> None:
-        """The monitors judge the final output, with the crawl state still open (its run history)."""
-        from newscrawler.monitors import CrawlMonitors
-        from newscrawler.state.extension import CrawlState
 
+class CrawlFinisher:
+    """The end of a crawl, in one place and in this order, once the output is final (the output
+    ledger's ``output_closed``, or ``spider_closed`` when the ledger is off):
+
+    1. the summary line (CrawlSummary);
+    2. the monitors (CrawlMonitors), with the crawl state still open for their run history;
+    3. the stats file (CrawlSummary), with the monitors' status in it;
+    4. the crawl state closed (CrawlState), its pending claims released, whatever failed before.
+
+    Each step is a public method of an extension found with ``crawler.get_extension``; one that
+    is disabled is left out. No step depends on the order of signal handlers.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.reason = "finished"
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlFinisher:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.finish, signal=output_closed)
+        return ext
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.reason = reason
+        if self.crawler.get_extension(OutputLedger) is None:
+            self.finish()
+        # else: finished on output_closed, after the last feed is stored
+
+    def finish(self) -> None:
+        summary = self.crawler.get_extension(CrawlSummary)
+        state = self.crawler.get_extension(CrawlState)
+        try:
+            if summary is not None:
+                summary.log_summary(self.reason)
+            self.run_monitors(state)
+            if summary is not None:
+                summary.write_stats_file()
+        finally:
+            if state is not None:
+                state.close()
+
+    def run_monitors(self, state: CrawlState | None) -> None:
+        """The monitors judge the final output, with the crawl state still open (its run history)."""
         monitors = self.crawler.get_extension(CrawlMonitors)
         if monitors is None:
             return
-        state = self.crawler.get_extension(CrawlState)
         try:
-            monitors.run(reason, state.opened if state is not None else None)
+            monitors.run(self.reason, state.opened if state is not None else None)
         except Exception:
             logger.exception("error: the monitors failed to run")
 

@@ -55,11 +55,12 @@ ADDONS = {
 }
 EXTENSIONS = {
     "newscrawler.frontier.Frontier": 0,  # what is scheduled, in flight and held back, per site
-    "newscrawler.state.extension.CrawlState": 0,  # opens the crawl state with the spider, closes it after
+    "newscrawler.state.extension.CrawlState": 0,  # opens the crawl state with the spider (the finisher closes it)
     "newscrawler.output.OutputLedger": 10,  # after Scrapy's FeedExporter: written = safely stored
-    # One summary line at the end of a crawl, then the monitors; before CrawlState (-1), so that the
-    # state is still open for the run history when the output is final.
-    "newscrawler.extensions.CrawlSummary": -1,
+    # Once the output is final, in this order: the summary line, the monitors (the state still open for
+    # their run history), the stats file, the crawl state closed. One component, not handler order.
+    "newscrawler.extensions.CrawlFinisher": 0,
+    "newscrawler.extensions.CrawlSummary": 0,  # counts written articles: the summary line, the stats file
     "newscrawler.monitors.CrawlMonitors": 0,  # counts what the monitors judge (missing fields, responses)
     "newscrawler.extensions.Progress": 0,  # progress lines for long (scrapyd) jobs
     "newscrawler.pool.ExtractionPool": 0,  # article extraction in worker processes, off the reactor

@@ -1,4 +1,5 @@
-"""The crawl-state extension: opens the store when the spider opens, closes it at the end.
+"""The crawl-state extension: opens the store when the spider opens; the crawl finisher
+(newscrawler.extensions.CrawlFinisher) closes it at the end, after the monitors.
 
 Pipelines and middleware reach the store with ``crawler.get_extension(CrawlState).store``.
 `fresh=1` empties it on opening; while the crawl runs it renews the store's lease on its claims; claims this crawl left pending (claimed, never written)
@@ -14,7 +15,6 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
-from newscrawler.output import OutputLedger, output_closed
 from newscrawler.plan import plan_of
 from newscrawler.state import StateError, StateStore, open_state
 
@@ -31,8 +31,6 @@ class CrawlState:
     def from_crawler(cls, crawler: Crawler) -> CrawlState:
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(ext.close, signal=output_closed)
         return ext
 
     @property
@@ -81,12 +79,8 @@ class CrawlState:
         if self.crawler.engine is not None:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="state_error"))
 
-    def spider_closed(self, spider: Spider) -> None:
-        if self.crawler.get_extension(OutputLedger) is None:
-            self.close()
-        # else: closed on output_closed, after the last feed is stored and its claims confirmed
-
     def close(self) -> None:
+        """Called once by the crawl finisher, after the last feed is stored and its claims confirmed."""
         if self._renewal is not None and self._renewal.running:
             self._renewal.stop()
         if self._store is None:
