@@ -58,8 +58,10 @@ EXTENSIONS = {
     "newscrawler.state.extension.CrawlState": 0,  # opens the crawl state with the spider (the finisher closes it)
     "newscrawler.output.OutputLedger": 10,  # after Scrapy's FeedExporter: written = safely stored
     # Once the output is final, in this order: the summary line, the monitors (the state still open for
-    # their run history), the stats file, the crawl state closed. One component, not handler order.
-    "newscrawler.extensions.CrawlFinisher": 0,
+    # their run history), the stats file, the crawl state closed. One component, not handler order;
+    # -1 only so that it notes the close reason (spider_closed) before Scrapy's FeedExporter, whose
+    # closing leads to output_closed, can finish.
+    "newscrawler.extensions.CrawlFinisher": -1,
     "newscrawler.extensions.CrawlSummary": 0,  # counts written articles: the summary line, the stats file
     "newscrawler.monitors.CrawlMonitors": 0,  # counts what the monitors judge (missing fields, responses)
     "newscrawler.extensions.Progress": 0,  # progress lines for long (scrapyd) jobs
