@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -183,3 +184,9 @@ def markdown() -> str:
 
 if __name__ == "__main__":
     sys.stdout.write(markdown() + "\n")
+
+
+def redis_url(settings: Any) -> str | None:
+    """The one switch of a distributed crawl: REDIS_URL, as a setting or an environment variable."""
+    value = settings.get("REDIS_URL") if settings is not None else None
+    return str(value or os.environ.get("REDIS_URL") or "") or None

@@ -47,6 +47,7 @@ from scrapy_redis.scheduler import Scheduler
 from scrapy_redis.spiders import RedisMixin
 from twisted.internet.task import LoopingCall
 
+from newscrawler.config import redis_url
 from newscrawler.context import KEY, context_of
 from newscrawler.items import Article
 from newscrawler.output import article_lost, article_stored
@@ -62,12 +63,6 @@ logger = logging.getLogger(__name__)
 # Sent (request=) when a request's outcome is final: its callback's links are queued and its
 # article, if any, stored or dropped. The scheduler then ends the request's lease.
 request_done = object()
-
-
-def redis_url(settings: Any) -> str | None:
-    """The one switch: REDIS_URL, as a setting or an environment variable."""
-    value = settings.get("REDIS_URL") if settings is not None else None
-    return str(value or os.environ.get("REDIS_URL") or "") or None
 
 
 def start_key(settings: Any, spider_name: str = "news") -> str:
@@ -306,7 +301,8 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
         ctx = context_of(request)
         if ctx is not None:
             obj["meta"] = {**obj["meta"], KEY: replace(ctx, lease=None)}
-        return picklecompat.dumps(obj)  # as scrapy-redis's queue stores requests
+        data: bytes = picklecompat.dumps(obj)  # as scrapy-redis's queue stores requests
+        return data
 
     def _put_back(self, entries: Iterable[bytes]) -> int:
         n = 0

@@ -14,7 +14,7 @@ from typing import Any
 from scrapy import Spider
 from scrapy.settings import BaseSettings
 
-from newscrawler.distributed import redis_url
+from newscrawler.config import redis_url
 from newscrawler.plan import Planned
 from newscrawler.safety import install_log_masking
 

@@ -148,7 +148,7 @@ class PolitenessMiddleware:
             return
         if asked:
             self.floors[netloc] = min(float(asked), self.max_crawl_delay)
-            self.crawler.stats.set_value(f"newscrawler/crawl_delay/{netloc}", self.floors[netloc])  # type: ignore[union-attr]
+            self.crawler.stats.set_value(f"newscrawler/crawl_delay/{netloc}", self.floors[netloc])
 
     def _retry_after(self, request: Request, response: Response) -> Request | Response:
         wait = retry_after_seconds(response.headers.get(b"Retry-After"))
@@ -174,7 +174,7 @@ class PolitenessMiddleware:
                 slot.delay = 0.001
         retry = request.replace(dont_filter=True)
         retry.meta["retry_times"] = tries + 1
-        self.crawler.stats.inc_value("newscrawler/retry_after")  # type: ignore[union-attr]
+        self.crawler.stats.inc_value("newscrawler/retry_after")
         return retry
 
 

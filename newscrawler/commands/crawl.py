@@ -19,8 +19,8 @@ import redis
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from newscrawler.config import check_settings
-from newscrawler.distributed import redis_url, reset_crawl
+from newscrawler.config import check_settings, redis_url
+from newscrawler.distributed import reset_crawl
 from newscrawler.malloc import keep_heap_small
 from newscrawler.plan import CrawlPlan
 from newscrawler.spiders.news import NewsSpider

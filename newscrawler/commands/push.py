@@ -17,7 +17,8 @@ import redis
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from newscrawler.distributed import push_sites, redis_url, start_key
+from newscrawler.config import redis_url
+from newscrawler.distributed import push_sites, start_key
 from newscrawler.plan import CrawlPlan
 from newscrawler.stats import EXIT_USAGE
 

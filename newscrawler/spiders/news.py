@@ -28,8 +28,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newscrawler import discovery
+from newscrawler.config import redis_url
 from newscrawler.context import KEY, Context, Kind, Ticket, context_of
-from newscrawler.distributed import DistributedSpider, redis_url, request_done
+from newscrawler.distributed import DistributedSpider, request_done
 from newscrawler.extraction.dates import parse_any
 from newscrawler.extraction.result import PageResult
 from newscrawler.frontier import Candidate, Decision, Frontier, Verdict, reserve_released
@@ -295,7 +296,7 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
         if learning is not None and result.template_paths is not None:
             learning.observe(site.name, result.template_paths)
         for field in article.metadata.learned:
-            self.crawler.stats.inc_value(f"newscrawler/learned/{field}")  # type: ignore[union-attr]
+            self.crawler.stats.inc_value(f"newscrawler/learned/{field}")
         return article
 
     def article(self, response: Response) -> Article | None:
@@ -309,7 +310,7 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         site = self.site_of(response)
-        self.crawler.stats.inc_value(f"newscrawler/{site.name}/fetched")  # type: ignore[union-attr]
+        self.crawler.stats.inc_value(f"newscrawler/{site.name}/fetched")
         ctx = context_of(response)
         ticket = ctx.ticket if ctx is not None else None
         try:
@@ -385,13 +386,17 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
         if ctx is not None and ticket is not None:
             # Not fetched: its place under `limit` goes to the next listed article.
             yield from self._requests_for(ctx, self.frontier.finish(ticket.id, fetched=False))
-        if ctx is not None and ctx.quiet_404 and failure.check(HttpError):
+        if ctx is not None and ctx.quiet_404 and isinstance(failure.value, HttpError):
             return  # a usual sitemap location that this site does not use
         found = failure_reason(failure)
-        if found == ("errors", "too_large") and ticket is not None and failure.check(IgnoreRequest):
+        if (
+            found == ("errors", "too_large")
+            and ticket is not None
+            and isinstance(failure.value, IgnoreRequest)
+        ):
             # Downloaded, then refused while decompressing (a gzip bomb): an article page fetched
             # and dropped for its size, so the summary's "fetched" adds up.
-            self.crawler.stats.inc_value(f"newscrawler/{site}/fetched")  # type: ignore[union-attr]
+            self.crawler.stats.inc_value(f"newscrawler/{site}/fetched")
             found = ("dropped", "too_large")
         if found is not None:
             self._count(found[0], found[1], request.url, site)

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from platformdirs import user_data_dir
 
+from newscrawler.config import redis_url
 from newscrawler.safety import mask_secrets
 
 logger = logging.getLogger(__name__)
@@ -138,8 +139,6 @@ def state_dir(settings: Any) -> Path:
 def state_location(settings: Any) -> str:
     """NEWSCRAWLER_STATE_URL (setting, then environment), else REDIS_URL (a distributed crawl
     keeps its state in Redis), else the SQLite file in state_dir()."""
-    from newscrawler.distributed import redis_url
-
     value = settings.get("NEWSCRAWLER_STATE_URL") if settings is not None else None
     value = value or os.environ.get("NEWSCRAWLER_STATE_URL") or redis_url(settings)
     return str(value) if value else str(state_dir(settings) / STATE_FILE)
