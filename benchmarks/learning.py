@@ -3,7 +3,7 @@
     python benchmarks/learning.py [--aeb ../shared/datasets/aeb] [--fields ../shared/datasets/fundus-dev]
 
 A crawl is simulated page by page, as the spider runs it: each page is extracted with the paths
-its site's earlier pages agreed on (``state.learned_path`` over the last PATH_WINDOW pages, with
+its site's earlier pages agreed on (``learning.learned_path`` over the last PATH_WINDOW pages, with
 the crawl's NEWSCRAWLER_LEARN_AFTER and _SHARE defaults) and its own observations are added
 after. Each page is also extracted without learning; the two are scored against gold.
 
@@ -45,7 +45,8 @@ from newscrawler.extraction.article import observe_article  # noqa: E402
 from newscrawler.extraction.learned import FIELDS, body_path  # noqa: E402
 from newscrawler.extraction.metric import page_f1  # noqa: E402
 from newscrawler.items import Article  # noqa: E402
-from newscrawler.state import PATH_WINDOW, learned_path  # noqa: E402
+from newscrawler.learning import learned_path  # noqa: E402
+from newscrawler.state import PATH_WINDOW  # noqa: E402
 
 
 @dataclass

@@ -18,7 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newscrawler.extraction.learned import FIELDS
-from newscrawler.state import PATH_WINDOW, learned_path
+from newscrawler.state import PATH_WINDOW
 from newscrawler.state.extension import get_store
 from newscrawler.state_errors import STATE_ERRORS
 
@@ -26,6 +26,18 @@ logger = logging.getLogger(__name__)
 
 REFRESH_EVERY = 5  # a site's paths are read again from the state after this many observations
 OBSERVE_EVERY = 4  # past a site's first PATH_WINDOW pages in a run, one page in this many is observed
+
+
+def learned_path(votes: list[str | None], after: int, share: float) -> str | None:
+    """The path most of a site's recent pages agreed on, once at least ``after`` of them did."""
+    counts: dict[str, int] = {}
+    for v in votes:
+        if v:
+            counts[v] = counts.get(v, 0) + 1
+    if not counts:
+        return None
+    path, n = max(counts.items(), key=lambda kv: kv[1])
+    return path if n >= after and n >= share * len(votes) else None
 
 
 class TemplateLearning:

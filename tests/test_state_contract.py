@@ -207,7 +207,8 @@ def test_reset_forgets_everything(open_store: Opener) -> None:
 
 
 def test_a_sites_element_paths_are_learned_from_its_recent_pages_and_unlearned(open_store: Opener) -> None:
-    from newscrawler.state import PATH_WINDOW, learned_path
+    from newscrawler.learning import learned_path
+    from newscrawler.state import PATH_WINDOW
 
     store = open_store()
     for _ in range(4):

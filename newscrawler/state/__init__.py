@@ -10,7 +10,6 @@ owns it and renews its lease.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Mapping
@@ -48,43 +47,6 @@ class Seen:
 
 
 PATH_WINDOW = 20  # template learning: a site's last pages whose element paths are kept
-
-
-def learned_path(votes: list[str | None], after: int, share: float) -> str | None:
-    """The path most of a site's recent pages agreed on, once at least ``after`` of them did."""
-    counts: dict[str, int] = {}
-    for v in votes:
-        if v:
-            counts[v] = counts.get(v, 0) + 1
-    if not counts:
-        return None
-    path, n = max(counts.items(), key=lambda kv: kv[1])
-    return path if n >= after and n >= share * len(votes) else None
-
-
-OUTPUT_TAIL = 16 << 20  # bytes at the end of an output where a dead crawl's last lines are
-
-
-def written_to(outputs: list[str], urls: list[str]) -> set[str]:
-    """The URLs that have a record at the end of these local output files (JSON lines or JSON).
-
-    A crawl killed between storing an article's line and confirming its claim leaves the claim
-    pending; the line is at the end of its output, so the claim is confirmed, not released.
-    """
-    found: set[str] = set()
-    for path in outputs:
-        try:
-            with open(path, "rb") as f:
-                f.seek(0, os.SEEK_END)
-                f.seek(max(0, f.tell() - OUTPUT_TAIL))
-                tail = f.read().decode("utf-8", "replace")
-        except OSError:
-            continue
-        for url in urls:
-            forms = {json.dumps(url, ensure_ascii=False), json.dumps(url)}  # JSON lines, JSON
-            if any(f'"url": {form}' in tail for form in forms):
-                found.add(url)
-    return found
 
 
 class StateStore(Protocol):

@@ -40,8 +40,9 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from newscrawler.extraction.dates import epoch_seconds
+from newscrawler.outputs_scan import written_to
 from newscrawler.safety import mask_secrets
-from newscrawler.state import PATH_WINDOW, RUNS_KEPT, Seen, StateError, written_to
+from newscrawler.state import PATH_WINDOW, RUNS_KEPT, Seen, StateError
 from newscrawler.text import band_hashes, hash64, signature_similarity
 
 SCHEMA_VERSION = "1"

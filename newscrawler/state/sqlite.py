@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from newscrawler.extraction.dates import epoch_seconds
-from newscrawler.state import PATH_WINDOW, RUNS_KEPT, Seen, StateError, written_to
+from newscrawler.outputs_scan import written_to
+from newscrawler.state import PATH_WINDOW, RUNS_KEPT, Seen, StateError
 from newscrawler.text import BANDS, band_hashes, hash64, signature_similarity
 
 SCHEMA_VERSION = 2
