@@ -1,10 +1,10 @@
 """The crawl state in Redis, for workers on many machines sharing one crawl.
 
-Same contract as the SQLite store (``tests/test_state_contract.py`` runs both). Each write
-that must be atomic (claim, confirm, release, counting an article's paragraphs) is one Lua
-script, so two workers never both claim one article. A claim is a lease: it belongs to a
-worker whose lease key (``<prefix>:lease:<owner>``) expires unless the worker renews it; a
-dead worker's claims are released by whoever notices (``release_expired``).
+Same contract as the SQLite store (``tests/state/`` runs both) and the same rules
+(``state/rules.py``: owners, liveness, when a claim is granted, pending then confirmed). Each
+write that must be atomic (claim, confirm, release, counting an article's paragraphs) is one
+Lua script, so two workers never both claim one article. An owner's lease is its key
+``<prefix>:lease:<owner>``, which expires unless the owner renews it.
 
 Keys (prefix ``newscrawler`` unless the URL says ``?prefix=...``):
   :keys          hash   URL-key hash -> article id
@@ -26,9 +26,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +40,7 @@ from newscrawler.extraction.dates import epoch_seconds
 from newscrawler.outputs_scan import written_to
 from newscrawler.safety import mask_secrets
 from newscrawler.state import PATH_WINDOW, RUNS_KEPT, Seen, StateError
+from newscrawler.state.rules import new_owner
 from newscrawler.text import band_hashes, hash64, signature_similarity
 
 SCHEMA_VERSION = "1"
@@ -75,6 +73,9 @@ end
 """
 
 # ARGV: prefix, owner, url, fp, sig, listed, fetched, known revision, number of keys, keys..., bands...
+# The claim rule of state/rules.py (claim_revision), in one script: refused (nil) by 1. another
+# owner's pending claim on a key while that owner's lease runs, 2. a revision above the known one,
+# 3. no key known and the text claimed; else the next revision, replacing the keys' articles.
 _CLAIM = (
     _DELETE
     + """
@@ -91,12 +92,12 @@ for _, k in ipairs(keys) do
   if id and not ids[id] then
     ids[id] = true
     local a = redis.call('HMGET', P..':a:'..id, 'o', 'r')
-    if a[1] and a[1] ~= owner and redis.call('EXISTS', P..':lease:'..a[1]) == 1 then return false end
+    if a[1] and a[1] ~= owner and redis.call('EXISTS', P..':lease:'..a[1]) == 1 then return false end  -- 1.
     if a[2] and tonumber(a[2]) > rev then rev = tonumber(a[2]) end
   end
 end
-if rev > known then return false end
-if next(ids) == nil and redis.call('HEXISTS', P..':fp', ARGV[4]) == 1 then return false end
+if rev > known then return false end  -- 2.
+if next(ids) == nil and redis.call('HEXISTS', P..':fp', ARGV[4]) == 1 then return false end  -- 3.
 for id, _ in pairs(ids) do delete_article(P, id) end
 local id = tostring(redis.call('INCR', P..':next'))
 rev = rev + 1
@@ -114,7 +115,7 @@ return rev
 """
 )
 
-# ARGV: prefix, owner, keys...: this owner's claims on those keys become permanent.
+# ARGV: prefix, owner, keys...: this owner's claims on those keys become permanent (only its own).
 _CONFIRM = """
 local P, owner = ARGV[1], ARGV[2]
 for i = 3, #ARGV do
@@ -202,11 +203,6 @@ def split_url(url: str) -> tuple[str, str]:
     prefix = query.pop("prefix", [DEFAULT_PREFIX])[0]
     rest = "&".join(f"{k}={v}" for k, vs in query.items() for v in vs)
     return urlunsplit(parts._replace(query=rest)), prefix
-
-
-def new_owner() -> str:
-    """host:pid and a random part: a restarted container may reuse a pid, never the random part."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class RedisState:

@@ -1,13 +1,12 @@
 """The default state: one embedded SQLite database in WAL mode.
 
 Concurrent crawls on one machine share it safely: writers take SQLite's write lock
-(BEGIN IMMEDIATE) for each claim, and an article key can be claimed once. A claim is
-*pending* until its line is in the output; pending claims of a crawl that died are
-released when the next crawl opens the state, so the article is fetched again.
+(BEGIN IMMEDIATE) for each claim, so the claim rule (``state/rules.py``: owners, liveness,
+when a claim is granted, pending then confirmed) is applied in one transaction.
 
-A claim is also a lease: each crawl renews its row in ``leases`` while it runs, and a claim
-whose owner's lease expired (a crawl on another host sharing the file, or one that hung) is
-released like a dead crawl's.
+Each crawl renews its row in ``leases`` while it runs; the pending claims of an owner that is
+not alive (its process gone from this host, or its lease expired: a crawl on another host
+sharing the file, or one that hung) are settled when the next crawl opens the state.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import socket
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping
@@ -27,6 +25,7 @@ from typing import Any
 from newscrawler.extraction.dates import epoch_seconds
 from newscrawler.outputs_scan import written_to
 from newscrawler.state import PATH_WINDOW, RUNS_KEPT, Seen, StateError
+from newscrawler.state.rules import claim_revision, new_owner, owner_alive
 from newscrawler.text import BANDS, band_hashes, hash64, signature_similarity
 
 SCHEMA_VERSION = 2
@@ -42,6 +41,8 @@ _PATHS = (
 # Added within schema 2: each running crawl's local output files, where a crawl that died may
 # have stored a line whose claim it never confirmed.
 _OUTPUTS = "CREATE TABLE IF NOT EXISTS outputs (owner TEXT PRIMARY KEY, paths TEXT NOT NULL) WITHOUT ROWID;"
+# articles.owner: a pending claim's owner, host:pid:random since the owner rule of state/rules.py
+# (older states hold host:pid owners, read the same way); the schema's text is kept as it was.
 _SCHEMA = (
     """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -92,7 +93,7 @@ def key_hash(key: str) -> int:
 class SQLiteState:
     def __init__(self, path: Path, lease_seconds: float = 120.0, owner: str | None = None) -> None:
         self.path = path
-        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
+        self.owner = owner or new_owner()
         self.lease_seconds = lease_seconds
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -169,14 +170,9 @@ class SQLiteState:
             )
 
     def _alive(self, owner: str) -> bool:
-        """A claim's owner is alive while its lease runs and, on this host, while its process does."""
-        if owner == self.owner:
-            return True
-        host, _, pid = owner.rpartition(":")
-        if host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid)):
-            return False
+        """``rules.owner_alive``, with the owner's lease row (none: a crawl from before leases)."""
         row = self.db.execute("SELECT expires FROM leases WHERE owner = ?", (owner,)).fetchone()
-        return row is None or row[0] > time.time()  # no lease row: a crawl from before leases
+        return owner_alive(owner, self.owner, row is None or row[0] > time.time())
 
     def release_expired(self) -> list[str]:
         """Release the pending claims of crawls that died or whose lease expired; their names."""
@@ -288,12 +284,7 @@ class SQLiteState:
         fetched: str,
         known: int = 0,
     ) -> int | None:
-        """Record an article as being written; its revision, or None when another crawl has it.
-
-        ``known`` is the revision the caller's lookup saw (0: none). A known key is an update
-        of that article (revision + 1), unless its claim is pending in another crawl that is
-        still running, or another crawl wrote it (or the same text) since that lookup.
-        """
+        """Record an article as being written: its revision, or None (the claim rule, ``state/rules.py``)."""
         hashes = [key_hash(k) for k in keys]
         with self._write():
             rows = self.db.execute(
@@ -301,16 +292,13 @@ class SQLiteState:
                 f"WHERE k.hash IN ({_marks(len(hashes))})",
                 hashes,
             ).fetchall()
-            if any(
+            held = any(
                 owner is not None and self._alive(owner) for _id, _rev, owner in rows if owner != self.owner
-            ):
+            )
+            revisions = [rev for _id, rev, _owner in rows]
+            revision = claim_revision(held, revisions, known, lambda: self.find_text(fingerprint) is not None)
+            if revision is None:
                 return None
-            current = max((rev for _id, rev, _owner in rows), default=0)
-            if current > known:
-                return None  # written by another crawl between the caller's lookup and now
-            if not rows and self.find_text(fingerprint) is not None:
-                return None  # the same text, claimed under other URLs since the caller looked
-            revision = current + 1
             self._delete(sorted({r[0] for r in rows}))
             cur = self.db.execute(
                 "INSERT INTO articles (url, fingerprint, signature, revision, listed, fetched, owner) "
@@ -453,13 +441,3 @@ _RUNS = (
     "figures TEXT NOT NULL)",  # figures: JSON, their names are the monitors' business
     "CREATE INDEX IF NOT EXISTS runs_site ON runs (site, finished)",
 )
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
