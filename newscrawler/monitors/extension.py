@@ -27,6 +27,7 @@ from newscrawler.monitors.suite import MonitorInput, run_suite
 from newscrawler.output import article_stored
 from newscrawler.plan import plan_of
 from newscrawler.sites import WATCHED_FIELDS, Site
+from newscrawler.state import RunHistory
 
 logger = logging.getLogger("newscrawler.monitors")  # the package's name in log lines
 
@@ -72,7 +73,7 @@ class CrawlMonitors:
         sites.update(getattr(self.crawler.spider, "_sites", None) or {})  # sites pushed to a worker
         return sites
 
-    def run(self, reason: str, store: Any | None) -> dict[str, Any]:
+    def run(self, reason: str, store: RunHistory | None) -> dict[str, Any]:
         """Judge the crawl, log and save the results, record this run for the next; the report."""
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         finished = datetime.now(UTC).isoformat(timespec="seconds")

@@ -19,7 +19,7 @@ from scrapy.crawler import Crawler
 from newscrawler.frontier import Frontier
 from newscrawler.items import Article, Author
 from newscrawler.pipelines import count_drop, state_failed
-from newscrawler.state import SITE_ARTICLES, StateStore
+from newscrawler.state import SITE_ARTICLES, TemplateCounts
 from newscrawler.state.extension import get_store
 from newscrawler.state_errors import STATE_ERRORS
 from newscrawler.text import clean_text, fingerprint, word_count
@@ -95,7 +95,7 @@ class CleanPipeline:
         item.articleBody = "\n\n".join(p for i, p in enumerate(paragraphs) if i not in drop)
         stats.inc_value("newscrawler/template_paragraphs_removed", len(drop))
 
-    async def _warm_up(self, site: str, state: StateStore) -> None:
+    async def _warm_up(self, site: str, state: TemplateCounts) -> None:
         """On a site the state has barely seen, hold its first articles until a few have arrived.
 
         Otherwise the first articles of the very first crawl would keep the template

@@ -28,7 +28,7 @@ from newscrawler.frontier import site_id
 from newscrawler.items import Article, item_key
 from newscrawler.output import OutputLedger, article_lost, article_stored
 from newscrawler.pipelines import count_drop, state_failed
-from newscrawler.state import Seen, StateStore
+from newscrawler.state import ArticleIndex, Leases, Seen
 from newscrawler.state.extension import get_store
 from newscrawler.state_errors import STATE_ERRORS
 from newscrawler.stats import tally
@@ -123,7 +123,7 @@ class DedupePipeline:
             fetched=item.metadata.dateDownloaded or datetime.now(UTC).isoformat(),
         )
 
-    def _judge_known(self, state: StateStore, story: _Story, found: dict[str, Seen | None]) -> list[Seen]:
+    def _judge_known(self, state: ArticleIndex, story: _Story, found: dict[str, Seen | None]) -> list[Seen]:
         """What the state knows of the story's URLs: raises for the same story (unchanged, or a
         copy under another URL); else the records this one is a revision of ([]: a new article)."""
         seens = [s for s in found.values() if s]
@@ -151,7 +151,7 @@ class DedupePipeline:
         reason = "duplicate_url" if any(k in self.written_keys for k in story.keys) else "unchanged"
         raise count_drop(self.crawler, reason, story.item.url, story.site)
 
-    def _judge_new(self, state: StateStore, story: _Story) -> None:
+    def _judge_new(self, state: ArticleIndex, story: _Story) -> None:
         """A new article: raises when its text (or, unless kept, a near text) is known."""
         first = state.find_text(story.fp)
         near = None if first else state.find_near(story.sig, self.near_threshold)
@@ -171,7 +171,7 @@ class DedupePipeline:
         key = url_key(item.canonicalUrl)
         return None if key in own else key
 
-    def _note_outputs(self, state: StateStore) -> None:
+    def _note_outputs(self, state: Leases) -> None:
         """Tell the state where this crawl's lines go: if it dies between storing a line and
         confirming the claim, the next crawl finds the line there and confirms the claim."""
         ledger = self.crawler.get_extension(OutputLedger)

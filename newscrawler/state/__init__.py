@@ -1,8 +1,11 @@
 """What persists between runs: which articles were written, their text fingerprints, and
 the paragraphs each site repeats in every article.
 
-The interface is small (``StateStore``): SQLite (``state/sqlite.py``) is the embedded default,
-Redis (``state/redis.py``) serves distributed crawls; one contract test suite runs against both.
+The interface is a few small protocols (``state/protocols.py``: ``Leases``, ``ArticleIndex``,
+``TemplateCounts``, ``PathVotes``, ``RunHistory``, ``Lifecycle``) and ``StateStore``, all of
+them. SQLite (``state/sqlite.py``) is the embedded default, Redis (``state/redis.py``) serves
+distributed crawls; both follow the rules of ``state/rules.py`` (owners, liveness, the claim
+rule) and one contract test file per protocol (``tests/state/``) runs against both.
 ``open_state(settings)`` opens the store that NEWSCRAWLER_STATE_URL names (else REDIS_URL, else
 the SQLite file); during a crawl the ``CrawlState`` extension (``newscrawler.state.extension``)
 owns it and renews its lease.
@@ -12,16 +15,43 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from platformdirs import user_data_dir
 
 from newscrawler.config import redis_url
 from newscrawler.safety import mask_secrets
+from newscrawler.state.protocols import (
+    ArticleIndex,
+    Leases,
+    Lifecycle,
+    PathVotes,
+    RunHistory,
+    Seen,
+    StateStore,
+    TemplateCounts,
+)
+
+__all__ = [
+    "PATH_WINDOW",
+    "RUNS_KEPT",
+    "SITE_ARTICLES",
+    "STATE_FILE",
+    "ArticleIndex",
+    "Leases",
+    "Lifecycle",
+    "PathVotes",
+    "RunHistory",
+    "Seen",
+    "StateError",
+    "StateStore",
+    "TemplateCounts",
+    "open_state",
+    "state_dir",
+    "state_location",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -34,58 +64,7 @@ class StateError(RuntimeError):
     """The state cannot be used (corrupt, unreadable, locked): a clear error, never a silent reset."""
 
 
-@dataclass(frozen=True)
-class Seen:
-    """What the state knows of one article URL."""
-
-    url: str
-    fingerprint: int
-    revision: int
-    signature: bytes
-    listed: str | None  # the listing's date (lastmod) when it was last written
-    fetched: str  # when it was last written (UTC ISO)
-
-
 PATH_WINDOW = 20  # template learning: a site's last pages whose element paths are kept
-
-
-class StateStore(Protocol):
-    """Claims are leases held by ``owner``: ``renew`` keeps them, ``release_expired`` frees dead owners'."""
-
-    owner: str
-
-    def renew(self) -> None: ...
-    def release_expired(self) -> list[str]: ...
-    def record_outputs(self, paths: list[str]) -> None: ...
-    def lookup(self, key: str) -> Seen | None: ...
-    def last_fetch(self, key: str) -> tuple[str | None, str] | None: ...
-    def remember_duplicate(self, keys: list[str], listed: str | None, fetched: str) -> None: ...
-    def find_text(self, fingerprint: int) -> str | None: ...
-    def find_near(
-        self, signature: bytes, threshold: float, claimed_before: str | None = None
-    ) -> str | None: ...
-    def claim(
-        self,
-        keys: list[str],
-        url: str,
-        fingerprint: int,
-        signature: bytes,
-        listed: str | None,
-        fetched: str,
-        known: int = 0,
-    ) -> int | None: ...
-    def confirm(self, keys: list[str]) -> None: ...
-    def release(self, keys: list[str]) -> None: ...
-    def paragraph_counts(self, site: str, hashes: list[int]) -> dict[int, int]: ...
-    def add_paragraphs(self, site: str, article_key: str, hashes: list[int]) -> None: ...
-    def observe_paths(self, site: str, paths: Mapping[str, str | None]) -> None: ...
-    def path_votes(self, site: str, field: str) -> list[str | None]: ...
-    def release_pending(self) -> None: ...
-    def reset(self) -> None: ...
-    def close(self) -> None: ...
-    # Run history, for the monitors (newscrawler.monitors): one record per site and crawl.
-    def record_run(self, site: str, finished_iso: str, figures: dict[str, Any]) -> None: ...
-    def recent_runs(self, site: str, n: int) -> list[dict[str, Any]]: ...
 
 
 def state_dir(settings: Any) -> Path:
