@@ -40,7 +40,7 @@ from newscrawler.extraction.dates import epoch_seconds
 from newscrawler.outputs_scan import written_to
 from newscrawler.safety import mask_secrets
 from newscrawler.state import PATH_WINDOW, RUNS_KEPT, Seen, StateError
-from newscrawler.state.rules import new_owner
+from newscrawler.state.rules import new_owner, owner_alive, pid_dead_here
 from newscrawler.text import band_hashes, hash64, signature_similarity
 
 SCHEMA_VERSION = "1"
@@ -72,10 +72,13 @@ local function delete_article(P, id)
 end
 """
 
-# ARGV: prefix, owner, url, fp, sig, listed, fetched, known revision, number of keys, keys..., bands...
-# The claim rule of state/rules.py (claim_revision), in one script: refused (nil) by 1. another
-# owner's pending claim on a key while that owner's lease runs, 2. a revision above the known one,
-# 3. no key known and the text claimed; else the next revision, replacing the keys' articles.
+# ARGV: prefix, owner, url, fp, sig, listed, fetched, known revision, number of keys, keys...,
+# number of dead owners, dead owners..., bands...
+# The claim rule of state/rules.py (claim_revision), in one script: refused by 1. another owner's
+# pending claim on a key while that owner is alive (its lease runs and it is not among the dead
+# owners: those of this host whose process is gone, which Lua cannot see), 2. a revision above the
+# known one, 3. no key known and the text claimed; else the next revision, replacing the keys'
+# articles. Refused by 1, it returns that owner (the caller checks its process and may retry).
 _CLAIM = (
     _DELETE
     + """
@@ -83,16 +86,20 @@ local P, owner = ARGV[1], ARGV[2]
 if redis.call('HEXISTS', P..':meta', 'schema') == 0 then return -1 end  -- emptied under us
 local known = tonumber(ARGV[8])
 local nk = tonumber(ARGV[9])
-local keys, bands = {}, {}
+local keys, bands, dead = {}, {}, {}
 for i = 1, nk do keys[i] = ARGV[9 + i] end
-for i = 10 + nk, #ARGV do bands[#bands + 1] = ARGV[i] end
+local nd = tonumber(ARGV[10 + nk])
+for i = 1, nd do dead[ARGV[10 + nk + i]] = true end
+for i = 11 + nk + nd, #ARGV do bands[#bands + 1] = ARGV[i] end
 local ids, rev = {}, 0
 for _, k in ipairs(keys) do
   local id = redis.call('HGET', P..':keys', k)
   if id and not ids[id] then
     ids[id] = true
     local a = redis.call('HMGET', P..':a:'..id, 'o', 'r')
-    if a[1] and a[1] ~= owner and redis.call('EXISTS', P..':lease:'..a[1]) == 1 then return false end  -- 1.
+    if a[1] and a[1] ~= owner and not dead[a[1]] and redis.call('EXISTS', P..':lease:'..a[1]) == 1 then
+      return a[1]  -- 1.
+    end
     if a[2] and tonumber(a[2]) > rev then rev = tonumber(a[2]) end
   end
 end
@@ -281,15 +288,18 @@ class RedisState:
         self.db.set(self._k(f"lease:{self.owner}"), b"1", px=int(self.lease_seconds * 1000))
 
     def release_expired(self) -> list[str]:
-        """Release the pending claims of workers whose lease expired; their names."""
+        """Settle the pending claims of owners that are not alive (``state/rules.py``); their names."""
         released = []
         for raw in self.db.smembers(self._k("owners")):
             owner = raw.decode()
-            if owner != self.owner and not self.db.exists(self._k(f"lease:{owner}")):
-                self._confirm_stored(owner)
-                self._release_owner(args=[self.prefix, owner, 1])
-                self.db.delete(self._k(f"outputs:{owner}"))
-                released.append(owner)
+            lease = self._k(f"lease:{owner}")
+            if owner_alive(owner, self.owner, lease_running=bool(self.db.exists(lease))):
+                continue
+            gone = pid_dead_here(owner)  # dead, lease or not: it cannot renew it any more
+            self._confirm_stored(owner)
+            self._release_owner(args=[self.prefix, owner, 0 if gone else 1])  # 1: unless renewed since
+            self.db.delete(self._k(f"outputs:{owner}"), *([lease] if gone else []))
+            released.append(owner)
         return released
 
     def _confirm_stored(self, owner: str) -> None:
@@ -378,14 +388,23 @@ class RedisState:
         fetched: str,
         known: int = 0,
     ) -> int | None:
+        """Record an article as being written: its revision, or None (the claim rule, ``state/rules.py``)."""
         hashes = sorted({str(hash64(k)) for k in keys})
         bands = [str(b) for b in band_hashes(signature)]
         args: list[Any] = [self.prefix, self.owner, url, str(fingerprint), signature, _epoch(listed)]
-        args += [_epoch(fetched) or "0", known, len(hashes), *hashes, *bands]
-        revision = self._claim(args=args)
-        if revision is not None and int(revision) == -1:
+        args += [_epoch(fetched) or "0", known, len(hashes), *hashes]
+        dead: list[str] = []  # owners holding a key whose process is gone from this host
+        while True:
+            reply = self._claim(args=[*args, len(dead), *dead, *bands])
+            if not isinstance(reply, bytes):
+                break
+            holder = reply.decode()  # refused: a key is this owner's, whose lease runs
+            if not pid_dead_here(holder):
+                return None
+            dead.append(holder)  # not alive all the same: claimed again without it
+        if reply is not None and int(reply) == -1:
             raise StateError(self._lost_marker())
-        return int(revision) if revision is not None else None
+        return int(reply) if reply is not None else None
 
     def _lost_marker(self) -> str:
         return (
