@@ -315,11 +315,12 @@ class SQLiteState:
         return revision
 
     def confirm(self, keys: list[str]) -> None:
-        """The article's line is in the output: the claim becomes permanent."""
+        """The article's line is in the output: this owner's claim becomes permanent (only its own)."""
         with self._write():
             self.db.execute(
-                f"UPDATE articles SET owner = NULL WHERE id IN (SELECT article FROM keys WHERE hash IN ({_marks(len(keys))}))",
-                [key_hash(k) for k in keys],
+                "UPDATE articles SET owner = NULL WHERE owner = ? AND id IN "
+                f"(SELECT article FROM keys WHERE hash IN ({_marks(len(keys))}))",
+                [self.owner, *[key_hash(k) for k in keys]],
             )
 
     def release(self, keys: list[str]) -> None:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import time
+
 from newscrawler.text import signature
 from tests.state.contract import OTHER, TEXT, WHEN, Opener, claim
 
@@ -95,3 +97,16 @@ def test_last_fetch_covers_written_articles_and_dropped_copies(open_store: Opene
     assert listed == WHEN and fetched == WHEN
     assert a.last_fetch("copy") == (None, "2024-05-02T08:00:00+00:00")
     assert a.last_fetch("unknown") is None
+
+
+def test_only_its_owner_confirms_a_pending_claim(open_store: Opener) -> None:
+    """A crawl that hung past its lease comes back and confirms what it claimed: the article is
+    another crawl's pending claim by then, which that crawl alone confirms or releases."""
+    hung = open_store(owner="host-hung:5", lease_seconds=1)
+    claim(hung, "k")
+    other = open_store(owner="host-b:2")
+    time.sleep(2.2)  # the hung crawl does not renew
+    assert claim(other, "k", known=1) == 2, "a dead owner's pending claim is taken over"
+    hung.confirm(["k"])
+    other.release_pending()  # the other crawl ends without writing it
+    assert other.lookup("k") is None, "still pending when released: the next crawl writes it"
