@@ -1,6 +1,7 @@
 """Who owns a claim, when its owner is alive, and when a claim is granted: the rules both stores
-follow (SQLite in Python, with these functions; Redis in its Lua scripts, which must stay
-atomic and say so where they apply a rule). They are written here and nowhere else.
+follow, written here and nowhere else. Both stores call these functions; Redis's claim applies
+the claim rule inside its Lua script too (``state/redis_scripts.py``: one atomic script, whose
+comments name each rule it applies).
 
 **Owner.** A crawl, or one worker of a distributed crawl, is one *owner*, named
 ``host:pid:random`` (``new_owner``): the host name and process id say where it runs, the random
@@ -31,14 +32,14 @@ article, n + 1 for an update of what the caller saw), and it replaces every arti
 keys (a dead owner's pending claim included), with all their keys and index entries.
 
 **Pending, then confirmed.** A granted claim is *pending*, held by its owner, until the owner
-``confirm``\\s it (its line is safely stored in the output) and it becomes permanent; the owner
-``release``\\s it if the article is dropped after all or its output failed, and releases what
-it still holds pending when the crawl ends (``release_pending``). Only the owner confirms or
-releases its pending claims. A dead owner's pending claims are settled by whoever notices
-(``release_expired``: every crawl when it opens the state; distributed workers when another's
-heartbeat is gone): a claim whose URL has a line at the end of one of the dead owner's local
-output files (``record_outputs``; ``newscrawler.outputs_scan.written_to``) is confirmed, written
-and not lost; the others are released, so their articles are fetched and written again.
+confirms it (``confirm``: its line is safely stored in the output) and it becomes permanent; the
+owner releases it (``release``) if the article is dropped after all or its output failed, and
+releases what it still holds pending when the crawl ends (``release_pending``). Only the owner
+confirms or releases its pending claims. A dead owner's pending claims are settled by whoever
+notices (``release_expired``: every crawl when it opens the state; distributed workers when
+another's heartbeat is gone): a claim whose URL has a line at the end of one of the dead owner's
+local output files (``record_outputs``; ``newscrawler.outputs_scan.written_to``) is confirmed,
+written and not lost; the others are released, so their articles are fetched and written again.
 """
 
 from __future__ import annotations
