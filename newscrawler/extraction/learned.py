@@ -2,7 +2,7 @@
 
 On each page, ``observe`` names, as a CSS path (tags, stable classes and ids, never positions),
 the element that holds what the generic rules found: the body's paragraphs, the authors' names,
-the publication date. The crawl state keeps a site's last observations (``state.learned_path``
+the publication date. The crawl state keeps a site's last observations (``learning.learned_path``
 takes the path most recent pages agreed on), and the site's next pages get the adopted paths
 back (``learned=``), used by ``apply`` as a *fallback*: for the body when the generic rules found
 less than half of what the path holds, for authors and date when they found none. The
