@@ -45,7 +45,6 @@ from scrapy_redis import picklecompat
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from scrapy_redis.spiders import RedisMixin
-from twisted.internet.task import LoopingCall
 
 from newscrawler.config import redis_url
 from newscrawler.context import KEY, context_of
@@ -53,7 +52,7 @@ from newscrawler.items import Article
 from newscrawler.output import article_lost, article_stored
 from newscrawler.plan import CrawlPlan, SiteRegistry
 from newscrawler.sites import Site
-from newscrawler.state.extension import get_store
+from newscrawler.state.extension import get_store, lease_renewed
 from newscrawler.state.redis import client_options, connect
 from newscrawler.stats import EXIT_STATE_FAILED, count
 from newscrawler.watchdog import stop_within
@@ -194,7 +193,7 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
     wait_for_sites: float
     start_key: str
     idle_since: float | None
-    beat: LoopingCall | None = None
+    stopped = False  # closed: no more heartbeats of this worker
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LeasingScheduler:
@@ -207,6 +206,7 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
         scheduler.idle_since = None
         scheduler.failed = False
         crawler.signals.connect(scheduler.request_done, signal=request_done)
+        crawler.signals.connect(scheduler.beat, signal=lease_renewed)  # the crawl's one heartbeat
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
         return scheduler  # type: ignore[no-any-return]
 
@@ -222,8 +222,6 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
         assert self.crawler.stats is not None
         self.crawler.stats.set_value("distributed/taken", 0)
         self.crawler.stats.set_value("distributed/worker", self.worker)
-        self.beat = LoopingCall(self._tick)
-        self.beat.start(max(self.lease_seconds / 4, 0.5), now=False)
         logger.info(
             "Distributed worker %s: queue %s, sites from %s", self.worker, self.queue.key, self.start_key
         )
@@ -233,7 +231,10 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
         ttl = int((self.lease_seconds + max(2.0, self.lease_seconds / 10)) * 1000)
         self.server.set(self._key("worker", self.worker), b"1", px=ttl)
 
-    def _tick(self) -> None:
+    def beat(self) -> None:
+        """On each renewal of the crawl's lease: this worker's key, and dead workers' requests back."""
+        if self.failed or self.stopped:
+            return
         try:
             self.heartbeat()
             self.requeue_dead()
@@ -379,8 +380,7 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
             return False
 
     def close(self, reason: str) -> None:
-        if self.beat is not None and self.beat.running:
-            self.beat.stop()
+        self.stopped = True
         try:
             # Requests taken and not finished (a stop, not the end) go back for whoever resumes.
             mine = self._key("inflight", self.worker)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import ipaddress
 import itertools
+import uuid
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -132,6 +133,9 @@ class Frontier:
         self._known: set[str] = set()  # keys skipped as known (re-decided only for a newer listing)
         self._backlog: dict[str, deque[Candidate]] = defaultdict(deque)
         self._tickets = itertools.count(1)
+        # Unique across the workers of a distributed crawl, whose requests (and tickets) a worker
+        # takes from the shared queue: the pipelines and the output know an article by its ticket.
+        self._ticket_prefix = uuid.uuid4().hex[:12]
 
     def configure(self, plan: CrawlPlan | None) -> None:
         """Take `since` and `limit` from the plan (extensions may exist before the spider does)."""
@@ -246,7 +250,14 @@ class Frontier:
         newest = self._listed.get(key)
         when = epoch_seconds(newest)
         listed = seconds_iso(when) if when is not None else None
-        ticket = Ticket(f"{next(self._tickets)}", c.site, c.url, listed, c.source, self.sample_slot(c.site))
+        ticket = Ticket(
+            f"{self._ticket_prefix}-{next(self._tickets)}",
+            c.site,
+            c.url,
+            listed,
+            c.source,
+            self.sample_slot(c.site),
+        )
         self._open[ticket.id] = ticket
         return Verdict(c, decision, ticket)
 

@@ -231,3 +231,11 @@ def test_a_copy_of_a_listed_article_is_dropped_unless_its_text_is_another() -> N
     assert f.copy_of_listed(original, mobile, text=7) and len(remembered) == 2
     assert not f.copy_of_listed(original, other, text=8), "another text under one canonical: an article"
     assert not f.copy_of_listed("https://www.dawn.com/news/2", amp, text=7), "its canonical is not listed"
+
+
+def test_tickets_of_two_workers_never_share_an_id() -> None:
+    """A distributed worker takes requests that other workers' frontiers admitted: the pipelines,
+    the output and the lease middleware know each article by its ticket's id."""
+    one, two = Frontier(), Frontier()
+    ids = {ticket(f, cand(1)).id for f in (one, two)} | {ticket(one, cand(2)).id}
+    assert len(ids) == 3

@@ -20,6 +20,10 @@ from newscrawler.state import StateError, StateStore, open_state
 
 logger = logging.getLogger(__name__)
 
+# Sent each time the crawl's lease was renewed (every NEWSCRAWLER_LEASE_SECONDS / 4): the one
+# heartbeat of a crawl, which the distributed scheduler also beats its worker key on.
+lease_renewed = object()
+
 
 class CrawlState:
     def __init__(self, crawler: Crawler) -> None:
@@ -69,8 +73,10 @@ class CrawlState:
             self._store.renew()
         except StateError as exc:  # the store is gone (a Redis restarted empty): stop, loudly
             self._failed(exc)
+            return
         except Exception as exc:
             logger.warning("could not renew the crawl state lease: %s", exc)
+        self.crawler.signals.send_catch_log(lease_renewed)
 
     def _failed(self, exc: Exception) -> None:
         if self._renewal is not None and self._renewal.running:
