@@ -35,8 +35,8 @@ from newscrawler.spiders.news import NewsSpider
 from newscrawler.state.sqlite import SQLiteState
 from newscrawler.stats import EXIT_MONITORS_FAILED, EXIT_OK, exit_status
 from tests.conftest import REPO, project_settings_dict
+from tests.crawl.test_scrapyd import load_schedule_crawl
 from tests.mockserver.smtp import SMTPSink
-from tests.test_scrapyd import load_schedule_crawl
 
 SETTINGS = Settings({k: getattr(project_settings, k) for k in dir(project_settings) if k.isupper()})
 T = thresholds_for(SETTINGS, None)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
 
-REPO = Path(__file__).parent.parent
+REPO = Path(__file__).parent.parent.parent
 LIMIT = "6"
 
 

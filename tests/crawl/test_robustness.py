@@ -274,7 +274,7 @@ def test_credentials_never_reach_the_log(demo_site, tmp_path) -> None:  # type: 
          "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "AWS_SECRET_ACCESS_KEY=supersecret1",
          "-s", "SCRAPYD_PASSWORD=supersecret3",
          "-o", f"ftp://user:supersecret2@127.0.0.1:{closed}/x.jsonl"],
-        capture_output=True, text=True, cwd=Path(__file__).parent.parent, timeout=300,
+        capture_output=True, text=True, cwd=Path(__file__).parent.parent.parent, timeout=300,
         env={**os.environ, "NEWSCRAWLER_STATE_DIR": str(tmp_path / "state")},
     )  # fmt: skip
     assert "Overridden settings" in res.stderr, res.stderr[-3000:]

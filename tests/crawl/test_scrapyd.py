@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-REPO = Path(__file__).parent.parent
+REPO = Path(__file__).parent.parent.parent
 BIN = Path(sys.executable).parent
 USER, PASSWORD = "crawler", "s3cret"
 

@@ -27,7 +27,7 @@ from sample_site.content import PROMO
 from tests.conftest import crawl, project_settings_dict
 
 WIRE_AUTHOR = "Sofia Marin"
-REPO = Path(__file__).parent.parent
+REPO = Path(__file__).parent.parent.parent
 
 
 def paths(items: list) -> set[str]:

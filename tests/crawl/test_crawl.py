@@ -206,7 +206,7 @@ def scrapy_cmd(
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
-        cwd=cwd or Path(__file__).parent.parent,
+        cwd=cwd or Path(__file__).parent.parent.parent,
         timeout=300,
     )
 
