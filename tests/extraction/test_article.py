@@ -21,7 +21,7 @@ from newscrawler.extraction.metric import body_scores, page_f1
 from newscrawler.extraction.page import Page
 from newscrawler.items import Author, Image
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 NOW = datetime(2024, 5, 3, 18, 0, tzinfo=UTC)
 CHROME = (
     "Hot this week",

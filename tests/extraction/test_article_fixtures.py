@@ -12,7 +12,7 @@ import pytest
 from newscrawler.extraction import extract_article
 from newscrawler.extraction.metric import page_f1
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
+PAGES = Path(__file__).parent.parent / "fixtures" / "pages"
 CASES = sorted(p.name.removesuffix(".json") for p in PAGES.glob("*.json"))
 # Body quality bar per page (shingle F1 against the gold body); the benchmark tracks the average.
 MIN_BODY_F1 = 0.9

@@ -17,7 +17,7 @@ from newscrawler.extraction.chrome import drop_chrome, drop_linked_blocks, link_
 from newscrawler.extraction.fields import strip_site_name
 from newscrawler.extraction.sources import lead_paragraph
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
+PAGES = Path(__file__).parent.parent / "fixtures" / "pages"
 LIVE_URL = "https://courier.example/news/harbour-storm-live"
 
 

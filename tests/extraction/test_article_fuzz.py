@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from newscrawler.extraction.article import extract_fetched
 from newscrawler.items import Article
 
-PAGES = sorted((Path(__file__).parent / "fixtures" / "pages").glob("*.html.gz"))[:6]
+PAGES = sorted((Path(__file__).parent.parent / "fixtures" / "pages").glob("*.html.gz"))[:6]
 SEEDS = [gzip.decompress(p.read_bytes()) for p in PAGES]
 TIME_BOUND = 20.0  # seconds per page; real pages take well under one
 URL = "https://news.example/2026/11/27/story"
