@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from newscrawler.extraction import extract_article
+from newscrawler.extraction.authors import clean_authors
 
 TEXT = "".join(
     f"<p>The council met on Monday to decide the future of the old bridge, after months of debate "
@@ -180,3 +183,21 @@ def test_a_page_whose_only_bylines_are_teasers_has_no_author() -> None:
         '<span class="byline">By Ann Poe</span></article></section>'
     )
     assert names(page(body=f"<article><h1>Bridge</h1>{TEXT}</article>{related}")) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (["By John Smith and Jane Doe"], ["John Smith", "Jane Doe"]),
+        (["Von Anna Müller, dpa"], ["Anna Müller"]),
+        (["Par Jean Dupont et Marie Curie"], ["Jean Dupont", "Marie Curie"]),
+        (["John Smith, Senior Correspondent"], ["John Smith"]),
+        (["john.smith@example.com", "John Smith"], ["John Smith"]),
+        (["John Smith", "JOHN SMITH", "John Smith"], ["John Smith"]),
+        (["Reuters"], ["Reuters"]),
+        (["Associated Press", "Maria Lopez"], ["Maria Lopez"]),
+        (["Daily Example", "Maria Lopez"], ["Maria Lopez"]),
+    ],
+)
+def test_authors_are_people_only(raw: list[str], expected: list[str]) -> None:
+    assert clean_authors(raw, ["Daily Example"]) == expected

@@ -152,3 +152,90 @@ def test_a_capitalised_label_and_a_link_is_a_prompt() -> None:
     prompts = link_paragraphs(tree)
     assert "also read | ferry fares rise again this spring" in prompts
     assert not any("the board said" in p for p in prompts)
+
+
+# --- lines seen on real pages ---
+
+
+def test_a_teaser_card_whose_paragraph_is_a_link_is_not_article_text() -> None:
+    teaser = (
+        "RISK REMAINS: An official said the storm could return next week and the harbour master "
+        "kept every pilot boat tied up along the north quay."
+    )
+    own = "The ministry said the carrier group had entered waters near the channel late on Sunday evening."
+    linked = "How the invasion affected the expat researchers of the port"  # a headline: kept
+    html = (
+        f"<html><body><article><p>{own}</p><p>Read <a href='/x'>{linked}</a> as well, said the ministry.</p>"
+        f"</article><ul><li><a href='/news/2'><h3>Storm closes the port</h3><p>{teaser}</p></a></li>"
+        f"<li><a href='/news/3'><p>{linked}</p></a></li></ul></body></html>"
+    )
+    blocks = linked_blocks(lxml.html.fromstring(html))
+    lines = [own, teaser, teaser[:80], linked]
+    assert drop_linked_blocks(lines, blocks) == [own, linked]
+
+
+def test_a_tags_label_and_its_items_at_the_end_are_not_article_text() -> None:
+    lines = [*STORY, "- Etiketler :", "- Haberler -", "- Spor", "- Futbol", "- Galatasaray"]
+    assert drop_chrome(lines, None, []) == STORY
+    # A list after an ordinary line stays.
+    items = [*STORY, "The new timetable:", "- Ferry at six", "- Ferry at noon"]
+    assert drop_chrome(items, None, []) == items
+
+
+def test_headings_of_emptied_side_boxes_at_the_end_are_not_article_text() -> None:
+    boxes = [
+        "Neue Vodafone-Bilder",
+        "Beiträge aus dem Forum",
+        "- WLAN-Router mit Modem:",
+        "Weiterführende Links",
+    ]
+    assert drop_chrome([*STORY, *boxes], None, []) == STORY
+    # An info box's facts (prices, a phone number) and a closing subheading with its text stay.
+    facts = [*STORY, "Ticketing", "VIP : 60,000₩", "Inquiry", "02-751-1500"]
+    assert drop_chrome(facts, None, []) == facts
+    section = [*STORY, "What comes next", "Ferries", "The council meets again in June."]
+    assert drop_chrome(section, None, []) == section
+
+
+def test_a_capitalised_label_and_a_link_is_a_prompt_not_article_text() -> None:
+    html = (
+        "<html><body><article>"
+        "<p><strong>FUNDA OLUNYE UDABA LAPHA |</strong> <a href='/119057/'>Kuboshwe abahlanu besolwa ngokugwaza umfundi</a></p>"
+        "<p>ALSO READ: <a href='/2'>Storm closes the port for a week</a></p>"
+        "<p>Lesen Sie hier: <a href='/3'>Gefährliche Giftwolke über Berlin</a></p>"
+        "<p>The council said <a href='/4'>the report on the quay and its costs</a>.</p>"
+        "<p>Link to the <a href='https://example.org/tickets'>https://example.org/tickets</a></p>"
+        "</article></body></html>"
+    )
+    assert link_paragraphs(lxml.html.fromstring(html)) == {
+        "funda olunye udaba lapha | kuboshwe abahlanu besolwa ngokugwaza umfundi",
+        "also read: storm closes the port for a week",
+    }
+
+
+def test_a_promotion_box_at_the_end_goes_whole_however_long_its_pitch() -> None:
+    pitch = "Die Grenzen in Europa wurden bereits 1999 verschoben. Heute wie damals berichtet die Zeitung."
+    promo = ["2 Wochen kostenlos testen", pitch, "Testen Sie für zwei Wochen die gedruckte Zeitung."]
+    assert drop_chrome([*STORY, *promo], None, []) == STORY
+    follow = "『カテゴリーをフォロー』すると、マイページでまとめて記事を読むことができます。"
+    assert drop_chrome([*STORY, "カテゴリーをフォローする", follow, follow], None, []) == STORY
+    # A story's own closing line after two calls to action stays.
+    links = [
+        "Click here to read the affidavit.",
+        "Click here to read the warrant.",
+        "The hearing is on June 26.",
+    ]
+    assert drop_chrome([*STORY, *links], None, []) == [*STORY, links[-1]]
+
+
+def test_the_page_title_and_a_byline_after_the_lead_are_not_article_text() -> None:
+    lead = "Schon im vergangenen Herbst hatte das Vorhaben für Empörung gesorgt: Das Rentenalter steigt."
+    lines = [
+        "Feuerwehrleute sollen später in Pension | wdr aktuell",
+        "Feuerwehrleute sollen später in Pension",
+        "Stand: 22.04.2024, 06:00 Uhr",
+        lead,
+        "Von Nina Magoley",
+        *STORY,
+    ]
+    assert drop_chrome(lines, "Feuerwehrleute sollen später in Pension", []) == [lead, *STORY]

@@ -1,12 +1,11 @@
-"""Paragraphs read straight from the markup (extraction/sources.py) and live blogs (extraction/live.py):
-what a reader sees on the page, no more."""
+"""Paragraphs read straight from the markup (extraction/sources.py): a site's body selector, an
+article split over containers, the lead paragraph: what a reader sees on the page, no more."""
 
 from __future__ import annotations
 
 import lxml.html
 
-from newscrawler.extraction.live import jsonld_updates, live_updates, with_updates
-from newscrawler.extraction.sources import from_selector, split_containers
+from newscrawler.extraction.sources import from_selector, lead_paragraph, split_containers
 
 PART = "Paragraph {} of the story tells what the harbour board decided and why the islanders cared."
 
@@ -35,28 +34,37 @@ def test_an_article_split_by_ads_over_containers_of_one_class_is_read_whole() ->
     assert split_containers(layout) == [], "a generic layout class is no article's container"
 
 
-def test_live_blog_updates_in_json_ld_are_plain_text_newest_first_each_once() -> None:
-    update = {
-        "@type": "BlogPosting",
-        "headline": "<b>Quay</b> &amp; berths",
-        "articleBody": "<p>The board voted.</p><p>Fishermen  cheered.</p>",
-        "datePublished": "2024-05-03T10:00:00Z",
-    }
-    later = {**update, "headline": "Ferries resume", "datePublished": "2024-05-03T12:00:00Z"}
-    ld = {"@type": "LiveBlogPosting", "liveBlogUpdate": [update, later, update]}
-    updates = jsonld_updates(ld)
-    assert [u["headline"] for u in updates] == ["Ferries resume", "Quay & berths"]
-    assert updates[1]["articleBody"] == "The board voted.\nFishermen cheered."
-    assert live_updates(None, ld, None) == updates
+LEAD = "The council voted on Tuesday night to close the north quay for a year of repairs."
 
 
-def test_a_body_that_already_holds_the_updates_is_left_as_it_is() -> None:
-    updates = [{"headline": f"Update {i}", "articleBody": PART.format(i)} for i in range(3)]
-    holds = ["The introduction.", *(PART.format(i) for i in range(3))]
-    assert with_updates(holds, updates) == holds
-    lacks = ["The introduction.", "Something else entirely that no update says."]
-    assert with_updates(lacks, updates) == [
-        "The introduction.",
-        "Something else entirely that no update says.",
-        *(line for i in range(3) for line in (f"Update {i}", PART.format(i))),
-    ]
+def _lead_page(lead_html: str) -> str:
+    text = "".join(
+        f"<p>Paragraph {i} of the council's report on the quay and what it will cost.</p>" for i in range(8)
+    )
+    return (
+        f'<html><head><meta property="og:description" content="{LEAD}"></head><body><article>'
+        f'<h1>Quay closes</h1>{lead_html}<div class="article-body">{text}</div></article></body></html>'
+    )
+
+
+def test_a_lead_paragraph_inside_the_article_container_opens_the_body() -> None:
+    tree = lxml.html.fromstring(_lead_page(f'<p class="article__teaser-text">{LEAD}</p>'))
+    assert (
+        lead_paragraph(tree, ["Paragraph 0 of the council's report on the quay and what it will cost."])
+        == LEAD
+    )
+
+
+def test_a_deck_in_the_header_or_a_box_of_its_own_is_not_the_first_paragraph() -> None:
+    first = ["Paragraph 0 of the council's report on the quay and what it will cost."]
+    for deck in (
+        f"<header><p>{LEAD}</p></header>",  # the header's deck
+        f'<div class="article-lead"><p>{LEAD}</p></div>',  # a box of its own beside the body
+        f'<p class="subtitle">{LEAD}</p>',  # a deck-like class
+        f"<h2>{LEAD}</h2>",  # a heading, not a paragraph
+    ):
+        assert lead_paragraph(lxml.html.fromstring(_lead_page(deck)), first) is None, deck
+    # After the body it is not a lead; already in the body it is not added twice.
+    html = _lead_page("").replace("</div></article>", f"</div><p>{LEAD}</p></article>")
+    assert lead_paragraph(lxml.html.fromstring(html), first) is None
+    assert lead_paragraph(lxml.html.fromstring(_lead_page(f"<p>{LEAD}</p>")), [LEAD, *first]) is None
