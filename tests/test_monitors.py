@@ -35,7 +35,6 @@ from newscrawler.spiders.news import NewsSpider
 from newscrawler.state.sqlite import SQLiteState
 from newscrawler.stats import EXIT_MONITORS_FAILED, EXIT_OK, exit_status
 from tests.conftest import REPO, project_settings_dict
-from tests.crawl.test_scrapyd import load_schedule_crawl
 from tests.mockserver.smtp import SMTPSink
 
 SETTINGS = Settings({k: getattr(project_settings, k) for k in dir(project_settings) if k.isupper()})
@@ -252,22 +251,6 @@ def test_a_failed_monitor_is_exit_status_6_only_when_it_should_fail_the_job() ->
     assert exit_status(stats) == EXIT_OK
     assert exit_status({**stats, "monitors/fail_job": True}) == EXIT_MONITORS_FAILED == 6
     assert exit_status({**stats, "monitors/status": "passed", "monitors/fail_job": True}) == EXIT_OK
-
-
-def test_schedule_crawl_fails_a_scrapyd_job_whose_monitors_fail_it() -> None:
-    judge = load_schedule_crawl().judge
-    summary = (
-        "2026-11-28 15:00:00 [newscrawler.extensions] INFO: newscrawler summary (finished): 0 articles written, "
-        "9 pages fetched, dropped: not_article 6 | a.example: 0 written of 6 article pages fetched\n"
-    )
-    line = "2026-11-28 15:00:00 [newscrawler.monitors] {}: newscrawler monitors ({}): 1 of 5 checks failed: articles a.example\n"
-    status, why = judge(summary + line.format("ERROR", "failed, fails the job"))
-    assert status == 6 and why == "monitors failed: 1 of 5 checks failed: articles a.example"
-    last = "error: exit status 6: a monitor failed (the `monitor failed:` lines above)\n"
-    assert judge(summary + line.format("ERROR", "failed, fails the job") + last)[0] == 6, (
-        "the crawl's last line"
-    )
-    assert judge(summary + line.format("WARNING", "failed"))[0] == 0, "not asked to fail the job"
 
 
 # --- crawls of the sample site ---

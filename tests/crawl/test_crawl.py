@@ -11,12 +11,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from scrapy.exceptions import UsageError
 from scrapy.utils.defer import deferred_f_from_coro_f
 
 from newscrawler.items import FIELD_NAMES
-from newscrawler.plan import CrawlPlan
-from newscrawler.sites import RegistryError, load_registry, make_site
 from newscrawler.urls import url_key
 from sample_site.content import PROMO
 from tests.conftest import crawl
@@ -148,53 +145,6 @@ async def test_unreachable_host_is_logged_and_counted_and_the_crawl_ends(demo_si
     assert any(k.startswith("newscrawler/127.0.0.1:9/errors/") for k in stats), "counted for that site"
 
 
-# --- arguments and the registry ---
-
-
-def test_registry_has_the_promised_sites_and_every_entry_validates() -> None:
-    registry = load_registry()
-    assert len(registry) >= 20
-    assert {"dawn", "tribune", "thenews", "reuters"} <= set(registry)
-    for site in registry.values():
-        assert site.home.startswith("https://")
-
-
-@pytest.mark.parametrize(
-    "entry",
-    [{}, {"home": "ftp://x"}, {"home": "https://x.example/", "colour": "red"}, {"home": "https://x/", "feeds": "x"},
-     {"home": "https://x.example/", "deny": ["("]}, {"home": "https://x.example/", "timezone": "Mars/Base"}],
-)  # fmt: skip
-def test_registry_schema_rejects_bad_entries(entry: dict) -> None:
-    with pytest.raises(RegistryError):
-        make_site("bad", entry)
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        ({"sites": "dawn,nosuchsite"}, "unknown site 'nosuchsite'; known sites: "),
-        ({"since": "yesterday"}, "since='yesterday'"),
-        ({"url": "ftp://example.com/"}, "give an http(s) URL"),
-        ({"limit": "ten"}, "whole number"),
-    ],
-)
-def test_argument_mistakes_are_clear_errors(args: dict, message: str) -> None:
-    with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        CrawlPlan.parse(args)
-
-
-def test_since_accepts_durations_and_dates() -> None:
-    now = datetime(2024, 5, 3, 12, tzinfo=UTC)
-    assert CrawlPlan.parse({"sites": "dawn", "since": "12h"}, now=now).since == now - timedelta(hours=12)
-    assert CrawlPlan.parse({"sites": "dawn", "since": "2d"}, now=now).since == now - timedelta(days=2)
-    assert CrawlPlan.parse({"sites": "dawn", "since": "2024-05-01"}, now=now).since == datetime(
-        2024, 5, 1, tzinfo=UTC
-    )
-    assert len(CrawlPlan.parse({}, now=now).sites) == len(load_registry()), (
-        "no sites and no url: the registry"
-    )
-
-
 # --- the real command line ---
 
 
@@ -263,42 +213,6 @@ def test_default_feed_goes_to_output_folder_per_run(demo_site, tmp_path: Path) -
     assert res.returncode == 0, res.stderr[-2000:]
     files = list((tmp_path / "output" / "news").glob("*.jsonl"))
     assert len(files) == 1
-
-
-def test_feed_names_carry_the_scrapyd_job_id() -> None:
-    from types import SimpleNamespace
-
-    from newscrawler import settings
-    from newscrawler.feeds import feed_uri_params
-
-    assert "%(job_suffix)s" in settings.NEWSCRAWLER_FEED_URI
-    from newscrawler.plan import CrawlPlan
-
-    spider = SimpleNamespace(plan=CrawlPlan.parse({"url": "https://x.example/", "_job": "abc123"}))
-    params = feed_uri_params({"name": "news", "time": "T"}, spider)  # type: ignore[arg-type]
-    assert settings.NEWSCRAWLER_FEED_URI % params == "output/news/T-abc123.jsonl"
-    assert feed_uri_params({}, SimpleNamespace())["job_suffix"] == ""  # type: ignore[arg-type]
-    # Workers of one distributed crawl, started the same second on one machine: a file each.
-    worker = SimpleNamespace(settings={"REDIS_URL": "redis://127.0.0.1:6379/0"})
-    assert feed_uri_params({}, worker)["job_suffix"].endswith(f"-{os.getpid()}")  # type: ignore[arg-type]
-
-
-def test_progress_line_reports_written_dropped_duplicates_and_rate(caplog) -> None:
-    from types import SimpleNamespace
-
-    from newscrawler.extensions import Progress
-
-    stats = {
-        "response_received_count": 120,
-        "newscrawler/dawn/written": 7,
-        "newscrawler/dropped/near_duplicate": 2,
-        "newscrawler/dropped/too_short": 1,
-        "newscrawler/skipped/known": 30,
-    }
-    crawler = SimpleNamespace(stats=SimpleNamespace(get_stats=lambda: stats))
-    with caplog.at_level("INFO", logger="newscrawler.extensions"):
-        Progress(crawler, 60).log()  # type: ignore[arg-type]
-    assert "7 articles written, 3 dropped (2 duplicates), 30 skipped as known, 120 pages/min" in caplog.text
 
 
 def test_scrapy_parse_and_shell_work_on_an_article_url(demo_site) -> None:

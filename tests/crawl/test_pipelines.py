@@ -1,4 +1,5 @@
-"""Clean, validate, deduplicate: each story written once, across runs, and nothing but article text."""
+"""The pipelines in crawls of the sample site (clean, validate, deduplicate): each story written once,
+across runs and across crawls sharing a state, and nothing but article text."""
 
 from __future__ import annotations
 
@@ -13,18 +14,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
-from scrapy.utils.test import get_crawler
 
-from newscrawler.items import Article, Author
-from newscrawler.pipelines import Drop
-from newscrawler.pipelines.validate import ValidatePipeline
-from newscrawler.spiders.news import NewsSpider
+from newscrawler.items import Author
 from newscrawler.state import StateError
 from newscrawler.state.sqlite import SQLiteState
 from newscrawler.stats import per_site
-from newscrawler.text import signature, word_count
+from newscrawler.text import word_count
 from sample_site.content import PROMO
-from tests.conftest import crawl, project_settings_dict
+from tests.conftest import crawl
 
 WIRE_AUTHOR = "Sofia Marin"
 REPO = Path(__file__).parent.parent.parent
@@ -242,54 +239,3 @@ def test_corrupt_state_is_a_clear_error_not_a_reset(private_state: Path) -> None
     errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "corrupt" in errors[0] and "Traceback" not in res.stderr
     assert (private_state / "state.sqlite3").read_bytes().startswith(b"this is not a database"), "not reset"
-
-
-# --- units ---
-
-
-def test_state_claims_are_exclusive_until_confirmed_and_dead_claims_are_released(tmp_path: Path) -> None:
-    path = tmp_path / "state.sqlite3"
-    a, b = SQLiteState(path), SQLiteState(path)
-    b.owner = "otherhost:1"  # another crawl, still running
-    sig = signature("one two three four five six seven eight nine ten")
-    assert a.claim(["k"], "https://x/k", 1, sig, None, "2024-01-01T00:00:00+00:00") == 1
-    assert b.claim(["k"], "https://x/k", 1, sig, None, "2024-01-01T00:00:00+00:00") is None
-    a.confirm(["k"])
-    assert b.claim(["k"], "https://x/k", 2, sig, None, "2024-01-02T00:00:00+00:00", known=1) == 2, (
-        "a revision"
-    )
-    dead = SQLiteState(path)
-    dead.owner = f"{dead.owner.split(':')[0]}:999999"  # a crawl that died (no such pid)
-    dead.claim(["z"], "https://x/z", 3, sig, None, "2024-01-01T00:00:00+00:00")
-    assert SQLiteState(path).lookup("z") is None, "a dead crawl's pending claim is released on open"
-
-
-def _validator() -> ValidatePipeline:
-    crawler = get_crawler(NewsSpider, project_settings_dict())
-    crawler._apply_settings()
-    return ValidatePipeline.from_crawler(crawler)
-
-
-WORDS = " ".join(["word"] * 100)
-
-
-@pytest.mark.parametrize(
-    ("article", "reason"),
-    [
-        (Article(url="https://x/1", articleBody=WORDS, wordCount=100), "no_headline"),
-        (Article(url="https://x/2", headline="H", articleBody="short", wordCount=1), "too_short"),
-        (Article(url="https://x/3", headline="H", wordCount=100, datePublished="2999-01-01T00:00:00+00:00"),
-         "future_date"),
-    ],
-)  # fmt: skip
-def test_validation_drops_with_a_reason(article: Article, reason: str) -> None:
-    pipeline = _validator()
-    with pytest.raises(Drop) as exc:
-        pipeline.process_item(article)
-    assert exc.value.reason == reason
-    assert pipeline.crawler.stats.get_value(f"newscrawler/dropped/{reason}") == 1  # type: ignore[union-attr]
-
-
-def test_valid_article_passes() -> None:
-    article = Article(url="https://x/4", headline="H", wordCount=100, datePublished="2024-05-01")
-    assert _validator().process_item(article) is article

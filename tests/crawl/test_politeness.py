@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 
 from scrapy.utils.defer import deferred_f_from_coro_f
 
-from newscrawler.middlewares import retry_after_seconds
 from tests.conftest import crawl
 
 
@@ -54,9 +53,3 @@ async def test_a_retry_after_past_the_cap_leaves_the_site_for_the_next_run(hosti
     listed = {a["path"] for a in site.articles()}
     refused = stats.get("newscrawler/skipped/rate_limited", 0)
     assert len(paths(items)) + 1 + refused >= len(listed), "every article written or counted"
-
-
-def test_retry_after_reads_seconds_and_http_dates() -> None:
-    assert retry_after_seconds(b"120") == 120
-    assert retry_after_seconds(b"Wed, 21 Oct 2015 07:28:00 GMT") == 0, "a date in the past: no wait"
-    assert retry_after_seconds(b"soon") is None and retry_after_seconds(None) is None

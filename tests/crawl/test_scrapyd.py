@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import importlib.machinery
-import importlib.util
 import json
 import os
 import socket
@@ -200,57 +198,6 @@ def test_items_dir_replaces_feeds_and_per_job_settings_work(
     assert len(written) == 3
     assert all(set(r) >= {"url", "headline", "articleBody"} and None not in r.values() for r in written)
     assert (state / "state.sqlite3").exists(), "the per-job state setting was used"
-
-
-def load_schedule_crawl():
-    path = REPO / "scripts" / "schedule-crawl"
-    loader = importlib.machinery.SourceFileLoader("schedule_crawl", str(path))
-    spec = importlib.util.spec_from_loader("schedule_crawl", loader)
-    assert spec is not None
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
-
-
-PREFIX = "2026-11-28 15:00:00 [newscrawler.extensions] INFO: "
-
-
-@pytest.mark.parametrize(
-    ("log", "status", "says"),
-    [
-        ("error: limit='abc': use a whole number, e.g. limit=20\n", 2, "refused to start: limit='abc'"),
-        ("2026-11-28 15:00:00 [scrapy.utils.log] INFO: Scrapy 2.19.0 started\n", 1, "no newscrawler summary"),
-        ("", 1, "no newscrawler summary"),
-        (PREFIX + "newscrawler summary (finished): 0 articles written, 0 pages fetched, dropped: none"
-         " | a.example: 0 written of 0 article pages fetched, errors connection_refused 2\n", 1, "every request failed"),
-        (PREFIX + "newscrawler summary (finished): 0 articles written, 3 pages fetched, dropped: none"
-         " | no site answered\n", 1, "every request failed"),
-        (PREFIX + "newscrawler summary (finished): 4 articles written, 2 lost to output (written next run), "
-         "9 pages fetched, dropped: none | a.example: 4 written of 6 article pages fetched, 2 lost to output\n",
-         3, "lost to output"),
-        ("x [newscrawler.state.extension] ERROR: error: database disk image is malformed\n"
-         + PREFIX + "newscrawler summary (state_error): 0 articles written, 0 pages fetched, dropped: none"
-         " | no site answered\n", 4, "database disk image is malformed"),
-        (PREFIX + "newscrawler summary (shutdown): 2 articles written, 5 pages fetched, dropped: none"
-         " | a.example: 2 written of 2 article pages fetched\n", 1, "stopped before the crawl ended"),
-        (PREFIX + "newscrawler summary (finished): 0 articles written, 5 pages fetched, dropped: none"
-         " | a.example: 0 written of 0 article pages fetched, skipped known 12\n", 0, "0 articles written"),
-        ("x [newscrawler.watchdog] ERROR: error: the crawl stalled: the reactor has not run for 61 s\n"
-         "error: exit status 7: the crawl stalled (the reactor has not run for 71 s) and did not stop when "
-         "asked; stopped forcefully\n", 1, "exit status 7: the crawl stalled"),
-        (PREFIX + "newscrawler summary (finished): 4 articles written, 2 lost to output (written next run), "
-         "9 pages fetched, dropped: none | a.example: 4 written of 6 article pages fetched, 2 lost to output\n"
-         "error: exit status 3: 2 articles could not be stored in the output; the next run writes them\n",
-         3, "lost to output"),
-        ("x [scrapy.core.scraper] ERROR: Spider error processing <GET http://a.example/x>\n"
-         + PREFIX + "newscrawler summary (finished): 3 articles written, 5 pages fetched, dropped: none"
-         " | a.example: 3 written of 4 article pages fetched\n", 0, "3 articles written"),
-    ],
-)  # fmt: skip
-def test_wait_verdict_read_from_the_job_log(log: str, status: int, says: str) -> None:
-    verdict, why = load_schedule_crawl().judge(log)
-    assert (verdict, "\n" in why) == (status, False)
-    assert says in why
 
 
 @pytest.mark.slow
