@@ -1,41 +1,24 @@
-"""Monitors after every crawl (newscrawler/monitors.py): each decision on hand-made figures and
-history, the Spidermon suite, and crawls of the sample site, whole and broken."""
+"""The monitors' decisions (monitors/checks.py), each on hand-made figures and history: the figures
+from the crawl stats, and the thresholds a site may override in the registry."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from scrapy.settings import Settings
-from scrapy.utils.test import get_crawler
-from spidermon import Monitor, MonitorSuite
-from spidermon.core.actions import Action
 
 from newscrawler import settings as project_settings
 from newscrawler.monitors import (
-    EMAIL_ACTION,
-    SLACK_ACTION,
-    MonitorInput,
     check_articles,
     check_body_length,
     check_drops,
     check_errors,
     check_field_coverage,
-    failure_actions,
-    run_suite,
     site_figures,
     thresholds_for,
 )
 from newscrawler.sites import RegistryError, load_registry
-from newscrawler.spiders.news import NewsSpider
-from newscrawler.state.sqlite import SQLiteState
-from newscrawler.stats import EXIT_MONITORS_FAILED, EXIT_OK, exit_status
-from tests.conftest import REPO, project_settings_dict
-from tests.mockserver.smtp import SMTPSink
 
 SETTINGS = Settings({k: getattr(project_settings, k) for k in dir(project_settings) if k.isupper()})
 T = thresholds_for(SETTINGS, None)
@@ -183,182 +166,3 @@ def test_a_site_overrides_thresholds_in_the_registry() -> None:
         load_registry('[x]\nhome = "https://x.example/"\n[x.monitors]\nmin_article = 0\n')
     with pytest.raises(RegistryError, match=r"monitors.max_blocked = 'lots' is not a number"):
         load_registry('[x]\nhome = "https://x.example/"\n[x.monitors]\nmax_blocked = "lots"\n')
-
-
-# --- the Spidermon suite ---
-
-
-class AlwaysFails(Monitor):  # type: ignore[misc]
-    __test__ = False  # a monitor for Spidermon to run, not a test for pytest
-
-    def test_something_of_yours(self) -> None:
-        self.fail("your own check failed")
-
-
-class YourSuite(MonitorSuite):  # type: ignore[misc]
-    monitors: ClassVar[list[type[Monitor]]] = [AlwaysFails]
-
-
-class Notify(Action):  # type: ignore[misc]
-    """Stands for e-mail or Slack: records that Spidermon ran it, and with what."""
-
-    sent: ClassVar[list[str]] = []
-
-    def run_action(self) -> None:
-        Notify.sent.append(self.data.newscrawler.checks[0].monitor)
-
-
-def test_the_suite_runs_with_spidermon_one_result_per_site_and_check() -> None:
-    crawler = get_crawler(
-        NewsSpider,
-        project_settings_dict(
-            NEWSCRAWLER_MONITOR_SUITES=[
-                "newscrawler.monitors.NewsMonitorSuite",
-                "tests.test_monitors.YourSuite",
-            ],
-            NEWSCRAWLER_MONITOR_ACTIONS=["tests.test_monitors.Notify"],
-        ),
-    )
-    crawler.spider = crawler._create_spider(url="https://a.example/")
-    given = MonitorInput(
-        figures={"a.example": fig(), "b.example": fig(articles=0, written=0, known=0)},
-        history={"a.example": runs(3)},
-        thresholds={"a.example": T, "b.example": T},
-    )
-    checks = run_suite(crawler, given)
-    bad = [(c.monitor, c.site) for c in checks if not c.passed]
-    assert ("articles", "b.example") in bad
-    assert ("articles", "a.example") not in bad
-    assert any(c.site is None and "your own check failed" in c.message for c in checks if not c.passed)
-    assert {c.site for c in checks} == {"a.example", "b.example", None}
-    assert Notify.sent == ["articles"], "the failure actions ran once"
-
-
-def test_email_and_slack_are_spidermon_actions_used_when_configured() -> None:
-    assert failure_actions(Settings({})) == []
-    configured = Settings(
-        {"SPIDERMON_EMAIL_TO": ["ops@example.com"], "SPIDERMON_SLACK_RECIPIENTS": ["#news"]}
-    )
-    assert failure_actions(configured) == [EMAIL_ACTION, SLACK_ACTION]
-
-
-def test_a_failed_monitor_is_exit_status_6_only_when_it_should_fail_the_job() -> None:
-    stats = {
-        "downloader/response_status_count/200": 5,
-        "monitors/status": "failed",
-        "monitors/fail_job": False,
-    }
-    assert exit_status(stats) == EXIT_OK
-    assert exit_status({**stats, "monitors/fail_job": True}) == EXIT_MONITORS_FAILED == 6
-    assert exit_status({**stats, "monitors/status": "passed", "monitors/fail_job": True}) == EXIT_OK
-
-
-# --- crawls of the sample site ---
-
-
-def scrapy_crawl(url: str, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={url}/", "-o", f"{out}:jsonlines",
-         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NEWSCRAWLER_EXTRACT_PROCESSES=1", *extra],
-        cwd=REPO, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-
-
-def monitor_lines(log: str) -> list[str]:
-    return [line.split("] ", 1)[1] for line in log.splitlines() if "[newscrawler.monitors]" in line]
-
-
-@pytest.mark.slow
-def test_a_crawl_of_the_sample_site_passes_every_monitor_and_is_recorded(
-    demo_site: Any, tmp_path: Path, private_state: Path
-) -> None:
-    site = demo_site()
-    done = scrapy_crawl(site.url, tmp_path / "out.jsonl")
-    assert done.returncode == 0, done.stderr[-3000:]
-    report = json.loads((tmp_path / "out.monitors.json").read_text(encoding="utf-8"))
-    assert set(report) == {"finished", "status", "results"} and report["status"] == "passed"
-    name = site.url.removeprefix("http://")
-    assert {r["monitor"] for r in report["results"]} >= {
-        "articles",
-        "missing/authors",
-        "http_errors",
-        "blocked",
-    }
-    for result in report["results"]:
-        assert set(result) == {"monitor", "site", "value", "threshold", "passed", "message"}
-        assert result["passed"] and result["site"] == name
-    assert monitor_lines(done.stderr)[-1].startswith("INFO: newscrawler monitors (passed): ")
-    store = SQLiteState(private_state / "state.sqlite3")
-    try:
-        [run] = store.recent_runs(name, 5)
-    finally:
-        store.close()
-    assert run["articles"] == run["written"] > 20 and run["finished"].startswith(report["finished"][:16])
-
-
-@pytest.mark.slow
-def test_a_site_whose_pages_broke_fails_its_monitors_and_the_job(demo_site: Any, tmp_path: Path) -> None:
-    site = demo_site(broken=True)  # article pages lost their text: every one dropped as not_article
-    done = scrapy_crawl(site.url, tmp_path / "out.jsonl", "-s", "NEWSCRAWLER_MONITORS_FAIL_JOB=True")
-    assert done.returncode == 6, done.stderr[-3000:]
-    name = site.url.removeprefix("http://")
-    report = json.loads((tmp_path / "out.monitors.json").read_text(encoding="utf-8"))
-    assert report["status"] == "failed"
-    [articles] = [r for r in report["results"] if r["monitor"] == "articles"]
-    assert articles == {
-        "monitor": "articles",
-        "site": name,
-        "value": 0,
-        "threshold": 1.0,
-        "passed": False,
-        "message": f"{name}: 0 articles (0 written, 0 already written before); at least 1 expected",
-    }
-    lines = monitor_lines(done.stderr)
-    assert f"WARNING: monitor failed: articles: {articles['message']}" in lines
-    assert lines[-1].startswith("ERROR: newscrawler monitors (failed, fails the job): 1 of ")
-    assert lines[-1].endswith(f"articles {name}; results in {tmp_path / 'out.monitors.json'}")
-
-
-@pytest.mark.slow
-def test_a_failed_monitor_sends_spidermons_email_when_configured(demo_site: Any, tmp_path: Path) -> None:
-    site = demo_site(broken=True)
-    with SMTPSink() as smtp:
-        done = scrapy_crawl(
-            site.url, tmp_path / "out.jsonl",
-            "-s", "SPIDERMON_EMAIL_TO=ops@example.com", "-s", "SPIDERMON_EMAIL_SENDER=crawler@example.com",
-            "-s", "SPIDERMON_SMTP_HOST=127.0.0.1", "-s", f"SPIDERMON_SMTP_PORT={smtp.port}",
-            "-s", "SPIDERMON_SMTP_USER=crawler", "-s", "SPIDERMON_SMTP_PASSWORD=secret",
-            "-s", "SPIDERMON_SMTP_ENFORCE_TLS=False",
-        )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert not [line for line in done.stderr.splitlines() if "ERROR" in line], done.stderr[-3000:]
-    [message] = smtp.messages
-    assert "Subject: newscrawler: monitors failed" in message
-    assert smtp.envelopes == [["MAIL FROM:<crawler@example.com>", "RCPT TO:<ops@example.com>"]]
-
-
-@pytest.mark.slow
-def test_a_run_is_judged_against_earlier_runs_then_recorded(
-    demo_site: Any, tmp_path: Path, private_state: Path
-) -> None:
-    site = demo_site()
-    name = site.url.removeprefix("http://")
-    store = SQLiteState(private_state / "state.sqlite3")
-    for day in (1, 2, 3):  # the site used to give 200 articles a run
-        store.record_run(
-            name, f"2026-11-0{day}T10:00:00+00:00", {"articles": 200, "written": 200, "fetched": 210}
-        )
-    store.close()
-    elsewhere = tmp_path / "reports" / "%(name)s-latest.json"
-    done = scrapy_crawl(site.url, tmp_path / "out.jsonl", "-s", f"NEWSCRAWLER_MONITORS_FILE={elsewhere}")
-    assert done.returncode == 0, "a failed monitor fails the job only when asked to"
-    report = json.loads((tmp_path / "reports" / "news-latest.json").read_text(encoding="utf-8"))
-    assert not (tmp_path / "out.monitors.json").exists()
-    [recent] = [r for r in report["results"] if r["monitor"] == "articles_vs_recent"]
-    assert not recent["passed"] and recent["threshold"] == 60 and 20 < recent["value"] < 60
-    store = SQLiteState(private_state / "state.sqlite3")
-    try:
-        history = store.recent_runs(name, 10)
-    finally:
-        store.close()
-    assert [r["articles"] for r in history] == [recent["value"], 200, 200, 200], "recorded after judging"
