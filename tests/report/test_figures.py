@@ -30,7 +30,7 @@ from newscrawler.report import (
     monitor_rows,
 )
 
-REPO = Path(__file__).parent.parent
+REPO = Path(__file__).parent.parent.parent
 ARTIFACTS = REPO / "test-artifacts"
 
 
