@@ -70,8 +70,8 @@ async def test_tracking_and_amp_variants_are_written_once(demo_site) -> None:
     [("sitemap", "sitemap"), ("feed", "feed"), ("links", "links")],
 )
 @deferred_f_from_coro_f
-async def test_each_discovery_path_works_on_its_own(demo_site, discovery: str, source: str) -> None:
-    site = demo_site(discovery)
+async def test_each_discovery_path_works_on_its_own(shared_demo_site, discovery: str, source: str) -> None:
+    site = shared_demo_site(discovery)
     items, _ = await crawl(url=site.url + "/")
     articles = site.articles()
     reachable = [a for a in articles if a["listed"] and a["author"] != WIRE_AUTHOR]
@@ -102,8 +102,8 @@ async def test_since_skips_old_articles_without_fetching_them(demo_site) -> None
 
 
 @deferred_f_from_coro_f
-async def test_since_filters_unlisted_articles_on_their_extracted_date(demo_site) -> None:
-    site = demo_site("links")
+async def test_since_filters_unlisted_articles_on_their_extracted_date(shared_demo_site) -> None:
+    site = shared_demo_site("links")
     items, stats = await crawl(url=site.url + "/", since="2d")
     cutoff = datetime.now(UTC) - timedelta(days=2)
     assert items
@@ -112,8 +112,8 @@ async def test_since_filters_unlisted_articles_on_their_extracted_date(demo_site
 
 
 @deferred_f_from_coro_f
-async def test_limit_caps_articles_per_site(demo_site) -> None:
-    site = demo_site()
+async def test_limit_caps_articles_per_site(shared_demo_site) -> None:
+    site = shared_demo_site()
     items, stats = await crawl(url=site.url + "/", limit="3")
     assert len(items) == 3
     site_key = urlsplit(site.url).netloc
@@ -125,8 +125,10 @@ async def test_limit_caps_articles_per_site(demo_site) -> None:
 
 
 @deferred_f_from_coro_f
-async def test_sites_argument_reads_the_registry_and_a_user_sites_file(demo_site, tmp_path: Path) -> None:
-    site = demo_site("feed")
+async def test_sites_argument_reads_the_registry_and_a_user_sites_file(
+    shared_demo_site, tmp_path: Path
+) -> None:
+    site = shared_demo_site("feed")
     extra = tmp_path / "sites.toml"
     extra.write_text(f'[demo]\nhome = "{site.url}/"\n', encoding="utf-8")
     items, stats = await crawl(sites="demo", sites_file=str(extra), limit="5")
@@ -136,8 +138,8 @@ async def test_sites_argument_reads_the_registry_and_a_user_sites_file(demo_site
 
 
 @deferred_f_from_coro_f
-async def test_unreachable_host_is_logged_and_counted_and_the_crawl_ends(demo_site) -> None:
-    site = demo_site()
+async def test_unreachable_host_is_logged_and_counted_and_the_crawl_ends(shared_demo_site) -> None:
+    site = shared_demo_site()
     # Port 9 (discard) on 127.0.0.1 is closed here; the other site still gets crawled.
     items, stats = await crawl(url=f"http://127.0.0.1:9/,{site.url}/", limit="2")
     assert len(items) == 2
@@ -177,8 +179,8 @@ def test_cli_mistyped_argument_is_an_error_before_anything_is_fetched() -> None:
     assert "Spider opened" not in res.stderr
 
 
-def test_cli_writes_jsonl_with_O_and_logs_one_summary_line(demo_site, tmp_path: Path) -> None:
-    site = demo_site()
+def test_cli_writes_jsonl_with_O_and_logs_one_summary_line(shared_demo_site, tmp_path: Path) -> None:
+    site = shared_demo_site()
     out = tmp_path / "articles.jsonl"
     res = scrapy_cmd("crawl", "news", "-a", f"url={site.url}/", "-a", "limit=4", "-O", str(out),
                      "-s", "AUTOTHROTTLE_ENABLED=False")  # fmt: skip
@@ -196,8 +198,8 @@ def test_cli_writes_jsonl_with_O_and_logs_one_summary_line(demo_site, tmp_path: 
     assert len(summary) == 1 and "4 articles written" in summary[0]
 
 
-def test_default_feed_location_follows_NEWSCRAWLER_FEED_URI(demo_site, tmp_path: Path) -> None:
-    site = demo_site()
+def test_default_feed_location_follows_NEWSCRAWLER_FEED_URI(shared_demo_site, tmp_path: Path) -> None:
+    site = shared_demo_site()
     target = tmp_path / "feeds" / "%(name)s-%(time)s.jsonl"
     res = scrapy_cmd("crawl", "news", "-a", f"url={site.url}/", "-a", "limit=2", "-s", "AUTOTHROTTLE_ENABLED=False",
                      env={"NEWSCRAWLER_FEED_URI": str(target)})  # fmt: skip
@@ -206,8 +208,8 @@ def test_default_feed_location_follows_NEWSCRAWLER_FEED_URI(demo_site, tmp_path:
     assert len(files) == 1 and len(files[0].read_text(encoding="utf-8").splitlines()) == 2
 
 
-def test_default_feed_goes_to_output_folder_per_run(demo_site, tmp_path: Path) -> None:
-    site = demo_site()
+def test_default_feed_goes_to_output_folder_per_run(shared_demo_site, tmp_path: Path) -> None:
+    site = shared_demo_site()
     res = scrapy_cmd("crawl", "news", "-a", f"url={site.url}/", "-a", "limit=1", "-s", "AUTOTHROTTLE_ENABLED=False",
                      env={"SCRAPY_SETTINGS_MODULE": "newscrawler.settings"}, cwd=tmp_path)  # fmt: skip
     assert res.returncode == 0, res.stderr[-2000:]
@@ -215,8 +217,8 @@ def test_default_feed_goes_to_output_folder_per_run(demo_site, tmp_path: Path) -
     assert len(files) == 1
 
 
-def test_scrapy_parse_and_shell_work_on_an_article_url(demo_site) -> None:
-    site = demo_site()
+def test_scrapy_parse_and_shell_work_on_an_article_url(shared_demo_site) -> None:
+    site = shared_demo_site()
     article = site.articles()[0]
     url = site.url + article["path"]
     parsed = scrapy_cmd("parse", "--spider", "news", "-c", "parse_article", url)

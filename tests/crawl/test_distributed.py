@@ -17,7 +17,9 @@ import pytest
 
 from tests.conftest import REPO
 
-pytestmark = pytest.mark.slow
+# Timing matters here (leases of a few seconds, workers killed mid-crawl): under pytest-xdist the
+# module's tests run one after another on one worker.
+pytestmark = pytest.mark.xdist_group("distributed")
 
 LEASE = 4  # seconds: a killed worker's work is taken over this soon
 

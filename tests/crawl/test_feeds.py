@@ -65,8 +65,10 @@ def records(folder: Path) -> dict[str, list[str]]:
 
 
 @deferred_f_from_coro_f
-async def test_every_feed_format_confirms_its_articles_and_a_rerun_writes_none(demo_site, tmp_path) -> None:
-    site = demo_site("sitemap")
+async def test_every_feed_format_confirms_its_articles_and_a_rerun_writes_none(
+    shared_demo_site, tmp_path
+) -> None:
+    site = shared_demo_site("sitemap")
     first, second = tmp_path / "1", tmp_path / "2"
     items, stats = await crawl({"FEEDS": feeds(first)}, url=site.url + "/", limit=str(LIMIT))
     assert len(items) == LIMIT
@@ -84,9 +86,9 @@ async def test_every_feed_format_confirms_its_articles_and_a_rerun_writes_none(d
 
 @deferred_f_from_coro_f
 async def test_one_unwritable_feed_loses_its_articles_only_and_a_rerun_duplicates_none(
-    demo_site, tmp_path
+    shared_demo_site, tmp_path
 ) -> None:
-    site = demo_site("sitemap")
+    site = shared_demo_site("sitemap")
     good = tmp_path / "good.jsonl"
     both = {str(good): {"format": "jsonlines"}, "/proc/nope/bad.jsonl": {"format": "jsonlines"}}
     for _ in range(2):  # the second run writes the next LIMIT articles (known ones do not count)
@@ -96,8 +98,8 @@ async def test_one_unwritable_feed_loses_its_articles_only_and_a_rerun_duplicate
 
 
 @deferred_f_from_coro_f
-async def test_a_feed_that_fails_is_counted_per_feed_and_fails_the_crawl(demo_site, tmp_path) -> None:
-    site = demo_site("sitemap")
+async def test_a_feed_that_fails_is_counted_per_feed_and_fails_the_crawl(shared_demo_site, tmp_path) -> None:
+    site = shared_demo_site("sitemap")
     both = {
         str(tmp_path / "good.jsonl"): {"format": "jsonlines"},
         "/proc/nope/bad.jsonl": {"format": "jsonlines"},

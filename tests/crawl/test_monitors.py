@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from newscrawler.state.sqlite import SQLiteState
 from tests.conftest import REPO
 from tests.mockserver.smtp import SMTPSink
@@ -28,11 +26,10 @@ def monitor_lines(log: str) -> list[str]:
     return [line.split("] ", 1)[1] for line in log.splitlines() if "[newscrawler.monitors]" in line]
 
 
-@pytest.mark.slow
 def test_a_crawl_of_the_sample_site_passes_every_monitor_and_is_recorded(
-    demo_site: Any, tmp_path: Path, private_state: Path
+    shared_demo_site: Any, tmp_path: Path, private_state: Path
 ) -> None:
-    site = demo_site()
+    site = shared_demo_site()
     done = scrapy_crawl(site.url, tmp_path / "out.jsonl")
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads((tmp_path / "out.monitors.json").read_text(encoding="utf-8"))
@@ -56,9 +53,10 @@ def test_a_crawl_of_the_sample_site_passes_every_monitor_and_is_recorded(
     assert run["articles"] == run["written"] > 20 and run["finished"].startswith(report["finished"][:16])
 
 
-@pytest.mark.slow
-def test_a_site_whose_pages_broke_fails_its_monitors_and_the_job(demo_site: Any, tmp_path: Path) -> None:
-    site = demo_site(broken=True)  # article pages lost their text: every one dropped as not_article
+def test_a_site_whose_pages_broke_fails_its_monitors_and_the_job(
+    shared_demo_site: Any, tmp_path: Path
+) -> None:
+    site = shared_demo_site(broken=True)  # article pages lost their text: every one dropped as not_article
     done = scrapy_crawl(site.url, tmp_path / "out.jsonl", "-s", "NEWSCRAWLER_MONITORS_FAIL_JOB=True")
     assert done.returncode == 6, done.stderr[-3000:]
     name = site.url.removeprefix("http://")
@@ -79,9 +77,10 @@ def test_a_site_whose_pages_broke_fails_its_monitors_and_the_job(demo_site: Any,
     assert lines[-1].endswith(f"articles {name}; results in {tmp_path / 'out.monitors.json'}")
 
 
-@pytest.mark.slow
-def test_a_failed_monitor_sends_spidermons_email_when_configured(demo_site: Any, tmp_path: Path) -> None:
-    site = demo_site(broken=True)
+def test_a_failed_monitor_sends_spidermons_email_when_configured(
+    shared_demo_site: Any, tmp_path: Path
+) -> None:
+    site = shared_demo_site(broken=True)
     with SMTPSink() as smtp:
         done = scrapy_crawl(
             site.url, tmp_path / "out.jsonl",
@@ -97,11 +96,10 @@ def test_a_failed_monitor_sends_spidermons_email_when_configured(demo_site: Any,
     assert smtp.envelopes == [["MAIL FROM:<crawler@example.com>", "RCPT TO:<ops@example.com>"]]
 
 
-@pytest.mark.slow
 def test_a_run_is_judged_against_earlier_runs_then_recorded(
-    demo_site: Any, tmp_path: Path, private_state: Path
+    shared_demo_site: Any, tmp_path: Path, private_state: Path
 ) -> None:
-    site = demo_site()
+    site = shared_demo_site()
     name = site.url.removeprefix("http://")
     store = SQLiteState(private_state / "state.sqlite3")
     for day in (1, 2, 3):  # the site used to give 200 articles a run

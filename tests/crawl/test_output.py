@@ -76,8 +76,8 @@ def mount(tmp_path: Path) -> Iterator[object]:
         subprocess.run(["umount", "-l", str(where)], check=False)
 
 
-def test_output_to_a_full_device_loses_nothing(demo_site, tmp_path: Path) -> None:
-    site = demo_site()
+def test_output_to_a_full_device_loses_nothing(shared_demo_site, tmp_path: Path) -> None:
+    site = shared_demo_site()
     state = tmp_path / "state"
     res = crawl(site.url, "-O", "/dev/full:jsonl", state=state)
     assert res.returncode == 3, res.stderr[-2000:]
@@ -89,9 +89,9 @@ def test_output_to_a_full_device_loses_nothing(demo_site, tmp_path: Path) -> Non
 
 
 def test_a_filesystem_filling_up_midway_keeps_whole_lines_and_loses_nothing(
-    demo_site, tmp_path: Path, mount
+    shared_demo_site, tmp_path: Path, mount
 ) -> None:  # type: ignore[no-untyped-def]
-    site = demo_site()
+    site = shared_demo_site()
     state = tmp_path / "state"
     small = mount("small", "size=12k")
     (small / "filler").write_bytes(b"x" * 8 * 1024)  # leaves room for a line or two
@@ -112,8 +112,8 @@ def test_a_filesystem_filling_up_midway_keeps_whole_lines_and_loses_nothing(
     assert len(set(kept) | set(rest)) == len(urls(reference)), "nothing lost"
 
 
-def test_a_read_only_output_folder_is_loud_and_loses_nothing(demo_site, tmp_path: Path, mount) -> None:  # type: ignore[no-untyped-def]
-    site = demo_site()
+def test_a_read_only_output_folder_is_loud_and_loses_nothing(shared_demo_site, tmp_path: Path, mount) -> None:  # type: ignore[no-untyped-def]
+    site = shared_demo_site()
     state = tmp_path / "state"
     ro = mount("ro", "ro,size=64k")
     res = crawl(site.url, "-O", str(ro / "out.jsonl"), state=state)
@@ -121,8 +121,8 @@ def test_a_read_only_output_folder_is_loud_and_loses_nothing(demo_site, tmp_path
     next_run_writes_all(site.url, state, tmp_path / "out.jsonl")
 
 
-def test_an_upload_that_fails_at_the_end_loses_nothing(demo_site, tmp_path: Path) -> None:
-    site = demo_site()
+def test_an_upload_that_fails_at_the_end_loses_nothing(shared_demo_site, tmp_path: Path) -> None:
+    site = shared_demo_site()
     state = tmp_path / "state"
     res = crawl(site.url, "-o", f"ftp://user:pw@{closed_port_url()}/out.jsonl", state=state)  # refused
     assert res.returncode == 3, res.stderr[-2000:]
@@ -130,8 +130,8 @@ def test_an_upload_that_fails_at_the_end_loses_nothing(demo_site, tmp_path: Path
     next_run_writes_all(site.url, state, tmp_path / "out.jsonl")
 
 
-def test_a_truncated_state_is_an_error_and_fresh_keeps_it_aside(demo_site, tmp_path: Path) -> None:
-    site = demo_site()
+def test_a_truncated_state_is_an_error_and_fresh_keeps_it_aside(shared_demo_site, tmp_path: Path) -> None:
+    site = shared_demo_site()
     state = tmp_path / "state"
     state.mkdir()
     (state / "state.sqlite3").write_bytes(b"")
@@ -147,8 +147,8 @@ def test_a_truncated_state_is_an_error_and_fresh_keeps_it_aside(demo_site, tmp_p
     assert [p.name for p in state.glob("state.sqlite3.broken-*")], "the bad file is kept"
 
 
-def test_a_read_only_state_folder_says_so(demo_site, tmp_path: Path, mount) -> None:  # type: ignore[no-untyped-def]
-    site = demo_site()
+def test_a_read_only_state_folder_says_so(shared_demo_site, tmp_path: Path, mount) -> None:  # type: ignore[no-untyped-def]
+    site = shared_demo_site()
     ro = mount("ro-state", "ro,size=64k")
     res = crawl(site.url, "-O", str(tmp_path / "a.jsonl"), state=ro)
     assert res.returncode == 2
@@ -165,7 +165,7 @@ def test_a_crawl_where_no_site_answers_is_a_failure(tmp_path: Path) -> None:
 
 
 @deferred_f_from_coro_f
-async def test_the_state_failing_mid_crawl_is_counted_and_exits_4(demo_site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_the_state_failing_mid_crawl_is_counted_and_exits_4(shared_demo_site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import sqlite3
 
     from newscrawler.state.sqlite import SQLiteState
@@ -176,7 +176,7 @@ async def test_the_state_failing_mid_crawl_is_counted_and_exits_4(demo_site, mon
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(SQLiteState, "claim", broken)
-    site = demo_site()
+    site = shared_demo_site()
     items, stats = await crawl_in_process(url=site.url + "/", limit="3")
     assert items == []
     assert stats["newscrawler/dropped/state_error"] == 3
@@ -184,9 +184,9 @@ async def test_the_state_failing_mid_crawl_is_counted_and_exits_4(demo_site, mon
 
 
 def test_json_output_leaves_empty_fields_out_and_nothing_new_leaves_no_file(
-    demo_site, tmp_path: Path
+    shared_demo_site, tmp_path: Path
 ) -> None:
-    site = demo_site()
+    site = shared_demo_site()
     state = tmp_path / "state"
     out = tmp_path / "a.json"
     assert crawl(site.url, "-O", str(out), state=state).returncode == 0

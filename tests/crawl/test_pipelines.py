@@ -35,8 +35,8 @@ def paths(items: list) -> set[str]:
 
 
 @deferred_f_from_coro_f
-async def test_every_story_once_promo_gone_and_the_summary_adds_up(demo_site) -> None:
-    site = demo_site()
+async def test_every_story_once_promo_gone_and_the_summary_adds_up(shared_demo_site) -> None:
+    site = shared_demo_site()
     items, stats = await crawl(url=site.url + "/")
     articles = site.articles()
     tracked = articles[1]["path"]
@@ -65,8 +65,8 @@ async def test_every_story_once_promo_gone_and_the_summary_adds_up(demo_site) ->
 
 
 @deferred_f_from_coro_f
-async def test_a_first_crawl_with_a_small_limit_is_clean_too(demo_site) -> None:
-    site = demo_site()
+async def test_a_first_crawl_with_a_small_limit_is_clean_too(shared_demo_site) -> None:
+    site = shared_demo_site()
     items, stats = await crawl(url=site.url + "/", limit="3")
     assert len(items) == 3
     assert not [i for i in items if PROMO in i.articleBody], "the site's promo learned from sample pages"
@@ -76,8 +76,8 @@ async def test_a_first_crawl_with_a_small_limit_is_clean_too(demo_site) -> None:
 
 
 @deferred_f_from_coro_f
-async def test_near_duplicates_can_be_kept_and_marked(demo_site) -> None:
-    site = demo_site("sitemap")
+async def test_near_duplicates_can_be_kept_and_marked(shared_demo_site) -> None:
+    site = shared_demo_site("sitemap")
     items, _ = await crawl({"NEWSCRAWLER_NEAR_DUPLICATES": "keep"}, url=site.url + "/")
     wire = [i for i in items if i.authors == [Author(WIRE_AUTHOR)]]
     assert len(wire) == 2
@@ -87,8 +87,8 @@ async def test_near_duplicates_can_be_kept_and_marked(demo_site) -> None:
 
 
 @deferred_f_from_coro_f
-async def test_language_filter_drops_and_counts(demo_site) -> None:
-    site = demo_site("feed")
+async def test_language_filter_drops_and_counts(shared_demo_site) -> None:
+    site = shared_demo_site("feed")
     items, stats = await crawl(url=site.url + "/", languages="de,ur")
     assert items == []
     assert stats["newscrawler/dropped/language"] > 0
@@ -128,8 +128,8 @@ async def test_second_run_writes_and_fetches_nothing_third_writes_new_and_edited
 
 
 @deferred_f_from_coro_f
-async def test_limit_counts_new_articles_so_each_run_makes_progress(demo_site) -> None:
-    site = demo_site("sitemap")
+async def test_limit_counts_new_articles_so_each_run_makes_progress(shared_demo_site) -> None:
+    site = shared_demo_site("sitemap")
     first, _ = await crawl(url=site.url + "/", limit="3")
     second, stats = await crawl(url=site.url + "/", limit="3")
     assert len(first) == len(second) == 3
@@ -140,8 +140,8 @@ async def test_limit_counts_new_articles_so_each_run_makes_progress(demo_site) -
 
 
 @deferred_f_from_coro_f
-async def test_fresh_ignores_and_resets_the_state(demo_site) -> None:
-    site = demo_site("feed")
+async def test_fresh_ignores_and_resets_the_state(shared_demo_site) -> None:
+    site = shared_demo_site("feed")
     first, _ = await crawl(url=site.url + "/", limit="4")
     again, _ = await crawl(url=site.url + "/", limit="4", fresh="1")
     assert len(first) == len(again) == 4

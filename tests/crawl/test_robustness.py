@@ -78,8 +78,8 @@ async def test_a_sitemap_on_a_private_host_named_in_robots_is_refused_unless_all
 
 
 @deferred_f_from_coro_f
-async def test_one_bad_sitemap_entry_costs_only_itself(hostile_site) -> None:
-    site = hostile_site("bad_port_entry")
+async def test_one_bad_sitemap_entry_costs_only_itself(shared_hostile_site) -> None:
+    site = shared_hostile_site("bad_port_entry")
     items, stats = await crawl(url=site.url + "/")
     assert written(items) == ok_paths(site) and len(items) == 29
     assert counted(stats, "skipped", "bad_url") == 1
@@ -185,9 +185,9 @@ async def test_crawler_traps_are_bounded_counted_and_never_stall_the_run(hostile
 
 
 @deferred_f_from_coro_f
-async def test_a_site_that_never_answers_does_not_hold_up_the_others(hostile_site) -> None:
-    dead = hostile_site("never_answers")
-    good = hostile_site("bad_port_entry")
+async def test_a_site_that_never_answers_does_not_hold_up_the_others(shared_hostile_site) -> None:
+    dead = shared_hostile_site("never_answers")
+    good = shared_hostile_site("bad_port_entry")
     start = time.monotonic()
     items, stats = await crawl({"DOWNLOAD_TIMEOUT": 3}, url=f"{dead.url}/,{good.url}/")
     assert written(items) == ok_paths(good)
@@ -196,13 +196,13 @@ async def test_a_site_that_never_answers_does_not_hold_up_the_others(hostile_sit
     assert time.monotonic() - start < 60
 
 
-def test_credentials_never_reach_the_log(demo_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_credentials_never_reach_the_log(shared_demo_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import os
     import socket
     import subprocess
     import sys
 
-    site = demo_site()
+    site = shared_demo_site()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         closed = s.getsockname()[1]
@@ -260,9 +260,9 @@ async def test_a_canonical_naming_the_home_a_section_or_a_fixed_url_suppresses_n
 
 @deferred_f_from_coro_f
 async def test_a_site_pointing_its_canonicals_at_another_sites_articles_keeps_none_of_them_out(
-    hostile_site, demo_site
+    hostile_site, shared_demo_site
 ) -> None:
-    other = demo_site()
+    other = shared_demo_site()
     site = hostile_site("canonical_elsewhere", other_url=other.url)
     items, stats = await crawl(url=site.url + "/")
     assert written(items) == {a["path"] for a in site.articles()}

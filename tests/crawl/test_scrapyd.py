@@ -19,6 +19,9 @@ import pytest
 
 REPO = Path(__file__).parent.parent.parent
 BIN = Path(sys.executable).parent
+# scrapyd-deploy builds its egg in the repository (build/, *.egg-info): under pytest-xdist the
+# module's tests run one after another on one worker.
+pytestmark = pytest.mark.xdist_group("scrapyd")
 USER, PASSWORD = "crawler", "s3cret"
 
 
@@ -139,7 +142,6 @@ def schedule_ok(daemon: Scrapyd, *args: str) -> str:
     return res.stdout.strip()
 
 
-@pytest.mark.slow
 def test_scheduled_jobs_share_state_and_write_only_new_articles(
     scrapyd_factory, demo_site, tmp_path: Path
 ) -> None:
@@ -180,7 +182,6 @@ def test_scheduled_jobs_share_state_and_write_only_new_articles(
     assert daemon.proc.returncode is not None
 
 
-@pytest.mark.slow
 def test_items_dir_replaces_feeds_and_per_job_settings_work(
     scrapyd_factory, demo_site, tmp_path: Path
 ) -> None:
@@ -200,7 +201,6 @@ def test_items_dir_replaces_feeds_and_per_job_settings_work(
     assert (state / "state.sqlite3").exists(), "the per-job state setting was used"
 
 
-@pytest.mark.slow
 def test_wait_makes_failed_jobs_loud(scrapyd_factory, demo_site, tmp_path: Path) -> None:
     site = demo_site("feed")
     daemon = scrapyd_factory(

@@ -37,8 +37,8 @@ def wait_for(path: Path, text: str, proc: subprocess.Popen[bytes], timeout: floa
     raise AssertionError(f"{text!r} never logged:\n{path.read_text(errors='replace')[-3000:]}")
 
 
-def test_a_blocked_reactor_is_reported_with_where_it_is_stuck(demo_site, tmp_path) -> None:
-    site = demo_site()
+def test_a_blocked_reactor_is_reported_with_where_it_is_stuck(shared_demo_site, tmp_path) -> None:
+    site = shared_demo_site()
     log = tmp_path / "stderr.log"
     proc = start_stalled_crawl(site.url, log, sleep=5)
     text = wait_for(log, STALL_LINE, proc)
@@ -47,8 +47,8 @@ def test_a_blocked_reactor_is_reported_with_where_it_is_stuck(demo_site, tmp_pat
     assert "'newscrawler/stalled': 1" in log.read_text(), "counted once for one stall"
 
 
-def test_sigterm_stops_a_stalled_crawl(demo_site, tmp_path) -> None:
-    site = demo_site()
+def test_sigterm_stops_a_stalled_crawl(shared_demo_site, tmp_path) -> None:
+    site = shared_demo_site()
     log = tmp_path / "stderr.log"
     proc = start_stalled_crawl(site.url, log, sleep=300)
     wait_for(log, STALL_LINE, proc)
