@@ -1,4 +1,8 @@
-"""Shared test helpers: the sample news site and hostile sites in subprocesses, and in-process crawls."""
+"""Shared test helpers: the sample news site and hostile sites in subprocesses (their fixtures are
+in tests/crawl/conftest.py), a private crawl state for every test, and in-process crawls.
+
+Where each test goes (unit tests mirror the package; end-to-end tests in tests/crawl/) and how
+`make test` and `make test-fast` run them: tests/README.md."""
 
 from __future__ import annotations
 
