@@ -1,11 +1,14 @@
-"""Shared test helpers: the sample news site and hostile sites in subprocesses, and in-process crawls."""
+"""Shared test helpers: the sample news site and hostile sites in subprocesses (their fixtures are
+in tests/crawl/conftest.py), a private crawl state for every test, and in-process crawls.
+
+Where each test goes (unit tests mirror the package; end-to-end tests in tests/crawl/) and how
+`make test` and `make test-fast` run them: tests/README.md."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.request import urlopen
@@ -16,7 +19,6 @@ from scrapy.utils.test import get_crawler
 
 from newscrawler import settings as project_settings
 from newscrawler.spiders.news import NewsSpider
-from tests.mockserver.redis_server import RedisServer
 
 REPO = Path(__file__).parent.parent
 
@@ -83,23 +85,6 @@ class HostileSite(LocalServer):
         self.scenario = scenario
 
 
-@pytest.fixture
-def hostile_site() -> Iterator[Any]:
-    """hostile_site(scenario, host="127.0.0.1", other_url=None, stall=60.0) -> HostileSite, stopped at teardown."""
-    started: list[HostileSite] = []
-
-    def start(
-        scenario: str, host: str = "127.0.0.1", other_url: str | None = None, stall: float = 60.0
-    ) -> HostileSite:
-        site = HostileSite(scenario, host, other_url, stall)
-        started.append(site)
-        return site
-
-    yield start
-    for site in started:
-        site.stop()
-
-
 @pytest.fixture(autouse=True)
 def private_state(tmp_path, monkeypatch) -> Any:  # type: ignore[no-untyped-def]
     """Every test crawls with its own crawl state (in-process and in subprocesses), on one
@@ -109,35 +94,6 @@ def private_state(tmp_path, monkeypatch) -> Any:  # type: ignore[no-untyped-def]
     for name in ("REDIS_URL", "NEWSCRAWLER_STATE_URL"):
         monkeypatch.delenv(name, raising=False)
     return path
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[Any]:
-    """redis_server(persistent=False) -> RedisServer, stopped at teardown."""
-    started: list[RedisServer] = []
-
-    def start(persistent: bool = False) -> RedisServer:
-        server = RedisServer(tmp_path / f"redis-{len(started)}", persistent)
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
-
-
-@pytest.fixture
-def demo_site() -> Iterator[Any]:
-    started: list[DemoSite] = []
-
-    def start(discovery: str = "all", delay: float = 0.0, broken: bool = False) -> DemoSite:
-        site = DemoSite(discovery, delay, broken)
-        started.append(site)
-        return site
-
-    yield start
-    for site in started:
-        site.stop()
 
 
 def project_settings_dict(**overrides: Any) -> dict[str, Any]:

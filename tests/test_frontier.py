@@ -1,12 +1,12 @@
-"""The frontier's decisions, the crawl plan's checks, and the incremental middleware's date rule."""
+"""The frontier's decisions (newscrawler/frontier.py): one per listed article, the bounds, in-flight
+pages, canonicals, and the rule that a listing date means a changed article."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from scrapy import Request
-from scrapy.exceptions import UsageError
 
 from newscrawler.context import KEY, Context, Kind, Ticket
 from newscrawler.extraction.dates import parse_iso
@@ -178,40 +178,6 @@ def test_a_canonical_is_trusted_on_its_own_site_only_and_never_when_it_names_a_l
 )
 def test_changed_since(listed: str | None, before: str | None, fetched: str, changed: bool) -> None:
     assert changed_since(listed, before, fetched) is changed
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        ({"limt": "1"}, "unknown argument 'limt' (did you mean limit?)"),
-        ({"site": "dawn"}, "unknown argument 'site' (did you mean sites?)"),
-        ({"colour": "red"}, "the news spider takes: url"),
-        ({"fresh": "maybe"}, "fresh='maybe'"),
-        ({"languages": "english"}, "two-letter"),
-        ({"limit": "0"}, "at least 1"),
-        ({"url": ""}, "url='' names no site"),  # a cron line with an unset variable
-        ({"url": ",,"}, "url=',,' names no site"),
-        ({"sites": ""}, "sites='' names no site"),
-        ({"since": "99999999d"}, "since='99999999d'"),
-        ({"url": "http://user:hunter2@news.example/"}, "url='http://user:***@news.example/'"),
-    ],
-)
-def test_plan_rejects_mistakes_with_one_line(args: dict[str, str], message: str) -> None:
-    with pytest.raises(UsageError) as err:
-        CrawlPlan.parse(args)
-    assert message in str(err.value) and "\n" not in str(err.value)
-    assert "hunter2" not in str(err.value)
-
-
-def test_plan_is_parsed_once_into_typed_values() -> None:
-    p = CrawlPlan.parse(
-        {"url": "https://a.example/,https://b.example/", "since": "1d", "limit": "5", "fresh": "1",
-         "languages": "en,UR", "_job": "abc"},
-        now=NOW,
-    )  # fmt: skip
-    assert [s.name for s in p.sites] == ["a.example", "b.example"]
-    assert p.since == NOW - timedelta(days=1) and p.limit == 5 and p.fresh
-    assert p.languages == {"en", "ur"} and p.user_urls == ("https://a.example/", "https://b.example/")
 
 
 def test_a_copy_of_a_listed_article_is_dropped_unless_its_text_is_another() -> None:

@@ -7,7 +7,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from newscrawler.middlewares import MetaRefreshMiddleware
+from newscrawler.middlewares import MetaRefreshMiddleware, retry_after_seconds
 
 REFRESH = '<meta http-equiv="Refresh" content="0; url=/moved.html">'
 
@@ -43,3 +43,9 @@ def test_a_page_without_one_is_passed_on_untouched(mw: MetaRefreshMiddleware) ->
 def test_a_tag_past_scrapys_4096_characters_is_ignored_as_scrapy_does(mw: MetaRefreshMiddleware) -> None:
     response = page(REFRESH, filler=400)  # 4,800 characters of comments first
     assert mw.process_response(response.request, response) is response
+
+
+def test_retry_after_reads_seconds_and_http_dates() -> None:
+    assert retry_after_seconds(b"120") == 120
+    assert retry_after_seconds(b"Wed, 21 Oct 2015 07:28:00 GMT") == 0, "a date in the past: no wait"
+    assert retry_after_seconds(b"soon") is None and retry_after_seconds(None) is None

@@ -1,5 +1,5 @@
-"""The text rules (one test each), URL keys, the one hash, and the MinHash-LSH near-duplicate
-index's building blocks."""
+"""The text rules of newscrawler/text.py (one test each), the one hash, and the MinHash-LSH
+near-duplicate index's building blocks."""
 
 from __future__ import annotations
 
@@ -34,7 +34,6 @@ from newscrawler.text import (
     squash,
     word_count,
 )
-from newscrawler.urls import is_http_url, url_key, url_pattern, without_session_id
 
 # --- the text rules ---
 
@@ -168,53 +167,13 @@ def test_repair_line_by_line_gives_ftfys_own_answer(lines: list[str]) -> None:
     )
 
 
-# --- URL keys and hashes ---
+# --- the one hash and MinHash ---
 
 
 STORY = " ".join(
     f"Sentence {i} of the story says the council met on day {i} and voted on item {i * 7} of the budget."
     for i in range(40)
 )
-
-
-@pytest.mark.parametrize(
-    ("a", "b"),
-    [
-        ("https://www.x.example/news/story?utm_source=tw&fbclid=1", "https://x.example/news/story"),
-        ("http://m.x.example/news/story/", "https://x.example/news/story"),
-        ("https://amp.x.example/amp/news/story", "https://x.example/news/story"),
-        ("https://x.example/news/story.amp", "https://x.example/news/story"),
-        ("https://x.example/news/story#comments", "https://x.example/news/story"),
-        ("https://x.example/news/story;jsessionid=ABC123", "https://x.example/news/story"),
-        ("https://x.example/news/story?b=2&a=1", "https://x.example/news/story?a=1&b=2"),
-    ],
-)
-def test_url_variants_share_one_key(a: str, b: str) -> None:
-    assert url_key(a) == url_key(b)
-
-
-@pytest.mark.parametrize(
-    ("a", "b"),
-    [
-        ("https://x.example/news/story", "https://x.example:8080/news/story"),  # another server
-        ("https://x.example/news/story?id=1", "https://x.example/news/story?id=2"),
-        ("https://x.example/news/story-1", "https://y.example/news/story-1"),
-    ],
-)
-def test_different_pages_keep_different_keys(a: str, b: str) -> None:
-    assert url_key(a) != url_key(b)
-
-
-def test_http_urls_only() -> None:
-    assert is_http_url("https://x.example/a")
-    assert not is_http_url("file:///etc/passwd")
-    assert not is_http_url("http://x.example:99999/")
-    assert not is_http_url("http:///nohost")
-    assert url_pattern("https://x.example/cal/2026/11/?d=5&s=x") == "/cal/N/N/?d&s"
-    assert (
-        without_session_id("https://x.example/a/;jsessionid=AB12?sid=9&page=2")
-        == "https://x.example/a/?page=2"
-    )
 
 
 def test_one_hash_stable_signed_64_bits() -> None:

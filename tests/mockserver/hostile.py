@@ -4,7 +4,7 @@
                                        [--other-url http://127.0.0.2:PORT] [--stall 60]
 
 Run it from the repository root. It prints ``READY http://HOST:PORT`` once it listens; the tests
-start it through the ``hostile_site`` fixture in tests/conftest.py.
+start it through the ``hostile_site`` fixture in tests/crawl/conftest.py.
 
 Every scenario serves a small, well-formed news site plus its hostile part. The site: ``/`` (home),
 ``/robots.txt`` (``Disallow: /__``, and ``Sitemap:`` lines unless said otherwise), ``/sitemap.xml``

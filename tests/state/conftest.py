@@ -24,7 +24,8 @@ def module_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
     server.stop()
 
 
-@pytest.fixture(params=["sqlite", "redis"])
+# The Redis runs start a redis-server (one per module): marked `server`, which `make test-fast` skips.
+@pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.server)])
 def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
     """open_store(owner=None, lease_seconds=120) -> a store on one shared state."""
     opened: list[StateStore] = []

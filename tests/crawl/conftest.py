@@ -1,0 +1,116 @@
+"""The servers end-to-end tests start: the sample site, hostile sites, redis-server.
+
+They are fixtures of tests/crawl/ only: a test that starts a server is a crawl test and lives
+here, so `make test-fast` (everything outside tests/crawl/) never starts one.
+
+``demo_site``, ``hostile_site`` and ``redis_server`` start a server for one test and stop it
+after. ``shared_demo_site`` and ``shared_hostile_site`` start one per test module and arguments,
+for the tests that neither change the site (``publish``, ``edit``) nor read its request counts
+(``requests()``), which every crawl of it adds to: each test still has a crawl state of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import DemoSite, HostileSite, LocalServer
+from tests.mockserver.redis_server import RedisServer
+
+
+@pytest.fixture
+def hostile_site() -> Iterator[Any]:
+    """hostile_site(scenario, host="127.0.0.1", other_url=None, stall=60.0) -> HostileSite, stopped at teardown."""
+    started: list[HostileSite] = []
+
+    def start(
+        scenario: str, host: str = "127.0.0.1", other_url: str | None = None, stall: float = 60.0
+    ) -> HostileSite:
+        site = HostileSite(scenario, host, other_url, stall)
+        started.append(site)
+        return site
+
+    yield start
+    for site in started:
+        site.stop()
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[Any]:
+    """redis_server(persistent=False) -> RedisServer, stopped at teardown."""
+    started: list[RedisServer] = []
+
+    def start(persistent: bool = False) -> RedisServer:
+        server = RedisServer(tmp_path / f"redis-{len(started)}", persistent)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def demo_site() -> Iterator[Any]:
+    """demo_site(discovery="all", delay=0.0, broken=False) -> DemoSite, stopped at teardown."""
+    started: list[DemoSite] = []
+
+    def start(discovery: str = "all", delay: float = 0.0, broken: bool = False) -> DemoSite:
+        site = DemoSite(discovery, delay, broken)
+        started.append(site)
+        return site
+
+    yield start
+    for site in started:
+        site.stop()
+
+
+class PerModule:
+    """One server per set of arguments, started on first use, stopped when the module's tests end."""
+
+    def __init__(self, make: Callable[..., LocalServer]) -> None:
+        self.make = make
+        self.started: dict[tuple[Any, ...], LocalServer] = {}
+
+    def get(self, *args: Any) -> Any:
+        server = self.started.get(args)
+        if server is None or server.proc.poll() is not None:
+            server = self.started[args] = self.make(*args)
+        return server
+
+    def stop(self) -> None:
+        for server in self.started.values():
+            server.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_demo_site() -> Iterator[Any]:
+    """shared_demo_site(discovery="all", delay=0.0, broken=False) -> the module's DemoSite with
+    those arguments. Never publish or edit it, nor count its requests: use demo_site for that."""
+    sites = PerModule(DemoSite)
+
+    def site(discovery: str = "all", delay: float = 0.0, broken: bool = False) -> DemoSite:
+        found: DemoSite = sites.get(discovery, delay, broken)
+        return found
+
+    yield site
+    sites.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_hostile_site() -> Iterator[Any]:
+    """shared_hostile_site(scenario, host="127.0.0.1", other_url=None, stall=60.0) -> the module's
+    HostileSite with those arguments. Never count its requests: use hostile_site for that."""
+    sites = PerModule(HostileSite)
+
+    def site(
+        scenario: str, host: str = "127.0.0.1", other_url: str | None = None, stall: float = 60.0
+    ) -> HostileSite:
+        found: HostileSite = sites.get(scenario, host, other_url, stall)
+        return found
+
+    yield site
+    sites.stop()
