@@ -24,15 +24,19 @@ from platformdirs import user_data_dir
 from newscrawler.config import redis_url
 from newscrawler.safety import mask_secrets
 from newscrawler.state.protocols import (
+    PATH_WINDOW,
+    RUNS_KEPT,
     ArticleIndex,
     Leases,
     Lifecycle,
     PathVotes,
     RunHistory,
     Seen,
+    StateError,
     StateStore,
     TemplateCounts,
 )
+from newscrawler.state.sqlite import SQLiteState
 
 __all__ = [
     "PATH_WINDOW",
@@ -57,14 +61,6 @@ logger = logging.getLogger(__name__)
 
 STATE_FILE = "state.sqlite3"
 SITE_ARTICLES = 0  # the paragraph hash under which the state counts a site's articles
-RUNS_KEPT = 50  # runs remembered per site: the monitors compare with the last few only
-
-
-class StateError(RuntimeError):
-    """The state cannot be used (corrupt, unreadable, locked): a clear error, never a silent reset."""
-
-
-PATH_WINDOW = 20  # template learning: a site's last pages whose element paths are kept
 
 
 def state_dir(settings: Any) -> Path:
@@ -95,7 +91,7 @@ def open_state(settings: Any, fresh: bool = False) -> StateStore:
     lease = float(settings.getfloat("NEWSCRAWLER_LEASE_SECONDS", 120.0)) if settings is not None else 120.0
     scheme, sep, rest = location.partition("://")
     if scheme in ("redis", "rediss", "unix"):
-        from newscrawler.state.redis import RedisState
+        from newscrawler.state.redis import RedisState  # the Redis client only for a Redis state
 
         notes = state_dir(settings) / "redis-stores.json"  # the Redis stores this machine used
         redis_store = RedisState(location, lease_seconds=lease, known_stores=notes, fresh=fresh)
@@ -111,8 +107,6 @@ def open_state(settings: Any, fresh: bool = False) -> StateStore:
             f"NEWSCRAWLER_STATE_URL={mask_secrets(location)!r}: use a file path, sqlite:///path/to/state.sqlite3 "
             "or redis://host:6379/0"
         )
-    from newscrawler.state.sqlite import SQLiteState
-
     try:
         store: StateStore = SQLiteState(path, lease_seconds=lease)
     except StateError:

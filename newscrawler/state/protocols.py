@@ -14,6 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+RUNS_KEPT = 50  # runs remembered per site: the monitors compare with the last few only
+PATH_WINDOW = 20  # template learning: a site's last pages whose element paths are kept
+
+
+class StateError(RuntimeError):
+    """The state cannot be used (corrupt, unreadable, locked): a clear error, never a silent reset."""
+
 
 @dataclass(frozen=True)
 class Seen:

@@ -39,11 +39,11 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
+import newscrawler.state.redis_scripts as lua
 from newscrawler.extraction.dates import epoch_seconds
 from newscrawler.outputs_scan import written_to
 from newscrawler.safety import mask_secrets
-from newscrawler.state import PATH_WINDOW, RUNS_KEPT, Seen, StateError
-from newscrawler.state import redis_scripts as lua
+from newscrawler.state.protocols import PATH_WINDOW, RUNS_KEPT, Seen, StateError
 from newscrawler.state.rules import new_owner, owner_alive, pid_dead_here
 from newscrawler.text import band_hashes, hash64, signature_similarity
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from newscrawler.extraction.dates import epoch_seconds
 from newscrawler.outputs_scan import written_to
-from newscrawler.state import PATH_WINDOW, RUNS_KEPT, Seen, StateError
+from newscrawler.state.protocols import PATH_WINDOW, RUNS_KEPT, Seen, StateError
 from newscrawler.state.rules import claim_revision, new_owner, owner_alive
 from newscrawler.text import BANDS, band_hashes, hash64, signature_similarity
 
