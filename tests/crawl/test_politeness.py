@@ -22,9 +22,13 @@ async def test_robots_crawl_delay_is_honoured_up_to_its_cap(hostile_site) -> Non
     assert paths(items) == {a["path"] for a in site.articles()}
     times = sorted(t for path, ts in site.get("/__times").items() if path != "/robots.txt" for t in ts)
     gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert gaps and min(gaps) >= 0.35, (
-        f"requests {min(gaps):.2f} s apart; robots.txt asks 3600, capped at 0.4"
+    # Times are taken where the site receives the requests: a busy machine (the suite runs on
+    # several workers) delays one arrival and shortens the next gap, never the span of them all.
+    assert gaps and (times[-1] - times[0]) / len(gaps) >= 0.38 and min(gaps) >= 0.25, (
+        f"requests {min(gaps):.2f} s apart at least, {(times[-1] - times[0]) / len(gaps):.2f} s on "
+        "average; robots.txt asks 3600, capped at 0.4"
     )
+    assert max(gaps) < 5, "the cap holds: not the hour robots.txt asks for"
     assert any(k.startswith("newscrawler/crawl_delay/") for k in stats)
 
 
