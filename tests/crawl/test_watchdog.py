@@ -18,7 +18,7 @@ def start_stalled_crawl(url: str, log: Path, sleep: float) -> subprocess.Popen[b
     with log.open("wb") as err:  # the child keeps its own descriptor
         return subprocess.Popen(
             [sys.executable, "-m", "scrapy", "runspider", "tests/spiders/stall.py", "-a", f"url={url}/",
-             "-a", f"sleep={sleep}", "-s", "NEWSCRAWLER_STALL_SECONDS=1", "-s", "NEWSCRAWLER_STOP_GRACE=1",
+             "-a", f"sleep={sleep}", "-s", "NEWSCRAWLER_STALL_SECONDS=2", "-s", "NEWSCRAWLER_STOP_GRACE=1",
              "-s", "AUTOTHROTTLE_ENABLED=False"],
             cwd=REPO, stdout=subprocess.DEVNULL, stderr=err, env=dict(os.environ),
         )  # fmt: skip
