@@ -184,7 +184,9 @@ def test_push_checks_its_arguments(redis_server) -> None:
 
 
 def test_a_stopped_crawl_resumes_where_it_was(redis_server, demo_site, tmp_path: Path) -> None:
-    redis, site = redis_server(), demo_site(delay=0.3)
+    # Slow pages: the stop must land mid-crawl however late a busy machine lets this test see
+    # the fourth line (at 0.3 s a page, a loaded run saw it as the worker wrote its last).
+    redis, site = redis_server(), demo_site(delay=0.8)
     assert push(redis.url, site.url + "/").returncode == 0
     first, resumed = tmp_path / "first.jsonl", tmp_path / "resumed.jsonl"
     proc = worker(redis.url, first)
