@@ -33,31 +33,44 @@ def free_port() -> int:
 
 class Scrapyd:
     def __init__(self, home: Path, items_dir: Path | None, env: dict[str, str]) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        home.mkdir(parents=True, exist_ok=True)
-        (home / "scrapyd.conf").write_text(
-            "[scrapyd]\n"
-            "bind_address = 127.0.0.1\n"
-            f"http_port = {self.port}\n"
-            f"username = {USER}\npassword = {PASSWORD}\n"
-            "poll_interval = 0.5\n"
-            "max_proc = 2\n"
-            f"eggs_dir = {home / 'eggs'}\nlogs_dir = {home / 'logs'}\ndbs_dir = {home / 'dbs'}\n"
-            f"items_dir = {items_dir or ''}\n"
-            "jobstorage = scrapyd.jobstorage.SqliteJobStorage\n",
-            encoding="utf-8",
-        )
         self.home = home
-        self.proc = subprocess.Popen(
-            [str(BIN / "scrapyd")], cwd=home, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        home.mkdir(parents=True, exist_ok=True)
+        for _ in range(5):  # a free port, released for scrapyd to bind: another process may take it first
+            self.port = free_port()
+            self.url = f"http://127.0.0.1:{self.port}"
+            (home / "scrapyd.conf").write_text(
+                "[scrapyd]\n"
+                "bind_address = 127.0.0.1\n"
+                f"http_port = {self.port}\n"
+                f"username = {USER}\npassword = {PASSWORD}\n"
+                "poll_interval = 0.5\n"
+                "max_proc = 2\n"
+                f"eggs_dir = {home / 'eggs'}\nlogs_dir = {home / 'logs'}\ndbs_dir = {home / 'dbs'}\n"
+                f"items_dir = {items_dir or ''}\n"
+                "jobstorage = scrapyd.jobstorage.SqliteJobStorage\n",
+                encoding="utf-8",
+            )
+            self.proc = subprocess.Popen(
+                [str(BIN / "scrapyd")],
+                cwd=home,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            if self._ready():
+                return
+        raise RuntimeError("scrapyd found no free port")
+
+    def _ready(self) -> bool:
+        """True once it answers; False if it exited first (it could not bind its port)."""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
                 if self.api("daemonstatus.json")["status"] == "ok":
-                    return
+                    return True
             except (OSError, urllib.error.URLError):
+                if self.proc.poll() is not None:
+                    return False
                 time.sleep(0.2)
         raise RuntimeError("scrapyd did not start")
 
