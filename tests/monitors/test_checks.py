@@ -6,9 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from scrapy.settings import Settings
 
-from newscrawler import settings as project_settings
 from newscrawler.monitors import (
     check_articles,
     check_body_length,
@@ -19,33 +17,7 @@ from newscrawler.monitors import (
     thresholds_for,
 )
 from newscrawler.sites import RegistryError, load_registry
-
-SETTINGS = Settings({k: getattr(project_settings, k) for k in dir(project_settings) if k.isupper()})
-T = thresholds_for(SETTINGS, None)
-
-
-def fig(**overrides: Any) -> dict[str, Any]:
-    """A healthy site's figures for one run."""
-    values: dict[str, Any] = {
-        "articles": 40,
-        "written": 40,
-        "known": 0,
-        "fetched": 42,
-        "requests": 60,
-        "http_errors": 1,
-        "blocked": 0,
-        "timeouts": 0,
-        "robots_refused": 0,
-        "missing": {"datePublished": 0, "authors": 5, "inLanguage": 0},
-        "median_body_chars": 2400,
-        "dropped": {"not_article": 1, "duplicate_url": 1},
-    }
-    values.update(overrides)
-    return values
-
-
-def runs(n: int, **overrides: Any) -> list[dict[str, Any]]:
-    return [fig(**overrides) for _ in range(n)]
+from tests.monitors.figures import SETTINGS, T, fig, runs
 
 
 def failed(checks: list[Any]) -> dict[str, Any]:
