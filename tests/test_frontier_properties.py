@@ -54,6 +54,10 @@ def render(when: datetime, style: str) -> str:
         return when.astimezone(timezone(timedelta(hours=-4, minutes=-30))).strftime(
             "%Y-%m-%dT%H:%M:%S.%f-04:30"
         )
+    if style == "minus_0430_compact":
+        return when.astimezone(timezone(timedelta(hours=-4, minutes=-30))).strftime(
+            "%Y-%m-%dT%H:%M:%S.%f-0430"
+        )
     if style == "naive":
         return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     if style == "date":
@@ -69,6 +73,7 @@ STYLES = [
     "utc_offset",
     "compact_offset",
     "minus_0430",
+    "minus_0430_compact",
     "naive",
     "date",
     *(f"rfc822_{z}" for z in ZONES),

@@ -237,6 +237,7 @@ def test_a_worker_whose_redis_dies_exits_4_and_says_so(redis_server, demo_site, 
     assert proc.wait(timeout=180) == 4
     log = out.with_suffix(".log").read_text(encoding="utf-8")
     assert "error: Redis failed" in log or "error: the crawl state failed" in log, log[-2000:]
+    assert log.strip().splitlines()[-1].startswith("error: exit status 4: "), "loud to the last line"
     print(f"exited {time.monotonic() - killed:.0f} s after Redis died")
 
 

@@ -59,6 +59,7 @@ def test_a_site_whose_pages_broke_fails_its_monitors_and_the_job(
     site = shared_demo_site(broken=True)  # article pages lost their text: every one dropped as not_article
     done = scrapy_crawl(site.url, tmp_path / "out.jsonl", "-s", "NEWSCRAWLER_MONITORS_FAIL_JOB=True")
     assert done.returncode == 6, done.stderr[-3000:]
+    assert done.stderr.strip().splitlines()[-1].startswith("error: exit status 6: "), "loud to the last line"
     name = site.url.removeprefix("http://")
     report = json.loads((tmp_path / "out.monitors.json").read_text(encoding="utf-8"))
     assert report["status"] == "failed"

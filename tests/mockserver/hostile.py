@@ -410,14 +410,18 @@ LASTMOD_STYLES = (
     "-0430",  # the same instant at -04:30, with a fraction
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d",
+    "-0430 compact",  # ... printed -0430, without the colon
+    "isoformat",  # +00:00, as Python's isoformat() prints UTC
 )
 RFC822_ZONES = (("EST", -5), ("GMT", 0), ("PST", -8), ("EDT", -4))
 
 
 def listing_date(when: datetime, style: str) -> str:
-    if style == "-0430":
+    if style in ("-0430", "-0430 compact"):
         local = when.astimezone(timezone(timedelta(hours=-4, minutes=-30)))
-        return local.strftime("%Y-%m-%dT%H:%M:%S.%f-04:30")
+        return local.strftime("%Y-%m-%dT%H:%M:%S.%f" + ("-04:30" if style == "-0430" else "-0430"))
+    if style == "isoformat":
+        return when.astimezone(UTC).isoformat()
     return when.astimezone(UTC).strftime(style)
 
 
@@ -427,7 +431,7 @@ def _listing_dates(site: HostileSite, path: str, query: str) -> Reply | None:
     if path == "/sitemap.xml":
         urls = "".join(
             f"<url><loc>{site.base}{a.path}</loc><lastmod>"
-            f"{listing_date(a.published + timedelta(minutes=30, microseconds=83593), LASTMOD_STYLES[i % 6])}"
+            f"{listing_date(a.published + timedelta(minutes=30, microseconds=83593), LASTMOD_STYLES[i % len(LASTMOD_STYLES)])}"
             "</lastmod></url>"
             for i, a in enumerate(arts)
         )
@@ -438,7 +442,7 @@ def _listing_dates(site: HostileSite, path: str, query: str) -> Reply | None:
         urls = "".join(
             f"<url><loc>{site.base}{a.path}</loc><news:news><news:publication>"
             "<news:name>Gazette</news:name><news:language>en</news:language></news:publication>"
-            f"<news:publication_date>{listing_date(a.published, LASTMOD_STYLES[(i + 3) % 6])}"
+            f"<news:publication_date>{listing_date(a.published, LASTMOD_STYLES[(i + 3) % len(LASTMOD_STYLES)])}"
             f"</news:publication_date><news:title>{xml_escape(a.headline)}</news:title></news:news></url>"
             for i, a in enumerate(arts)
         )

@@ -1,4 +1,4 @@
-"""A spider whose callback blocks the reactor: the watchdog's test (tests/test_watchdog.py).
+"""A spider whose callback blocks the reactor: the watchdog's test (tests/crawl/test_watchdog.py).
 
 scrapy runspider tests/spiders/stall.py -a url=http://127.0.0.1:PORT/ -a sleep=60
 """
