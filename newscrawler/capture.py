@@ -35,6 +35,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from newscrawler import settings as defaults
 from newscrawler.context import Kind, context_of
 from newscrawler.warc import Exchange, WarcFiles, info_fields, recover
 
@@ -93,7 +94,7 @@ class WarcCapture:
         capture = cls(
             crawler,
             str(directory),
-            crawler.settings.getint("NEWSCRAWLER_WARC_MAX_BYTES"),
+            crawler.settings.getint("NEWSCRAWLER_WARC_MAX_BYTES", defaults.NEWSCRAWLER_WARC_MAX_BYTES),
             crawler.settings.getbool("NEWSCRAWLER_WARC_LISTINGS"),
         )
         crawler.signals.connect(capture.spider_opened, signal=signals.spider_opened)

@@ -121,8 +121,12 @@ NEWSCRAWLER_LEASE_SECONDS = 120.0  # a claim outlives a dead worker this long, t
 
 # --- capture (newscrawler/capture.py): what the crawl fetched, as WARC files for archives and replay ---
 NEWSCRAWLER_WARC_DIR = None  # a directory turns capture on; off by default: a crawl's output is its records
-NEWSCRAWLER_WARC_LISTINGS = False  # True: robots.txt, sitemaps, feeds and section pages too, not only articles
-NEWSCRAWLER_WARC_MAX_BYTES = 10**9  # 1 GB files, Heritrix's and Common Crawl's usual size: few files, each movable
+NEWSCRAWLER_WARC_LISTINGS = (
+    False  # True: robots.txt, sitemaps, feeds and section pages too, not only articles
+)
+NEWSCRAWLER_WARC_MAX_BYTES = (
+    10**9
+)  # 1 GB files, Heritrix's and Common Crawl's usual size: few files, each movable
 
 # --- distributed: one switch, REDIS_URL (setting or environment); see newscrawler/distributed.py ---
 REDIS_URL = os.environ.get("REDIS_URL")  # None: one machine, SQLite state, Scrapy's own scheduler

@@ -139,7 +139,9 @@ DUPLICATE_REASONS = (
 EXIT_OK = 0
 EXIT_CRAWL_FAILED = 1  # Scrapy could not start the crawl
 EXIT_USAGE = 2  # a mistyped argument, a bad sites file, an unusable state: nothing was fetched
-EXIT_OUTPUT_FAILED = 3  # some articles could not be stored in the output (next run), or pages in the WARC capture
+EXIT_OUTPUT_FAILED = (
+    3  # some articles could not be stored in the output (next run), or pages in the WARC capture
+)
 EXIT_STATE_FAILED = 4  # the crawl state failed during the crawl
 EXIT_NO_SITE_ANSWERED = 5  # no site gave a single successful response
 EXIT_MONITORS_FAILED = 6  # a monitor failed and NEWSCRAWLER_MONITORS_FAIL_JOB is set
