@@ -101,8 +101,9 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.DownloaderErrorStats": 850,  # ...so refusals are not counted as exceptions
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,  # replaced by the next line:
     "newscrawler.middlewares.MetaRefreshMiddleware": 580,  # same redirects, pages not decoded in this process
-    "newscrawler.middlewares.PolitenessMiddleware": 560,
-    "newscrawler.reach.ReachMiddleware": 20,  # a site's proxy, impersonation, rendering: before HttpProxy (750)  # Crawl-delay, Retry-After: before Retry (550) retries
+    "newscrawler.middlewares.PolitenessMiddleware": 560,  # Crawl-delay, Retry-After: before Retry (550) retries
+    "newscrawler.capture.WarcCapture": 585,  # NEWSCRAWLER_WARC_DIR: after decompression (590) and redirects (600)
+    "newscrawler.reach.ReachMiddleware": 20,  # a site's proxy, impersonation, rendering: before HttpProxy (750)
 }
 TWISTED_DNS_RESOLVER = "newscrawler.safety.PublicOnlyResolver"  # private answers refused at connect time too
 NEWSCRAWLER_ALLOW_PRIVATE = os.environ.get(
@@ -118,6 +119,15 @@ NEWSCRAWLER_STATE_URL = os.environ.get(
     "NEWSCRAWLER_STATE_URL"
 )  # None: state.sqlite3 in NEWSCRAWLER_STATE_DIR; or sqlite:///path, a path
 NEWSCRAWLER_LEASE_SECONDS = 120.0  # a claim outlives a dead worker this long, then another writes it
+
+# --- capture (newscrawler/capture.py): what the crawl fetched, as WARC files for archives and replay ---
+NEWSCRAWLER_WARC_DIR = None  # a directory turns capture on; off by default: a crawl's output is its records
+NEWSCRAWLER_WARC_LISTINGS = (
+    False  # True: robots.txt, sitemaps, feeds and section pages too, not only articles
+)
+NEWSCRAWLER_WARC_MAX_BYTES = (
+    10**9
+)  # 1 GB files, Heritrix's and Common Crawl's usual size: few files, each movable
 
 # --- distributed: one switch, REDIS_URL (setting or environment); see newscrawler/distributed.py ---
 REDIS_URL = os.environ.get("REDIS_URL")  # None: one machine, SQLite state, Scrapy's own scheduler

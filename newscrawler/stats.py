@@ -32,6 +32,7 @@ CRAWL_KEYS = (
     "learned",
     "render_refused",
     "render",
+    "warc",
 )  # newscrawler/<key>/...: crawl-wide figures, not sites
 
 
@@ -144,7 +145,9 @@ DUPLICATE_REASONS = (
 EXIT_OK = 0
 EXIT_CRAWL_FAILED = 1  # Scrapy could not start the crawl
 EXIT_USAGE = 2  # a mistyped argument, a bad sites file, an unusable state: nothing was fetched
-EXIT_OUTPUT_FAILED = 3  # some articles could not be stored in the output; the next run writes them
+EXIT_OUTPUT_FAILED = (
+    3  # some articles could not be stored in the output (next run), or pages in the WARC capture
+)
 EXIT_STATE_FAILED = 4  # the crawl state failed during the crawl
 EXIT_NO_SITE_ANSWERED = 5  # no site gave a single successful response
 EXIT_MONITORS_FAILED = 6  # a monitor failed and NEWSCRAWLER_MONITORS_FAIL_JOB is set
@@ -170,6 +173,11 @@ def exit_reason(stats: dict[str, Any], status: int) -> str:
         )
         if missing:
             parts.append(f"{missing} writes to a feed failed; those articles are stored in the other feeds")
+        if stats.get("newscrawler/warc/failed"):
+            parts.append(
+                f"{stats['newscrawler/warc/failed']} fetched pages could not be written to the WARC capture "
+                "(their articles are in the output)"
+            )
         return "; ".join(parts)
     if status == EXIT_STATE_FAILED:
         return "the crawl state failed during the crawl; the articles it could not record are written by the next run"
@@ -196,7 +204,7 @@ def say_error(settings: Any, message: str) -> None:
 
 def exit_status(stats: dict[str, Any]) -> int:
     """The exit status a finished crawl's stats call for."""
-    if stats.get("newscrawler/lost_to_output") or stats.get("newscrawler/lost_to_feed"):
+    if any(stats.get(f"newscrawler/{key}") for key in ("lost_to_output", "lost_to_feed", "warc/failed")):
         return EXIT_OUTPUT_FAILED
     if stats.get("finish_reason") in ("state_error", "redis_error") or stats.get(
         "newscrawler/dropped/state_error"

@@ -26,6 +26,7 @@ from newscrawler.plan import CrawlPlan
 from newscrawler.spiders.news import NewsSpider
 from newscrawler.state import StateError, open_state
 from newscrawler.stats import EXIT_USAGE, exit_reason, exit_status, say_error
+from newscrawler.warc import check_directory
 
 
 def check_feeds(feeds: dict[str, Any]) -> None:
@@ -63,6 +64,10 @@ class Command(ScrapyCrawlCommand):
             # unusable state is moved aside and that is logged: checked in run(), once logging is set up.
             self.fresh = plan.fresh
             check_feeds(self.settings.getdict("FEEDS"))
+            warc_dir = self.settings.get("NEWSCRAWLER_WARC_DIR")
+            problem = check_directory(warc_dir) if warc_dir else None
+            if problem:
+                raise UsageError(problem)
             if not plan.fresh:
                 open_state(self.settings).close()
         except (UsageError, StateError) as exc:
