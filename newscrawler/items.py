@@ -64,6 +64,9 @@ class ArticleMetadata:
     liveUpdates: list[dict[str, str]] = field(default_factory=list)
     """A live blog's updates, newest first: each {datePublished, headline, articleBody}."""
 
+    rendered: bool | None = None
+    """True when the text is the page as a browser rendered it (an app shell served no article)."""
+
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self) if not is_empty(getattr(self, f.name))}
 

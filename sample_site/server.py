@@ -4,7 +4,7 @@
 
 Prints ``READY http://127.0.0.1:PORT`` once it listens. ``--discovery`` limits how the site
 lists its articles, so each discovery path can be tested alone. ``GET /__requests`` returns how
-often each path was requested (robots.txt keeps crawlers out of ``/__``). ``--broken`` serves article pages as a redesign
+often each path was requested (robots.txt keeps crawlers out of ``/__``), ``GET /__times`` when. ``--broken`` serves article pages as a redesign
 gone wrong would: the same URLs and headlines, a one-line teaser instead of the text (the monitors'
 test). ``--rendered SECTION`` serves that section's article pages as a single-page app does: a
 shell whose script fetches the article from ``/api/article`` after load (the rendering test).
@@ -44,6 +44,7 @@ class Site:
         self.rendered = rendered  # a section whose article pages are client-rendered
         self.articles = build_articles(now or datetime.now(UTC))
         self.requests: Counter[str] = Counter()
+        self.times: dict[str, list[float]] = {}  # path -> when each request came (politeness tests)
         self.lock = threading.Lock()
 
     @property
@@ -126,9 +127,11 @@ def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
-            if parts.path == "/__requests":
+            if parts.path in ("/__requests", "/__times"):
                 with site.lock:
-                    body = json.dumps(dict(site.requests)).encode()
+                    body = json.dumps(
+                        dict(site.requests) if parts.path == "/__requests" else site.times
+                    ).encode()
                 self._send(200, "application/json", body)
                 return
             if parts.path in ("/__publish", "/__edit"):  # the site's newsroom, for the tests
@@ -149,6 +152,7 @@ def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 return
             with site.lock:
                 site.requests[parts.path] += 1
+                site.times.setdefault(parts.path, []).append(time.time())
             host = self.headers.get("Host") or "127.0.0.1"
             status, ctype, text = site.render(parts.path, parse_qs(parts.query), f"http://{host}")
             self._send(status, f"{ctype}; charset=utf-8", text.encode("utf-8"))

@@ -364,6 +364,8 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
         if sample is None:
             return
         article.metadata.site, article.metadata.source = site.name, source
+        if response.meta.get("playwright"):
+            article.metadata.rendered = True  # the browser's page, not the served one
         # Every URL the page answered under (the listed one, each redirect hop) is this article's:
         # a later listing naming any of them finds it known.
         hops = [u for u in [ticket.url, *response.meta.get("redirect_urls", ())] if u != response.url]

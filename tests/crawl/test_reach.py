@@ -60,6 +60,7 @@ class TestRendering:
         assert len(wire & set(got)) == 1
         for path in world_written:
             assert read(got[path]) == read(expected[path]), path
+            assert got[path].metadata.rendered and not expected[path].metadata.rendered
         hits = app.requests()
         assert {p: hits.get(p) for p in world} == dict.fromkeys(world, 2), "plain, then the browser"
         others = article_paths(app) - world
@@ -91,6 +92,24 @@ class TestRendering:
         assert {p: app.requests().get(p) for p in world} == dict.fromkeys(world, 1)
         assert stats["newscrawler/rendered"] >= len(article_paths(app)), "articles and listings"
         assert f"newscrawler/{host}/dropped/needs_browser" not in stats
+
+    @deferred_f_from_coro_f
+    async def test_browser_requests_keep_the_sites_download_delay(self, demo_site, tmp_path) -> None:
+        app = demo_site(discovery="links", rendered="world")
+        sites = tmp_path / "sites.toml"
+        sites.write_text(f'[app]\nhome = "{app.url}/"\nrender = "always"\ndownload_delay = 2.0\n')
+        settings = {"NEWSCRAWLER_SITES_FILE": str(sites), "NEWSCRAWLER_TEMPLATE_WARMUP": 0}
+        _, stats = await crawl(settings, sites="app", limit="3")
+        times = app.get("/__times")
+        # The pages the crawl asked for through the browser, not what their scripts fetched.
+        pages = sorted(
+            t for path, ts in times.items() if path == "/" or path in article_paths(app) for t in ts
+        )
+        assert stats["newscrawler/rendered"] == len(pages) >= 4
+        # From the second on: the delay spaces requests as they enter the browser, and the first
+        # one waits there for the browser to start.
+        gaps = [round(b - a, 2) for a, b in zip(pages[1:], pages[2:], strict=False)]
+        assert min(gaps) >= 1.5, f"{gaps} s between requests through the browser, 2 s asked"
 
 
 class TestWithoutBrowser:
