@@ -101,6 +101,7 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.DownloaderErrorStats": 850,  # ...so refusals are not counted as exceptions
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,  # replaced by the next line:
     "newscrawler.middlewares.MetaRefreshMiddleware": 580,  # same redirects, pages not decoded in this process
+    "newscrawler.middlewares.BlockedPageMiddleware": 585,  # challenge pages: decoded (590), never refreshed or retried
     "newscrawler.middlewares.PolitenessMiddleware": 560,  # Crawl-delay, Retry-After: before Retry (550) retries
 }
 TWISTED_DNS_RESOLVER = "newscrawler.safety.PublicOnlyResolver"  # private answers refused at connect time too

@@ -390,14 +390,15 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
             return  # a usual sitemap location that this site does not use
         found = failure_reason(failure)
         if (
-            found == ("errors", "too_large")
+            found in (("errors", "too_large"), ("errors", "blocked"))
             and ticket is not None
             and isinstance(failure.value, IgnoreRequest)
         ):
-            # Downloaded, then refused while decompressing (a gzip bomb): an article page fetched
-            # and dropped for its size, so the summary's "fetched" adds up.
+            # Downloaded, then refused: while decompressing (a gzip bomb), or as a challenge page
+            # (BlockedPageMiddleware): an article page fetched and dropped for that reason, so the
+            # summary's "fetched" adds up.
             self.crawler.stats.inc_value(f"newscrawler/{site}/fetched")
-            found = ("dropped", "too_large")
+            found = ("dropped", found[1])
         if found is not None:
             self._count(found[0], found[1], request.url, site)
 
