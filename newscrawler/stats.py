@@ -131,6 +131,12 @@ def per_site(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return sites
 
 
+def blocked_pages(site: dict[str, Any]) -> int:
+    """A site's challenge and block pages, from its ``per_site`` entry: article pages dropped as
+    blocked and other pages (listings, sitemaps, robots.txt) that errored as blocked."""
+    return int(site["dropped"].get("blocked", 0)) + int(site["errors"].get("blocked", 0))
+
+
 def totals(stats: dict[str, Any], kind: str) -> dict[str, int]:
     prefix = f"newscrawler/{kind}/"
     return {k[len(prefix) :]: v for k, v in stats.items() if k.startswith(prefix)}
