@@ -121,7 +121,10 @@ class BlockedPageMiddleware:
             )  # fmt: skip
         if urlsplit(request.url).path == "/robots.txt":
             count(self.crawler, "errors", "blocked", request.url, site)
-            return response.replace(body=b"")
+            request.meta["dont_retry"] = True  # a 503 challenge is not worth retrying either
+            headers = response.headers.copy()
+            headers.pop(b"Retry-After", None)  # nor is the pause it may ask for
+            return response.replace(body=b"", headers=headers)
         raise BlockedPage(request.url, found.kind)
 
     def _site_by_host(self, url: str) -> str | None:

@@ -95,9 +95,12 @@ def test_a_real_page_or_a_non_html_answer_passes_untouched(blocked_mw: BlockedPa
 def test_a_robots_txt_challenge_is_read_as_an_empty_robots_txt_and_counted(
     blocked_mw: BlockedPageMiddleware,
 ) -> None:
-    response = response_to("https://news.example/robots.txt", CHALLENGE, 403)
+    response = response_to("https://news.example/robots.txt", CHALLENGE, 503)
+    response.headers[b"Retry-After"] = b"30"
+    assert response.request is not None
     read = blocked_mw.process_response(response.request, response)
-    assert read.body == b"" and read.status == 403, "no rules (nothing forbidden), no Sitemap lines"
+    assert read.body == b"" and read.status == 503, "no rules (nothing forbidden), no Sitemap lines"
+    assert response.request.meta["dont_retry"] and b"Retry-After" not in read.headers, "not retried"
     stats = blocked_mw.crawler.stats
     assert stats is not None and stats.get_value("newscrawler/news.example/errors/blocked") == 1
 

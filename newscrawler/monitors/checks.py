@@ -32,7 +32,8 @@ QUIET_DROPS = frozenset(
     }
 )
 # Error reasons counted after a response was received (it is already among the responses).
-_AFTER_RESPONSE = frozenset({"bad_sitemap", "bad_feed", "sitemap_too_large", "redirect_loop", "blocked"})
+# Challenge pages (``blocked``) are not: they end in the downloader, before the crawl counts a response.
+_AFTER_RESPONSE = frozenset({"bad_sitemap", "bad_feed", "sitemap_too_large", "redirect_loop"})
 # What the user can do about a blocked site: named in the failing check's message.
 BLOCKED_REMEDY = (
     "if the site's terms allow crawling it, send its requests as a browser would: "
@@ -83,8 +84,9 @@ def site_figures(
             "written": s["written"],
             "known": known,
             "fetched": s["fetched"],
-            # every page of the site asked for: answered, failed without an answer, refused by robots.txt
-            "requests": responses.get(name, 0) + no_response + robots,
+            # every page of the site asked for: answered, failed without an answer (errors/blocked
+            # among them), article pages answered with a challenge, refused by robots.txt
+            "requests": responses.get(name, 0) + no_response + s["dropped"].get("blocked", 0) + robots,
             "http_errors": sum(n for r, n in errors.items() if r.startswith("http_")),
             "blocked": blocked_pages(s) + errors.get("http_403", 0) + errors.get("http_429", 0),
             "timeouts": errors.get("timeout", 0),
