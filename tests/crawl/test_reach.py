@@ -1,7 +1,9 @@
 """Reach (issue #22): crawls of sites that block plain crawlers.
 
 ``TestBlockedSites``: the sample site behind a Cloudflare-like challenge (tests/mockserver/
-challenge.py) that lets through only requests carrying Chrome's client hints and fetch metadata.
+challenge.py) that lets through only requests carrying Chrome's client hints and fetch metadata:
+counted ``blocked`` without impersonation, written with it (NEWSCRAWLER_IMPERSONATE, or the
+site's ``impersonate`` in the registry).
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from tests.conftest import REPO
 def scrapy_crawl(
     url: str, tmp_path: Path, *extra: str
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
-    """`scrapy crawl news` of one site, writing tmp_path/out.jsonl; the process and its stats."""
+    """`scrapy crawl news` of one site (url, or "" and a `sites=` argument in extra), writing
+    tmp_path/out.jsonl; the process and its stats."""
     stats_file = tmp_path / "stats.json"
+    where = ["-a", f"url={url}/"] if url else []
     done = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={url}/", "-o", f"{tmp_path / 'out.jsonl'}:jsonlines",
+        [sys.executable, "-m", "scrapy", "crawl", "news", *where, "-o", f"{tmp_path / 'out.jsonl'}:jsonlines",
          "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NEWSCRAWLER_EXTRACT_PROCESSES=1",
          "-s", f"NEWSCRAWLER_STATS_FILE={stats_file}", *extra],
         cwd=REPO, capture_output=True, text=True, timeout=120,
@@ -70,3 +74,28 @@ class TestBlockedSites:
             f"{name}: 0 written of {fetched} article pages fetched, {fetched + 2} pages blocked"
             in done.stderr
         )
+
+    @pytest.mark.parametrize("how", ["setting", "registry"])
+    def test_with_impersonation_every_article_is_written_and_robots_txt_read(
+        self, challenge_site: Any, tmp_path: Path, how: str
+    ) -> None:
+        # Everything behind the wall, robots.txt too: only a client that sends Chrome's headers
+        # (curl_cffi's impersonate="chrome") gets any page.
+        site = challenge_site(403)
+        if how == "setting":
+            done, stats = scrapy_crawl(site.url, tmp_path, "-s", "NEWSCRAWLER_IMPERSONATE=chrome")
+            name = site.url.removeprefix("http://")
+        else:  # the site's own `impersonate` in a sites file; NEWSCRAWLER_IMPERSONATE stays off
+            sites = tmp_path / "sites.toml"
+            sites.write_text(f'[walled]\nhome = "{site.url}/"\nimpersonate = "chrome"\n', encoding="utf-8")
+            done, stats = scrapy_crawl(
+                "", tmp_path, "-a", "sites=walled", "-s", f"NEWSCRAWLER_SITES_FILE={sites}"
+            )
+            name = "walled"
+        assert done.returncode == 0, done.stderr[-3000:]
+        listed = {a["headline"] for a in site.articles() if a["listed"]}
+        lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+        assert {json.loads(line)["headline"] for line in lines} >= listed, "every article written"
+        assert stats[f"newscrawler/{name}/written"] == len(lines)
+        assert site.challenged() == {}, "no request challenged: robots.txt was read, and obeyed"
+        assert not [k for k in stats if "blocked" in k]
