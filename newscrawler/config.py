@@ -18,6 +18,7 @@ from typing import Any
 from scrapy.exceptions import UsageError
 
 from newscrawler import settings as defaults
+from newscrawler.browsers import find_browser, impersonation_problem
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,12 @@ TEXT = Spec("str")
 
 SETTINGS: dict[str, Spec] = {
     "NEWSCRAWLER_ALLOW_PRIVATE": TEXT,
+    "NEWSCRAWLER_BROWSER": TEXT,
     "NEWSCRAWLER_EXTRACT_PROCESSES": COUNT,
     "NEWSCRAWLER_EXTRACT_QUEUE": COUNT,
     "NEWSCRAWLER_EXTRACT_TIMEOUT": Spec("float", 0.1),
     "NEWSCRAWLER_FEED_URI": TEXT,
+    "NEWSCRAWLER_IMPERSONATE": TEXT,
     "NEWSCRAWLER_LEARN": Spec("bool"),
     "NEWSCRAWLER_LEARN_AFTER": POSITIVE,
     "NEWSCRAWLER_LEARN_SHARE": SHARE,
@@ -94,6 +97,9 @@ SETTINGS: dict[str, Spec] = {
     "NEWSCRAWLER_NEAR_DUPLICATES": Spec("choice", choices=("drop", "keep")),
     "NEWSCRAWLER_NEAR_DUPLICATE_THRESHOLD": SHARE,
     "NEWSCRAWLER_PROGRESS_INTERVAL": SECONDS,
+    "NEWSCRAWLER_RENDER": Spec("choice", choices=("auto", "never", "always")),
+    "NEWSCRAWLER_RENDER_CONCURRENCY": POSITIVE,
+    "NEWSCRAWLER_RENDER_TIMEOUT": Spec("float", 1),
     "NEWSCRAWLER_REVISION_SIMILARITY": SHARE,
     "NEWSCRAWLER_ROUND_TTL": Spec("int", 1),
     "NEWSCRAWLER_SITEMAP_MAX_DEPTH": COUNT,
@@ -164,6 +170,11 @@ def check_settings(settings: Any) -> None:
             hint = f" (did you mean {close[0]}?)" if close else ""
             raise UsageError(f"unknown setting {name}{hint}; the settings are listed in the README")
         problem = check_value(name, settings.get(name), spec)
+        if not problem and name == "NEWSCRAWLER_IMPERSONATE":
+            problem = impersonation_problem(str(settings.get(name) or ""))
+        browser = settings.get(name) if name == "NEWSCRAWLER_BROWSER" else None
+        if not problem and browser and find_browser(str(browser)) is None:
+            problem = "no such executable (a Chromium: the chromium package's is /usr/bin/chromium)"
         if problem:
             raise UsageError(f"{name}={settings.get(name)!r}: {problem}")
 

@@ -61,6 +61,7 @@ class Context:
     round: str | None = None  # distributed: the pushed site's crawl this request belongs to
     ticket: Ticket | None = None  # article requests
     lease: str | None = None  # distributed: the lease the scheduler took this request under
+    rendered: bool = False  # an article page fetched again through a browser (counted fetched once)
 
 
 def context_of(request: Any) -> Context | None:

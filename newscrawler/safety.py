@@ -171,13 +171,31 @@ class SafetyMiddleware:
         return None
 
     async def _resolves_privately(self, request: Request) -> str | None:
-        host, netloc = _netloc(request.url)
-        if self.allow.allows(host, netloc):
-            return None
-        addresses = await asyncio.to_thread(_resolve, host)
-        if any(not is_public(a) for a in addresses):
-            return "private_address"
+        return await resolves_privately(request.url, self.allow)
+
+
+async def resolves_privately(url: str, allow: Allowlist) -> str | None:
+    """ "private_address" when the URL's host name resolves to a non-public address that ``allow``
+    does not let the crawl reach (None: it may)."""
+    host, netloc = _netloc(url)
+    if allow.allows(host, netloc):
         return None
+    addresses = await asyncio.to_thread(_resolve, host)
+    if any(not is_public(a) for a in addresses):
+        return "private_address"
+    return None
+
+
+def address_refusal(url: str, allow: Allowlist) -> str | None:
+    """Why a URL may not be fetched on its scheme or literal address alone: "bad_scheme",
+    "private_address" (None: it may, so far; a host name is judged by ``resolves_privately``)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "bad_scheme"
+    host, netloc = _netloc(url)
+    if _literal_address(url) and not is_public(host) and not allow.allows(host, netloc):
+        return "private_address"
+    return None
 
 
 class PublicOnlyResolver(CachingThreadedResolver):

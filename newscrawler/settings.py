@@ -103,6 +103,7 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.MetaRefreshMiddleware": 580,  # same redirects, pages not decoded in this process
     "newscrawler.middlewares.BlockedPageMiddleware": 585,  # challenge pages: decoded (590), never refreshed or retried
     "newscrawler.middlewares.PolitenessMiddleware": 560,  # Crawl-delay, Retry-After: before Retry (550) retries
+    "newscrawler.reach.ReachMiddleware": 20,  # a site's proxy, impersonation, rendering: before HttpProxy (750)
 }
 TWISTED_DNS_RESOLVER = "newscrawler.safety.PublicOnlyResolver"  # private answers refused at connect time too
 NEWSCRAWLER_ALLOW_PRIVATE = os.environ.get(
@@ -123,6 +124,17 @@ NEWSCRAWLER_LEASE_SECONDS = 120.0  # a claim outlives a dead worker this long, t
 REDIS_URL = os.environ.get("REDIS_URL")  # None: one machine, SQLite state, Scrapy's own scheduler
 NEWSCRAWLER_WORKER_WAIT = 30.0  # seconds an idle worker waits for sites to be pushed; -1: forever
 NEWSCRAWLER_ROUND_TTL = 7 * 86400  # a pushed site's request fingerprints expire this long after its crawl
+
+# --- reach (newscrawler/reach.py): pages only a browser sees, sites that block plain clients ---
+NEWSCRAWLER_RENDER = "auto"  # auto: an article page that is an app shell is fetched again through a browser
+NEWSCRAWLER_RENDER_CONCURRENCY = 2  # browser pages at once: each costs a renderer process (~100 MB)
+NEWSCRAWLER_RENDER_TIMEOUT = 30.0  # seconds for a rendered page to load and go quiet, as DOWNLOAD_TIMEOUT
+NEWSCRAWLER_BROWSER = ""  # a Chromium path; empty: the system's chromium (never a downloaded one)
+NEWSCRAWLER_IMPERSONATE = ""  # a curl_cffi browser (chrome...) for every site; off: it is the user's call
+DOWNLOAD_HANDLERS = {
+    "http": "newscrawler.reach.ReachDownloadHandler",  # Scrapy's own, a browser or curl_cffi, per request
+    "https": "newscrawler.reach.ReachDownloadHandler",
+}
 
 # Every NEWSCRAWLER_* setting's type and range: newscrawler/config.py (checked before a crawl starts).
 

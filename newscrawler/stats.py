@@ -27,7 +27,12 @@ from twisted.python.failure import Failure
 logger = logging.getLogger("newscrawler")
 
 KINDS = ("dropped", "skipped", "errors")
-CRAWL_KEYS = ("lost_to_feed", "learned")  # newscrawler/<key>/...: crawl-wide figures, not sites
+CRAWL_KEYS = (
+    "lost_to_feed",
+    "learned",
+    "render_refused",
+    "render",
+)  # newscrawler/<key>/...: crawl-wide figures, not sites
 
 
 class CountedIgnore(scrapy_errors.IgnoreRequest):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from html import escape
 from xml.sax.saxutils import escape as xml_escape
@@ -216,3 +217,43 @@ def rss(base: str, articles: list[SampleArticle], tracked: SampleArticle | None)
     )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>{SITE}</title><link>{base}/</link>{items}</channel></rss>"""
+
+
+# --- a single-page news app: the article page is a shell, its text arrives as JSON after load ---
+
+APP_JS = """// The Coastline Courier app: fetches the article and renders it into the page.
+fetch('/api/article?path=' + encodeURIComponent(location.pathname))
+  .then(function (r) { return r.json(); })
+  .then(function (a) {
+    document.documentElement.lang = a.lang;
+    document.head.innerHTML = a.head;
+    document.body.className = a.bodyClass;
+    document.body.innerHTML = a.body;
+  });
+"""
+
+
+def app_shell() -> str:
+    """What a client-rendered article page serves before its script runs."""
+    return f"""<!doctype html>
+<html lang="en-US"><head><meta charset="UTF-8"><title>{SITE}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<script defer src="/static/app.js"></script></head>
+<body><div id="root"><div class="spinner">Loading...</div></div>
+<noscript>You need to enable JavaScript to read {SITE}.</noscript></body></html>"""
+
+
+def app_article(html: str) -> str:
+    """The JSON the app fetches: the plain page's head, body and language, as the app renders them."""
+    head = re.search(r"<head[^>]*>(.*)</head>", html, re.S)
+    body = re.search(r"<body([^>]*)>(.*)</body>", html, re.S)
+    lang = re.search(r'<html[^>]*\blang="([^"]*)"', html)
+    body_class = re.search(r'class="([^"]*)"', body.group(1)) if body else None
+    return json.dumps(
+        {
+            "head": head.group(1) if head else "",
+            "body": body.group(2) if body else html,
+            "lang": lang.group(1) if lang else "",
+            "bodyClass": body_class.group(1) if body_class else "",
+        }
+    )

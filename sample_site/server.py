@@ -6,7 +6,8 @@ Prints ``READY http://127.0.0.1:PORT`` once it listens. ``--discovery`` limits h
 lists its articles, so each discovery path can be tested alone. ``GET /__requests`` returns how
 often each path was requested (robots.txt keeps crawlers out of ``/__``). ``--broken`` serves article pages as a redesign
 gone wrong would: the same URLs and headlines, a one-line teaser instead of the text (the monitors'
-test).
+test). ``--rendered SECTION`` serves that section's article pages as a single-page app does: a
+shell whose script fetches the article from ``/api/article`` after load (the rendering test).
 """
 
 from __future__ import annotations
@@ -30,11 +31,17 @@ DISCOVERY = ("all", "sitemap", "feed", "links")
 
 class Site:
     def __init__(
-        self, discovery: str = "all", now: datetime | None = None, delay: float = 0.0, broken: bool = False
+        self,
+        discovery: str = "all",
+        now: datetime | None = None,
+        delay: float = 0.0,
+        broken: bool = False,
+        rendered: str | None = None,
     ) -> None:
         self.discovery = discovery
         self.delay = delay
         self.broken = broken
+        self.rendered = rendered  # a section whose article pages are client-rendered
         self.articles = build_articles(now or datetime.now(UTC))
         self.requests: Counter[str] = Counter()
         self.lock = threading.Lock()
@@ -85,6 +92,13 @@ class Site:
             return 200, "application/rss+xml", pages.rss(base, self.listed, self.tracked)
         if path == pages.ABOUT_PATH:
             return 200, "text/html", pages.about()
+        if self.rendered and path == "/static/app.js":
+            return 200, "application/javascript", pages.APP_JS
+        if self.rendered and path == "/api/article":
+            found = self.by_path((query.get("path") or [""])[0])
+            if found is None or found.section != self.rendered:
+                return 404, "application/json", "{}"
+            return 200, "application/json", pages.app_article(self._article_html(found, False))
         if path.startswith("/section/") and path.count("/") == 3:
             name = path.split("/")[2]
             if name in SECTIONS and links:
@@ -96,11 +110,16 @@ class Site:
         if article is not None and (not variant or article is self.tracked):
             if self.delay:
                 time.sleep(self.delay)
-            if self.broken:
-                return 200, "text/html", pages.broken_article(article)
-            others = [a for a in self.articles if a is not article]
-            return 200, "text/html", pages.article_page(article, others, amp=variant)
+            if self.rendered and article.section == self.rendered and not variant:
+                return 200, "text/html", pages.app_shell()
+            return 200, "text/html", self._article_html(article, variant)
         return 404, "text/html", "<html><body><h1>Not found</h1></body></html>"
+
+    def _article_html(self, article: SampleArticle, amp: bool) -> str:
+        if self.broken:
+            return pages.broken_article(article)
+        others = [a for a in self.articles if a is not article]
+        return pages.article_page(article, others, amp=amp)
 
 
 def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
@@ -149,9 +168,15 @@ def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
 
 
 def serve(
-    port: int = 0, discovery: str = "all", host: str = "127.0.0.1", delay: float = 0.0, broken: bool = False
+    port: int = 0,
+    discovery: str = "all",
+    host: str = "127.0.0.1",
+    delay: float = 0.0,
+    broken: bool = False,
+    rendered: str | None = None,
 ) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, port), make_handler(Site(discovery, delay=delay, broken=broken)))
+    site = Site(discovery, delay=delay, broken=broken, rendered=rendered)
+    server = ThreadingHTTPServer((host, port), make_handler(site))
     server.daemon_threads = True
     return server
 
@@ -166,9 +191,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--broken", action="store_true", help="article pages with a teaser, not their text (a bad redesign)"
     )
+    parser.add_argument(
+        "--rendered", choices=SECTIONS, help="serve this section's article pages as app shells"
+    )
     args = parser.parse_args(argv)
     try:
-        server = serve(args.port, args.discovery, delay=args.delay, broken=args.broken)
+        server = serve(
+            args.port, args.discovery, delay=args.delay, broken=args.broken, rendered=args.rendered
+        )
     except OSError as exc:
         parser.exit(2, f"error: cannot listen on port {args.port}: {exc.strerror}\n")
     print(f"READY http://127.0.0.1:{server.server_address[1]}", flush=True)

@@ -58,10 +58,12 @@ class LocalServer:
 class DemoSite(LocalServer):
     """The sample site on a free 127.0.0.1 port; it can publish and edit articles on request."""
 
-    def __init__(self, discovery: str = "all", delay: float = 0.0, broken: bool = False) -> None:
+    def __init__(
+        self, discovery: str = "all", delay: float = 0.0, broken: bool = False, rendered: str | None = None
+    ) -> None:
         super().__init__(
             "sample_site.server", "--port", "0", "--discovery", discovery, "--delay", str(delay),
-            *(["--broken"] if broken else []),
+            *(["--broken"] if broken else []), *(["--rendered", rendered] if rendered else []),
         )  # fmt: skip
 
     def publish(self, n: int) -> None:

@@ -46,6 +46,10 @@ def test_the_defaults_pass_the_check() -> None:
         ("NEWSCRAWLER_MONITOR_MAX_MISSING", "[1]", "JSON object"),
         ("NEWSCRAWLER_LEASE_SECONDS", "nan", "number"),
         ("NEWSCRAWLER_MIN_WORD", "30", "did you mean NEWSCRAWLER_MIN_WORDS"),
+        ("NEWSCRAWLER_RENDER", "sometimes", "`auto` or `never` or `always`"),
+        ("NEWSCRAWLER_RENDER_CONCURRENCY", "0", "1 or more"),
+        ("NEWSCRAWLER_IMPERSONATE", "chrom", "not a browser curl_cffi impersonates"),
+        ("NEWSCRAWLER_BROWSER", "/nonexistent/chromium", "no such executable"),
     ],
 )
 def test_a_wrong_setting_is_one_line(name: str, value: str, says: str) -> None:

@@ -34,3 +34,32 @@ def test_registry_has_the_promised_sites_and_every_entry_validates() -> None:
 def test_registry_schema_rejects_bad_entries(entry: dict) -> None:
     with pytest.raises(RegistryError):
         make_site("bad", entry)
+
+
+@pytest.mark.parametrize(
+    ("entry", "says"),
+    [
+        ({"render": "sometimes"}, "render = 'sometimes': use one of auto, never, always"),
+        ({"impersonate": "chromium"}, "is not a browser curl_cffi impersonates"),
+        ({"proxy": "ftp://user:hunter2@proxy.example:21"}, "proxy number 1 is not a proxy URL"),
+        ({"proxy": ["http://proxy.example:3128", "proxy.example"]}, "proxy number 2 is not a proxy URL"),
+    ],
+)
+def test_reach_fields_are_checked_and_a_proxy_password_never_shown(entry: dict, says: str) -> None:
+    with pytest.raises(RegistryError) as err:
+        make_site("blocked", {"home": "https://x.example/", **entry})
+    assert says in str(err.value) and "hunter2" not in str(err.value)
+
+
+def test_reach_fields_are_read_and_a_proxy_is_never_in_the_repr() -> None:
+    site = make_site(
+        "spa",
+        {"home": "https://x.example/", "render": "always", "impersonate": "chrome",
+         "proxy": "http://u:hunter2@proxy.example:3128"},
+    )  # fmt: skip
+    assert (site.render, site.impersonate, site.proxies) == (
+        "always",
+        "chrome",
+        ("http://u:hunter2@proxy.example:3128",),
+    )
+    assert "hunter2" not in repr(site)

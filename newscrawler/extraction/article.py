@@ -27,6 +27,7 @@ from newscrawler.extraction.language import detect_language
 from newscrawler.extraction.live import live_updates
 from newscrawler.extraction.page import Page, is_listing_type
 from newscrawler.extraction.result import PageResult, TemplatePaths
+from newscrawler.extraction.shell import client_rendered
 from newscrawler.items import Article, ArticleMetadata, Author
 from newscrawler.text import markup_text, word_count
 
@@ -155,7 +156,7 @@ def extract_fetched(
     page = Page.load(body, url)
     article, paths = _extract_safely(page, downloaded, dict(selectors or {}), learned, observe, zone)
     if not is_article_page(page, article):
-        return PageResult(None, paths)
+        return PageResult(None, paths, client_rendered=client_rendered(page))
     article.metadata.articleMarkup = article_markup(page)
     return PageResult(article, paths)
 

@@ -16,3 +16,4 @@ class PageResult:
 
     article: Article | None  # None: not an article page (a home, section or author page)
     template_paths: TemplatePaths | None = None  # where the page keeps each field, when asked
+    client_rendered: bool = False  # no article, and an app shell: only a browser would see it

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cssselect import GenericTranslator, SelectorError
 
+from newscrawler.browsers import impersonation_problem
 from newscrawler.urls import is_http_url
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -32,6 +33,9 @@ class Site:
     body_selector: str | None = None
     download_delay: float | None = None
     timezone: str | None = None
+    render: str | None = None  # auto, never, always: over NEWSCRAWLER_RENDER for this site
+    impersonate: str | None = None  # a curl_cffi browser name: this site's requests look like it
+    proxies: tuple[str, ...] = field(default=(), repr=False)  # in turn; may hold passwords: no repr
     selectors: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     monitors: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)  # thresholds
     _allow_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
@@ -57,6 +61,9 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "body_selector": str,
     "download_delay": (int, float),
     "timezone": str,
+    "render": str,
+    "impersonate": str,
+    "proxy": (str, list),
     "selectors": dict,
     "monitors": dict,
 }
@@ -125,6 +132,7 @@ def make_site(name: str, entry: dict[str, Any]) -> Site:
         except (ZoneInfoNotFoundError, ValueError):
             raise RegistryError(f"site {name!r}: unknown timezone {tz!r}") from None
     monitors = _monitor_thresholds(name, entry.get("monitors", {}))
+    render, impersonate, proxies = _reach(name, entry)
     return Site(
         name=name,
         home=home,
@@ -135,11 +143,39 @@ def make_site(name: str, entry: dict[str, Any]) -> Site:
         body_selector=entry.get("body_selector"),
         download_delay=entry.get("download_delay"),
         timezone=tz,
+        render=render,
+        impersonate=impersonate,
+        proxies=proxies,
         selectors=selectors,
         monitors=monitors,
         _allow_re=allow_re,
         _deny_re=deny_re,
     )
+
+
+RENDER_MODES = ("auto", "never", "always")
+PROXY_SCHEMES = ("http", "https", "socks4", "socks5", "socks5h")
+
+
+def _reach(name: str, entry: dict[str, Any]) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """``render``, ``impersonate`` and ``proxy`` (one URL or a list), checked."""
+    render = entry.get("render")
+    if render is not None and render not in RENDER_MODES:
+        raise RegistryError(f"site {name!r}: render = {render!r}: use one of {', '.join(RENDER_MODES)}")
+    impersonate = entry.get("impersonate")
+    problem = impersonation_problem(impersonate) if impersonate else None
+    if problem:
+        raise RegistryError(f"site {name!r}: impersonate = {problem}")
+    proxy = entry.get("proxy", [])
+    proxies = tuple([proxy] if isinstance(proxy, str) else proxy)
+    for n, url in enumerate(proxies, 1):
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if parts is None or parts.scheme not in PROXY_SCHEMES or not parts.hostname:
+            # Not shown: a proxy URL may hold a password.
+            raise RegistryError(
+                f"site {name!r}: proxy number {n} is not a proxy URL ({', '.join(PROXY_SCHEMES)}://[user:password@]host:port)"
+            )
+    return render, impersonate or None, proxies
 
 
 def _selectors(name: str, entry: dict[str, Any]) -> dict[str, str]:

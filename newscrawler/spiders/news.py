@@ -38,6 +38,7 @@ from newscrawler.items import Article
 from newscrawler.learning import TemplateLearning
 from newscrawler.plan import CrawlPlan, SiteRegistry
 from newscrawler.pool import ExtractionFailed, ExtractionPool
+from newscrawler.reach import BrowserMissing, ReachPolicy
 from newscrawler.sites import Site
 from newscrawler.state import SITE_ARTICLES
 from newscrawler.state.extension import get_store
@@ -49,6 +50,9 @@ from newscrawler.urls import without_session_id
 ARTICLE_PRIORITY = 100
 SITEMAP_PRIORITY = 50  # sitemaps and feeds name articles directly
 # Articles listed but not fetched, by the frontier's decision: counted as skipped/<reason>.
+# What a page's second fetch, through the browser, keeps of the first's meta: where it was listed
+# and redirected from, and its site's download slot and delay.
+CARRIED = ("download_slot", "download_delay", "redirect_urls", "redirect_reasons", "dont_obey_robotstxt")
 SKIPS = {Decision.KNOWN: "known", Decision.TOO_OLD: "too_old_listed", Decision.TRAP: "trap"}
 
 
@@ -59,6 +63,8 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
     _frontier: Frontier | None = None
     _extraction: ExtractionPool | None = None
     _robots_read: set[str]  # sites whose robots.txt was read for sitemaps
+    reach: ReachPolicy  # rendering and impersonation, crawl-wide and per site
+    _told_no_browser: bool
 
     def __init__(self, plan: CrawlPlan | None = None, **kwargs: Any) -> None:
         super().__init__(**{k: v for k, v in kwargs.items() if k.startswith("_")})
@@ -74,6 +80,8 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
         crawler.signals.connect(spider.response_received, signal=signals.response_received)
         crawler.signals.connect(spider.reserve_released, signal=reserve_released)
         spider.distributed = redis_url(crawler.settings) is not None
+        spider.reach = ReachPolicy.from_settings(crawler.settings)
+        spider._told_no_browser = False
         return spider
 
     @property
@@ -268,8 +276,9 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
 
     # --- articles ---
 
-    async def _extract(self, response: Response, site: Site) -> Article | None:
-        """The page's Article, or None for a page that is not one (counted)."""
+    async def _extract(self, response: Response, site: Site) -> PageResult | None:
+        """The page extracted (its article None for a page that is not one), or None when it
+        could not be (counted)."""
         if not isinstance(response, TextResponse):
             self._count("dropped", "not_html", response.url, site.name)
             return None
@@ -289,15 +298,34 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
             self.logger.error("Extraction failed twice for %s (%s)", response.url, exc)
             self._count("dropped", "extraction_failed", response.url, site.name)
             return None
-        article = result.article
-        if article is None:
+        if result.article is not None and learning is not None and result.template_paths is not None:
+            learning.observe(site.name, result.template_paths)
+        for field in result.article.metadata.learned if result.article is not None else ():
+            self.crawler.stats.inc_value(f"newscrawler/learned/{field}")
+        return result
+
+    def _no_article(self, response: Response, result: PageResult, site: Site) -> scrapy.Request | None:
+        """A page with no article: the same page through the browser when it is an app shell
+        (NEWSCRAWLER_RENDER), else counted: needs_browser, or not_article."""
+        rendered = bool(response.meta.get("playwright"))
+        if not result.client_rendered or rendered:
             self._count("dropped", "not_article", response.url, site.name)
             return None
-        if learning is not None and result.template_paths is not None:
-            learning.observe(site.name, result.template_paths)
-        for field in article.metadata.learned:
-            self.crawler.stats.inc_value(f"newscrawler/learned/{field}")
-        return article
+        if self.reach.render_mode(site) == "never" or self.reach.browser is None:
+            if self.reach.browser is None and not self._told_no_browser:
+                self._told_no_browser = True
+                self.logger.warning(
+                    "%s needs a browser and there is none: install the chromium package or set "
+                    "NEWSCRAWLER_BROWSER; such pages are counted needs_browser",
+                    response.url,
+                )
+            self._count("dropped", "needs_browser", response.url, site.name)
+            return None
+        ctx = context_of(response)
+        assert ctx is not None
+        meta = {k: v for k, v in response.meta.items() if k in CARRIED}
+        meta.update({KEY: replace(ctx, rendered=True), "playwright": True})
+        return response.request.replace(url=response.url, meta=meta, dont_filter=True)  # type: ignore[union-attr]
 
     def article(self, response: Response) -> Article | None:
         """The response's Article, extracted here (for `scrapy shell`: ``spider.article(response)``)."""
@@ -310,15 +338,23 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         site = self.site_of(response)
-        self.crawler.stats.inc_value(f"newscrawler/{site.name}/fetched")
         ctx = context_of(response)
+        if ctx is None or not ctx.rendered:
+            self.crawler.stats.inc_value(f"newscrawler/{site.name}/fetched")
         ticket = ctx.ticket if ctx is not None else None
+        again = None
         try:
-            article = await self._extract(response, site)
+            result = await self._extract(response, site)
+            article = result.article if result is not None else None
+            if result is not None and article is None:
+                again = self._no_article(response, result, site)
         finally:
             # In flight until extracted: the clean pipeline's warm-up waits for pages in extraction.
-            if ticket is not None:
+            if ticket is not None and again is None:
                 self.frontier.finish(ticket.id, fetched=True)
+        if again is not None:
+            yield again  # the same ticket, still in flight: its outcome is the rendered page's
+            return
         if article is None or not self._own_address(article, response, site):
             return
         source = ticket.source if ticket is not None else None
@@ -385,11 +421,21 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
         ticket = ctx.ticket if ctx is not None else None
         if ctx is not None and ticket is not None:
             # Not fetched: its place under `limit` goes to the next listed article.
-            yield from self._requests_for(ctx, self.frontier.finish(ticket.id, fetched=False))
+            yield from self._requests_for(ctx, self.frontier.finish(ticket.id, fetched=ctx.rendered))
         if ctx is not None and ctx.quiet_404 and isinstance(failure.value, HttpError):
             return  # a usual sitemap location that this site does not use
         found = failure_reason(failure)
-        if (
+        if ctx is not None and ctx.rendered and ticket is not None:
+            # Fetched already (counted); the browser got a challenge page, or could not render
+            # it: a drop, with why.
+            missing = isinstance(failure.value, BrowserMissing)
+            if found != ("errors", "blocked"):
+                found = ("dropped", "needs_browser" if missing else "render_failed")
+            else:
+                found = ("dropped", "blocked")
+            if found[1] == "render_failed":
+                self.logger.warning("rendering %s failed: %s", request.url, failure.getErrorMessage()[:300])
+        elif (
             found in (("errors", "too_large"), ("errors", "blocked"))
             and ticket is not None
             and isinstance(failure.value, IgnoreRequest)

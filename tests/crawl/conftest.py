@@ -71,11 +71,14 @@ def redis_server(tmp_path: Path) -> Iterator[Any]:
 
 @pytest.fixture
 def demo_site() -> Iterator[Any]:
-    """demo_site(discovery="all", delay=0.0, broken=False) -> DemoSite, stopped at teardown."""
+    """demo_site(discovery="all", delay=0.0, broken=False, rendered=None) -> DemoSite, stopped at
+    teardown."""
     started: list[DemoSite] = []
 
-    def start(discovery: str = "all", delay: float = 0.0, broken: bool = False) -> DemoSite:
-        site = DemoSite(discovery, delay, broken)
+    def start(
+        discovery: str = "all", delay: float = 0.0, broken: bool = False, rendered: str | None = None
+    ) -> DemoSite:
+        site = DemoSite(discovery, delay, broken, rendered)
         started.append(site)
         return site
 
@@ -130,3 +133,19 @@ def shared_hostile_site() -> Iterator[Any]:
 
     yield site
     sites.stop()
+
+
+@pytest.fixture
+def mock_server() -> Iterator[Any]:
+    """mock_server(module, *args) -> LocalServer running tests/mockserver/<module>.py, stopped at
+    teardown (the proxy, the escaping app...)."""
+    started: list[LocalServer] = []
+
+    def start(module: str, *args: str) -> LocalServer:
+        server = LocalServer(f"tests.mockserver.{module}", *args)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

@@ -1,10 +1,10 @@
-"""Reach (issue #22): crawls of sites that block plain crawlers.
+"""Reach (#22): pages only a browser sees, and sites reached through a proxy. Real Chromium (the
+system's package, which `make` installs), real servers on 127.0.0.1.
 
 ``TestBlockedSites``: the sample site behind a Cloudflare-like challenge (tests/mockserver/
 challenge.py) that lets through only requests carrying Chrome's client hints and fetch metadata:
 counted ``blocked`` without impersonation, written with it (NEWSCRAWLER_IMPERSONATE, or the
-site's ``impersonate`` in the registry).
-"""
+site's ``impersonate`` in the registry)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,158 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from scrapy.utils.defer import deferred_f_from_coro_f
 
-from tests.conftest import REPO
+from newscrawler.browsers import find_browser
+from newscrawler.items import FIELD_NAMES
+from tests.conftest import REPO, crawl
+
+needs_chromium = pytest.mark.skipif(find_browser() is None, reason="no chromium: `make system` installs it")
+# What a reader gets from an article: every field but where it was found and when.
+WIRE_AUTHOR = "Sofia Marin"  # sample_site.content: the wire story run in two sections
+READ_FIELDS = tuple(f for f in FIELD_NAMES if f not in ("url", "canonicalUrl", "metadata"))
 
 
-def scrapy_crawl(
+def by_path(items: list[Any]) -> dict[str, Any]:
+    return {urlsplit(i.url).path: i for i in items}
+
+
+def read(item: Any) -> dict[str, Any]:
+    return {f: getattr(item, f) for f in READ_FIELDS}
+
+
+def article_paths(site: Any, section: str | None = None) -> set[str]:
+    return {a["path"] for a in site.articles() if section is None or a["section"] == section}
+
+
+def wire_paths(site: Any) -> set[str]:
+    """The wire story the sample site runs in two sections: written once, either copy."""
+    return {a["path"] for a in site.articles() if a["author"] == WIRE_AUTHOR}
+
+
+@needs_chromium
+class TestRendering:
+    @deferred_f_from_coro_f
+    async def test_client_rendered_articles_are_written_as_their_plain_twins(
+        self, demo_site, tmp_path
+    ) -> None:
+        plain, app = demo_site(), demo_site(rendered="world")
+        # a state of its own: the same texts on one state would be duplicates of each other
+        twins, _ = await crawl({"NEWSCRAWLER_STATE_DIR": str(tmp_path / "plain")}, url=plain.url + "/")
+        items, stats = await crawl(url=app.url + "/")
+        world = article_paths(app, "world")
+        got, expected = by_path(items), by_path(twins)
+        # the wire story the site runs twice is written once, whichever copy comes first
+        wire = wire_paths(app)
+        world_written = world - wire
+        assert len(world_written) >= 5 and world_written <= set(expected)
+        assert world_written <= set(got), "every client-rendered article is written"
+        assert len(wire & set(got)) == 1
+        for path in world_written:
+            assert read(got[path]) == read(expected[path]), path
+        hits = app.requests()
+        assert {p: hits.get(p) for p in world} == dict.fromkeys(world, 2), "plain, then the browser"
+        others = article_paths(app) - world
+        assert {p: hits.get(p) for p in others} == dict.fromkeys(others, 1), "plain pages: never rendered"
+        assert hits["/api/article"] == len(world)
+        assert stats["newscrawler/rendered"] == len(world)
+        assert "newscrawler/dropped/needs_browser" not in stats
+
+    @deferred_f_from_coro_f
+    async def test_with_render_never_app_shells_are_counted_not_written(self, demo_site) -> None:
+        app = demo_site(rendered="world")
+        items, stats = await crawl({"NEWSCRAWLER_RENDER": "never"}, url=app.url + "/")
+        world = article_paths(app, "world")
+        assert not world & set(by_path(items))
+        assert stats["newscrawler/dropped/needs_browser"] == len(world)
+        assert stats.get("newscrawler/dropped/not_article") == 1, "the about page only"
+        assert "/api/article" not in app.requests()
+
+    @deferred_f_from_coro_f
+    async def test_render_always_sends_a_sites_pages_through_the_browser(self, demo_site, tmp_path) -> None:
+        app = demo_site(rendered="world")
+        host = urlsplit(app.url).netloc
+        sites = tmp_path / "sites.toml"
+        sites.write_text(f'[app]\nhome = "{app.url}/"\nrender = "always"\n')
+        items, stats = await crawl({"NEWSCRAWLER_SITES_FILE": str(sites)}, sites="app")
+        world = article_paths(app, "world")
+        assert world - wire_paths(app) <= set(by_path(items))
+        assert app.requests()["/api/article"] == len(world), "each shell rendered once, not twice"
+        assert {p: app.requests().get(p) for p in world} == dict.fromkeys(world, 1)
+        assert stats["newscrawler/rendered"] >= len(article_paths(app)), "articles and listings"
+        assert f"newscrawler/{host}/dropped/needs_browser" not in stats
+
+
+class TestWithoutBrowser:
+    @deferred_f_from_coro_f
+    async def test_no_browser_is_one_warning_and_pages_counted_needs_browser(
+        self, demo_site, monkeypatch, caplog
+    ) -> None:
+        app = demo_site(rendered="world")
+        monkeypatch.setenv("PATH", "/nonexistent")  # no chromium to be found
+        items, stats = await crawl(url=app.url + "/")
+        world = article_paths(app, "world")
+        assert not world & set(by_path(items))
+        assert stats["newscrawler/dropped/needs_browser"] == len(world)
+        warnings = [r for r in caplog.records if "needs a browser" in r.getMessage()]
+        assert len(warnings) == 1, "one warning line, not one per page"
+        assert set(by_path(items)) == article_paths(app) - world, "the rest are written"
+
+
+@needs_chromium
+@deferred_f_from_coro_f
+async def test_a_rendered_page_cannot_reach_other_hosts_or_files(mock_server) -> None:
+    inside = mock_server("spa", "--host", "127.0.0.2")  # stands for an internal host
+    app = mock_server("spa", "--other-url", inside.url)
+    items, stats = await crawl(url=app.url + "/")
+    world = article_paths(app, "world")
+    assert world - wire_paths(app) <= set(by_path(items)), "the articles still render"
+    assert inside.requests() == {}, "nothing reached the other host"
+    assert stats["newscrawler/render_refused/private_address"] == len(world), "the fetch, per page"
+    assert stats["newscrawler/render_refused/bad_scheme"] == 2 * len(world), "fetch and frame"
+    assert stats["newscrawler/render/not_loaded"] >= len(world), "the image: no text, not loaded at all"
+
+
+def scrapy_crawl(url: str, out: Path, tmp_path: Path, *settings: str) -> subprocess.CompletedProcess[str]:
+    stats = tmp_path / "stats.json"
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={url}", "-O", str(out),
+         "-s", f"NEWSCRAWLER_STATS_FILE={stats}", *(a for s in settings for a in ("-s", s))],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def test_a_sites_proxy_carries_its_requests_and_its_password_is_never_shown(
+    demo_site, mock_server, tmp_path
+) -> None:
+    password = "s3cret-Pa55"
+    proxy = mock_server("proxy", "--user", "crawler", "--password", password)
+    site = demo_site()
+    sites = tmp_path / "sites.toml"
+    proxy_url = proxy.url.replace("http://", f"http://crawler:{password}@")
+    sites.write_text(f'[coast]\nhome = "{site.url}/"\nproxy = ["{proxy_url}"]\n')
+    out = tmp_path / "out.jsonl"
+    res = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "sites=coast", "-O", str(out),
+         "-s", f"NEWSCRAWLER_SITES_FILE={sites}", "-s", f"NEWSCRAWLER_STATS_FILE={tmp_path / 'stats.json'}",
+         "-s", "LOG_LEVEL=DEBUG"],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr[-3000:]
+    written = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(written) >= len(article_paths(site)) - 2
+    counts = proxy.get("/__requests")
+    assert counts["forwarded"] >= len(written) and counts["refused"] == 0
+    everything = [res.stdout, res.stderr, out.read_text(), (tmp_path / "stats.json").read_text()]
+    everything += [p.read_text() for p in tmp_path.glob("*.monitors.json")]
+    for text in everything:
+        assert password not in text
+
+
+def crawl_with_stats(
     url: str, tmp_path: Path, *extra: str
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     """`scrapy crawl news` of one site (url, or "" and a `sites=` argument in extra), writing
@@ -48,7 +193,7 @@ class TestBlockedSites:
         # asks for each one, and each one is a challenge page.
         site = challenge_site(status, ("/sitemap", "/news-sitemap"))
         name = site.url.removeprefix("http://")
-        done, stats = scrapy_crawl(site.url, tmp_path, "-s", "NEWSCRAWLER_MONITORS_FAIL_JOB=True")
+        done, stats = crawl_with_stats(site.url, tmp_path, "-s", "NEWSCRAWLER_MONITORS_FAIL_JOB=True")
         listed = [a["path"] for a in site.articles() if a["listed"]]
         assert len(listed) > 20
         fetched = stats[f"newscrawler/{name}/fetched"]
@@ -83,19 +228,22 @@ class TestBlockedSites:
         # (curl_cffi's impersonate="chrome") gets any page.
         site = challenge_site(403)
         if how == "setting":
-            done, stats = scrapy_crawl(site.url, tmp_path, "-s", "NEWSCRAWLER_IMPERSONATE=chrome")
+            done, stats = crawl_with_stats(site.url, tmp_path, "-s", "NEWSCRAWLER_IMPERSONATE=chrome")
             name = site.url.removeprefix("http://")
         else:  # the site's own `impersonate` in a sites file; NEWSCRAWLER_IMPERSONATE stays off
             sites = tmp_path / "sites.toml"
             sites.write_text(f'[walled]\nhome = "{site.url}/"\nimpersonate = "chrome"\n', encoding="utf-8")
-            done, stats = scrapy_crawl(
+            done, stats = crawl_with_stats(
                 "", tmp_path, "-a", "sites=walled", "-s", f"NEWSCRAWLER_SITES_FILE={sites}"
             )
             name = "walled"
         assert done.returncode == 0, done.stderr[-3000:]
-        listed = {a["headline"] for a in site.articles() if a["listed"]}
+        articles = site.articles()  # listed in the sitemaps, or linked from the sections only
+        wire = {a["headline"] for a in articles if a["author"] == WIRE_AUTHOR}  # one story, two copies
         lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
-        assert {json.loads(line)["headline"] for line in lines} >= listed, "every article written"
+        written = {json.loads(line)["headline"] for line in lines}
+        assert written - wire == {a["headline"] for a in articles} - wire, "every article written"
+        assert len(written & wire) == 1 and len(lines) == len(articles) - 1, "the wire story once"
         assert stats[f"newscrawler/{name}/written"] == len(lines)
         assert site.challenged() == {}, "no request challenged: robots.txt was read, and obeyed"
         assert not [k for k in stats if "blocked" in k]
