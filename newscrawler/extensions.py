@@ -17,7 +17,7 @@ from newscrawler.items import Article
 from newscrawler.monitors import CrawlMonitors
 from newscrawler.output import OutputLedger, article_stored, output_closed
 from newscrawler.state.extension import CrawlState
-from newscrawler.stats import DUPLICATE_REASONS, answered, idle_worker, per_site, totals
+from newscrawler.stats import DUPLICATE_REASONS, answered, blocked_pages, idle_worker, per_site, totals
 
 logger = logging.getLogger(__name__)
 
@@ -163,6 +163,9 @@ def summary_line(stats: dict[str, Any], reason: str = "finished") -> str:
     parts = []
     for name, s in sorted(sites.items()):
         text = f"{name}: {s['written']} written of {s['fetched']} article pages fetched"
+        blocked = blocked_pages(s)
+        if blocked:
+            text += f", {blocked} pages blocked (challenge or block pages)"
         if s["lost_to_output"]:
             text += f", {s['lost_to_output']} lost to output"
         for kind in ("dropped", "skipped", "errors"):

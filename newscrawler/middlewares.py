@@ -1,5 +1,5 @@
-"""Downloader middlewares: the discovery budget, error stats, a cheaper meta-refresh check, and
-politeness (robots.txt Crawl-delay, Retry-After).
+"""Downloader middlewares: the discovery budget, error stats, a cheaper meta-refresh check,
+challenge and block pages, and politeness (robots.txt Crawl-delay, Retry-After).
 
 Discovery budget: a `limit=` crawl fetches no more listing pages of a site once it has all
 the articles it wants there (listings already queued when that happens are dropped here).
@@ -10,6 +10,7 @@ article is requested (`Frontier.admit`), so a skip is a counted skip, never a re
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -21,11 +22,15 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as ScrapyMetaRefresh
 from scrapy.downloadermiddlewares.stats import DownloaderStats
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 
 from newscrawler.context import context_of, site_of
+from newscrawler.extraction.blocked import blocked
 from newscrawler.frontier import Frontier
-from newscrawler.stats import CountedIgnore, count
+from newscrawler.plan import plan_of
+from newscrawler.stats import BlockedPage, CountedIgnore, count
+
+logger = logging.getLogger(__name__)
 
 
 class DiscoveryBudgetMiddleware:
@@ -73,6 +78,65 @@ class MetaRefreshMiddleware(ScrapyMetaRefresh):
         if b"\x00" not in head[:512] and b"refresh" not in head.lower():
             return response
         return super().process_response(request, response)
+
+
+class BlockedPageMiddleware:
+    """Challenge and block pages (newscrawler.extraction.blocked: Cloudflare, captcha walls,
+    DataDome, "Access denied"...) end their request with ``BlockedPage``, whatever their status:
+    the spider's errback counts an article page fetched and ``dropped/blocked``, any other page
+    ``errors/blocked``; never ``not_article``, never ``http_403``. The first of each site is logged
+    with its URL and kind.
+
+    Ordered 587: after HttpCompressionMiddleware (590) in the response chain, so it reads the
+    decoded body; before MetaRefresh (580), which would follow a challenge's refresh tag, and
+    before Politeness (560) and Retry (550), which would retry a 429/503 challenge.
+
+    Before the WARC capture (585) too: a challenge page is not the page, and is not archived.
+
+    A robots.txt answered with a challenge page is read as an empty one (no rules, no Sitemap
+    lines: the site's usual sitemap locations are tried), never as rules, and counted
+    ``errors/blocked``: nothing else would count it, as no errback of ours sees Scrapy's request.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.logged: set[str] = set()  # sites whose first blocked page was logged
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BlockedPageMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if not isinstance(response, HtmlResponse):
+            return response
+        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+        found = blocked(response.status, response.body, headers)
+        if found is None:
+            return response
+        site = site_of(request) or self._site_by_host(request.url)
+        if (site or "") not in self.logged:
+            self.logged.add(site or "")
+            logger.warning(
+                "blocked: %s answered %s with a %s page (%s) instead of %s; its blocked pages are "
+                "counted, not retried (NEWSCRAWLER_IMPERSONATE, README: Blocked sites)",
+                site or urlsplit(request.url).netloc, response.status, found.kind, found.evidence, request.url,
+            )  # fmt: skip
+        if urlsplit(request.url).path == "/robots.txt":
+            count(self.crawler, "errors", "blocked", request.url, site)
+            request.meta["dont_retry"] = True  # a 503 challenge is not worth retrying either
+            headers = response.headers.copy()
+            headers.pop(b"Retry-After", None)  # nor is the pause it may ask for
+            return response.replace(body=b"", headers=headers)
+        raise BlockedPage(request.url, found.kind)
+
+    def _site_by_host(self, url: str) -> str | None:
+        """The crawl's site on this host (Scrapy's own robots.txt requests carry no context)."""
+        plan = plan_of(self.crawler)
+        netloc = urlsplit(url).netloc.lower().removeprefix("www.")
+        for site in plan.sites if plan is not None else ():
+            if urlsplit(site.home).netloc.lower().removeprefix("www.") == netloc:
+                return site.name
+        return None
 
 
 class PolitenessMiddleware:

@@ -101,8 +101,9 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.DownloaderErrorStats": 850,  # ...so refusals are not counted as exceptions
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,  # replaced by the next line:
     "newscrawler.middlewares.MetaRefreshMiddleware": 580,  # same redirects, pages not decoded in this process
-    "newscrawler.middlewares.PolitenessMiddleware": 560,  # Crawl-delay, Retry-After: before Retry (550) retries
+    "newscrawler.middlewares.BlockedPageMiddleware": 587,  # challenge pages: decoded (590), never captured, refreshed or retried
     "newscrawler.capture.WarcCapture": 585,  # NEWSCRAWLER_WARC_DIR: after decompression (590) and redirects (600)
+    "newscrawler.middlewares.PolitenessMiddleware": 560,  # Crawl-delay, Retry-After: before Retry (550) retries
     "newscrawler.reach.ReachMiddleware": 20,  # a site's proxy, impersonation, rendering: before HttpProxy (750)
 }
 TWISTED_DNS_RESOLVER = "newscrawler.safety.PublicOnlyResolver"  # private answers refused at connect time too

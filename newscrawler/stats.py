@@ -40,6 +40,15 @@ class CountedIgnore(scrapy_errors.IgnoreRequest):
     """A request refused on purpose and already counted by whoever raised it."""
 
 
+class BlockedPage(scrapy_errors.IgnoreRequest):
+    """The site answered with a challenge or block page (Cloudflare, a captcha wall, "Access
+    denied"...), not the page asked for: counted ``blocked``, never retried nor read as the page."""
+
+    def __init__(self, url: str, kind: str) -> None:
+        super().__init__(f"{kind} page instead of {url}")
+        self.kind = kind
+
+
 class PrivateAddressRefused(DNSLookupError):
     """A host name resolved to a non-public address that the crawl may not reach."""
 
@@ -68,6 +77,8 @@ def failure_reason(failure: Failure) -> tuple[str, str] | None:
         if 300 <= response.status < 400 and scheme and scheme not in (b"http", b"https"):
             return "errors", "bad_scheme"  # a redirect to ftp:, file:, data:... is never followed
         return "errors", f"http_{response.status}"
+    if isinstance(exc, BlockedPage):
+        return "errors", "blocked"
     if isinstance(exc, scrapy_errors.IgnoreRequest):
         text = str(exc).lower()
         if "robots.txt" in text:
@@ -124,6 +135,12 @@ def per_site(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
         else:
             entry[parts[2]][parts[3]] = value
     return sites
+
+
+def blocked_pages(site: dict[str, Any]) -> int:
+    """A site's challenge and block pages, from its ``per_site`` entry: article pages dropped as
+    blocked and other pages (listings, sitemaps, robots.txt) that errored as blocked."""
+    return int(site["dropped"].get("blocked", 0)) + int(site["errors"].get("blocked", 0))
 
 
 def totals(stats: dict[str, Any], kind: str) -> dict[str, int]:

@@ -87,6 +87,21 @@ class HostileSite(LocalServer):
         self.scenario = scenario
 
 
+class ChallengeSite(LocalServer):
+    """The sample site behind a Cloudflare-like challenge (tests/mockserver/challenge.py): only
+    requests with Chrome's client hints and fetch metadata get the site; the rest a challenge
+    page with ``status``. ``open_paths``: path prefixes served to any client."""
+
+    def __init__(self, status: int = 403, open_paths: tuple[str, ...] = ()) -> None:
+        super().__init__(
+            "tests.mockserver.challenge", "--port", "0", "--status", str(status), "--open", *open_paths
+        )
+
+    def challenged(self) -> dict[str, int]:
+        """Requests answered with the challenge page, per path."""
+        return self.get("/__challenged")
+
+
 @pytest.fixture(autouse=True)
 def private_state(tmp_path, monkeypatch) -> Any:  # type: ignore[no-untyped-def]
     """Every test crawls with its own crawl state (in-process and in subprocesses), on one

@@ -11,6 +11,28 @@ def test_a_site_that_answered_with_no_article_is_not_said_to_have_not_answered()
     assert "no site answered" in summary_line({"downloader/response_status_count/503": 3})
 
 
+def test_the_summary_says_how_many_pages_of_each_site_were_blocked() -> None:
+    from newscrawler.extensions import summary_line
+
+    line = summary_line(
+        {
+            "response_received_count": 12,
+            "downloader/response_status_count/403": 12,
+            "newscrawler/a.example/fetched": 9,
+            "newscrawler/a.example/dropped/blocked": 9,
+            "newscrawler/a.example/errors/blocked": 3,
+            "newscrawler/b.example/fetched": 4,
+            "newscrawler/b.example/written": 4,
+        }
+    )
+    assert (
+        "a.example: 0 written of 9 article pages fetched, 12 pages blocked (challenge or block pages)" in line
+    )
+    assert "b.example: 4 written of 4 article pages fetched;" in line + ";", (
+        "no word of it for a site not blocked"
+    )
+
+
 def test_progress_line_reports_written_dropped_duplicates_and_rate(caplog) -> None:
     from types import SimpleNamespace
 

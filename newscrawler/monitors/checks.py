@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from newscrawler.sites import THRESHOLDS, WATCHED_FIELDS, Site
-from newscrawler.stats import KINDS, per_site
+from newscrawler.stats import KINDS, blocked_pages, per_site
 
 # Drop reasons that say nothing about a site's health (copies, our own limits): not watched.
 QUIET_DROPS = frozenset(
@@ -32,7 +32,14 @@ QUIET_DROPS = frozenset(
     }
 )
 # Error reasons counted after a response was received (it is already among the responses).
+# Challenge pages (``blocked``) are not: they end in the downloader, before the crawl counts a response.
 _AFTER_RESPONSE = frozenset({"bad_sitemap", "bad_feed", "sitemap_too_large", "redirect_loop"})
+# What the user can do about a blocked site: named in the failing check's message.
+BLOCKED_REMEDY = (
+    "if the site's terms allow crawling it, send its requests as a browser would: "
+    'NEWSCRAWLER_IMPERSONATE=chrome, or the site\'s `impersonate = "chrome"` or `proxy` in the '
+    "registry (README: Blocked sites and impersonation)"
+)
 
 # A threshold's setting: this prefix, then its name (newscrawler.sites.THRESHOLDS) in upper case.
 SETTING_PREFIX = "NEWSCRAWLER_MONITOR_"
@@ -77,10 +84,11 @@ def site_figures(
             "written": s["written"],
             "known": known,
             "fetched": s["fetched"],
-            # every page of the site asked for: answered, failed without an answer, refused by robots.txt
-            "requests": responses.get(name, 0) + no_response + robots,
+            # every page of the site asked for: answered, failed without an answer (errors/blocked
+            # among them), article pages answered with a challenge, refused by robots.txt
+            "requests": responses.get(name, 0) + no_response + s["dropped"].get("blocked", 0) + robots,
             "http_errors": sum(n for r, n in errors.items() if r.startswith("http_")),
-            "blocked": errors.get("http_403", 0) + errors.get("http_429", 0),
+            "blocked": blocked_pages(s) + errors.get("http_403", 0) + errors.get("http_429", 0),
             "timeouts": errors.get("timeout", 0),
             "robots_refused": robots,
             "too_old_listed": s["skipped"].get("too_old_listed", 0),
@@ -210,7 +218,7 @@ def check_body_length(
 
 _ERROR_CHECKS = (
     ("http_errors", "max_http_errors", "answered with HTTP 4xx/5xx"),
-    ("blocked", "max_blocked", "refused with HTTP 403/429 (blocked?)"),
+    ("blocked", "max_blocked", "refused with HTTP 403/429 or answered with a challenge page (blocked)"),
     ("timeouts", "max_timeouts", "timed out"),
     ("robots_refused", "max_robots_refused", "refused by robots.txt"),
 )
@@ -227,16 +235,12 @@ def check_errors(
     checks = []
     for figure, key, what in _ERROR_CHECKS:
         rate = _share(fig[figure], requests)
-        checks.append(
-            Check(
-                figure,
-                site,
-                round(rate, 4),
-                t[key],
-                rate <= t[key],
-                f"{site}: {fig[figure]} of {requests} requests ({_pct(rate)}) {what} (at most {_pct(t[key])})",
-            )
+        message = (
+            f"{site}: {fig[figure]} of {requests} requests ({_pct(rate)}) {what} (at most {_pct(t[key])})"
         )
+        if figure == "blocked" and rate > t[key]:
+            message += f"; {BLOCKED_REMEDY}"
+        checks.append(Check(figure, site, round(rate, 4), t[key], rate <= t[key], message))
     return checks
 
 

@@ -428,20 +428,25 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
             return  # a usual sitemap location that this site does not use
         found = failure_reason(failure)
         if ctx is not None and ctx.rendered and ticket is not None:
-            # Fetched already (counted); the browser could not render it: a drop, with why.
+            # Fetched already (counted); the browser got a challenge page, or could not render
+            # it: a drop, with why.
             missing = isinstance(failure.value, BrowserMissing)
-            found = ("dropped", "needs_browser" if missing else "render_failed")
-            if not missing:
+            if found != ("errors", "blocked"):
+                found = ("dropped", "needs_browser" if missing else "render_failed")
+            else:
+                found = ("dropped", "blocked")
+            if found[1] == "render_failed":
                 self.logger.warning("rendering %s failed: %s", request.url, failure.getErrorMessage()[:300])
         elif (
-            found == ("errors", "too_large")
+            found in (("errors", "too_large"), ("errors", "blocked"))
             and ticket is not None
             and isinstance(failure.value, IgnoreRequest)
         ):
-            # Downloaded, then refused while decompressing (a gzip bomb): an article page fetched
-            # and dropped for its size, so the summary's "fetched" adds up.
+            # Downloaded, then refused: while decompressing (a gzip bomb), or as a challenge page
+            # (BlockedPageMiddleware): an article page fetched and dropped for that reason, so the
+            # summary's "fetched" adds up.
             self.crawler.stats.inc_value(f"newscrawler/{site}/fetched")
-            found = ("dropped", "too_large")
+            found = ("dropped", found[1])
         if found is not None:
             self._count(found[0], found[1], request.url, site)
 

@@ -1,9 +1,10 @@
-"""The servers end-to-end tests start: the sample site, hostile sites, redis-server.
+"""The servers end-to-end tests start: the sample site, hostile sites, the sample site behind a
+challenge, redis-server.
 
 They are fixtures of tests/crawl/ only: a test that starts a server is a crawl test and lives
 here, so `make test-fast` (everything outside tests/crawl/) never starts one.
 
-``demo_site``, ``hostile_site`` and ``redis_server`` start a server for one test and stop it
+``demo_site``, ``hostile_site``, ``challenge_site`` and ``redis_server`` start a server for one test and stop it
 after. ``shared_demo_site`` and ``shared_hostile_site`` start one per test module and arguments,
 for the tests that neither change the site (``publish``, ``edit``) nor read its request counts
 (``requests()``), which every crawl of it adds to: each test still has a crawl state of its own.
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import DemoSite, HostileSite, LocalServer
+from tests.conftest import ChallengeSite, DemoSite, HostileSite, LocalServer
 from tests.mockserver.redis_server import RedisServer
 
 
@@ -30,6 +31,21 @@ def hostile_site() -> Iterator[Any]:
         scenario: str, host: str = "127.0.0.1", other_url: str | None = None, stall: float = 60.0
     ) -> HostileSite:
         site = HostileSite(scenario, host, other_url, stall)
+        started.append(site)
+        return site
+
+    yield start
+    for site in started:
+        site.stop()
+
+
+@pytest.fixture
+def challenge_site() -> Iterator[Any]:
+    """challenge_site(status=403, open_paths=()) -> ChallengeSite, stopped at teardown."""
+    started: list[ChallengeSite] = []
+
+    def start(status: int = 403, open_paths: tuple[str, ...] = ()) -> ChallengeSite:
+        site = ChallengeSite(status, open_paths)
         started.append(site)
         return site
 

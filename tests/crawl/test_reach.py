@@ -1,11 +1,17 @@
 """Reach (#22): pages only a browser sees, and sites reached through a proxy. Real Chromium (the
-system's package, which `make` installs), real servers on 127.0.0.1."""
+system's package, which `make` installs), real servers on 127.0.0.1.
+
+``TestBlockedSites``: the sample site behind a Cloudflare-like challenge (tests/mockserver/
+challenge.py) that lets through only requests carrying Chrome's client hints and fetch metadata:
+counted ``blocked`` without impersonation, written with it (NEWSCRAWLER_IMPERSONATE, or the
+site's ``impersonate`` in the registry)."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -85,12 +91,15 @@ class TestRendering:
         host = urlsplit(app.url).netloc
         sites = tmp_path / "sites.toml"
         sites.write_text(f'[app]\nhome = "{app.url}/"\nrender = "always"\n')
-        items, stats = await crawl({"NEWSCRAWLER_SITES_FILE": str(sites)}, sites="app")
-        world = article_paths(app, "world")
-        assert world - wire_paths(app) <= set(by_path(items))
-        assert app.requests()["/api/article"] == len(world), "each shell rendered once, not twice"
-        assert {p: app.requests().get(p) for p in world} == dict.fromkeys(world, 1)
-        assert stats["newscrawler/rendered"] >= len(article_paths(app)), "articles and listings"
+        settings = {"NEWSCRAWLER_SITES_FILE": str(sites), "NEWSCRAWLER_TEMPLATE_WARMUP": 0}
+        items, stats = await crawl(settings, sites="app", limit="8")
+        assert len(items) == 8 and all(i.metadata.rendered for i in items)
+        hits = app.requests()
+        shells = {p for p in article_paths(app, "world") if hits.get(p)}
+        assert shells, "the newest eight include client-rendered ones"
+        assert {p: hits[p] for p in shells} == dict.fromkeys(shells, 1), "rendered once, not fetched first"
+        assert hits["/api/article"] == len(shells)
+        assert stats["newscrawler/rendered"] >= len(items) + 1, "the articles and the home page"
         assert f"newscrawler/{host}/dropped/needs_browser" not in stats
 
     @deferred_f_from_coro_f
@@ -108,7 +117,7 @@ class TestRendering:
         assert stats["newscrawler/rendered"] == len(pages) >= 4
         # From the second on: the delay spaces requests as they enter the browser, and the first
         # one waits there for the browser to start.
-        gaps = [round(b - a, 2) for a, b in zip(pages[1:], pages[2:], strict=False)]
+        gaps = [round(b - a, 2) for a, b in pairwise(pages[1:])]
         assert min(gaps) >= 1.5, f"{gaps} s between requests through the browser, 2 s asked"
 
 
@@ -176,3 +185,88 @@ def test_a_sites_proxy_carries_its_requests_and_its_password_is_never_shown(
     everything += [p.read_text() for p in tmp_path.glob("*.monitors.json")]
     for text in everything:
         assert password not in text
+
+
+def crawl_with_stats(
+    url: str, tmp_path: Path, *extra: str
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """`scrapy crawl news` of one site (url, or "" and a `sites=` argument in extra), writing
+    tmp_path/out.jsonl; the process and its stats."""
+    stats_file = tmp_path / "stats.json"
+    where = ["-a", f"url={url}/"] if url else []
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", *where, "-o", f"{tmp_path / 'out.jsonl'}:jsonlines",
+         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NEWSCRAWLER_EXTRACT_PROCESSES=1",
+         "-s", f"NEWSCRAWLER_STATS_FILE={stats_file}", *extra],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert stats_file.exists(), done.stderr[-3000:]
+    return done, json.loads(stats_file.read_text(encoding="utf-8"))
+
+
+class TestBlockedSites:
+    """Challenge pages are counted ``blocked`` for their site, whatever their status, and the
+    monitors say what to do about it."""
+
+    @pytest.mark.parametrize("status", [403, 200, 503])
+    def test_without_impersonation_every_page_is_counted_blocked_and_the_monitor_names_the_setting(
+        self, challenge_site: Any, tmp_path: Path, status: int
+    ) -> None:
+        # The sitemaps are open to all (as for search engines): the crawl learns the articles and
+        # asks for each one, and each one is a challenge page.
+        site = challenge_site(status, ("/sitemap", "/news-sitemap"))
+        name = site.url.removeprefix("http://")
+        done, stats = crawl_with_stats(site.url, tmp_path, "-s", "NEWSCRAWLER_MONITORS_FAIL_JOB=True")
+        listed = [a["path"] for a in site.articles() if a["listed"]]
+        assert len(listed) > 20
+        fetched = stats[f"newscrawler/{name}/fetched"]
+        assert fetched == len(listed), "every listed article asked for once"
+        assert stats[f"newscrawler/{name}/dropped/blocked"] == fetched, "each one counted blocked"
+        assert stats[f"newscrawler/{name}/errors/blocked"] == 2, "the home page and robots.txt"
+        assert not [k for k in stats if k.endswith(("/not_article", "/http_403", "/http_503", "/written"))]
+        assert not (tmp_path / "out.jsonl").exists(), "nothing written"
+        challenged = site.challenged()
+        assert set(challenged) == {"/", "/robots.txt", *listed}
+        assert set(challenged.values()) == {1}, "a challenge is never retried, nor its refresh followed"
+        # The monitor fails, naming the remedy; the job fails as asked.
+        assert done.returncode == 6, done.stderr[-3000:]
+        report = json.loads((tmp_path / "out.monitors.json").read_text(encoding="utf-8"))
+        [check] = [r for r in report["results"] if r["monitor"] == "blocked"]
+        assert not check["passed"] and check["value"] > 0.8, "all but the sitemaps"
+        assert "NEWSCRAWLER_IMPERSONATE=chrome" in check["message"] and "impersonate" in check["message"]
+        assert f"WARNING: monitor failed: blocked: {check['message']}" in done.stderr
+        # One line names the first blocked page and its kind; the summary counts the site's.
+        first = [line for line in done.stderr.splitlines() if "blocked: " + name + " answered" in line]
+        assert len(first) == 1 and "cloudflare_challenge page" in first[0], first
+        assert (
+            f"{name}: 0 written of {fetched} article pages fetched, {fetched + 2} pages blocked"
+            in done.stderr
+        )
+
+    @pytest.mark.parametrize("how", ["setting", "registry"])
+    def test_with_impersonation_every_article_is_written_and_robots_txt_read(
+        self, challenge_site: Any, tmp_path: Path, how: str
+    ) -> None:
+        # Everything behind the wall, robots.txt too: only a client that sends Chrome's headers
+        # (curl_cffi's impersonate="chrome") gets any page.
+        site = challenge_site(403)
+        if how == "setting":
+            done, stats = crawl_with_stats(site.url, tmp_path, "-s", "NEWSCRAWLER_IMPERSONATE=chrome")
+            name = site.url.removeprefix("http://")
+        else:  # the site's own `impersonate` in a sites file; NEWSCRAWLER_IMPERSONATE stays off
+            sites = tmp_path / "sites.toml"
+            sites.write_text(f'[walled]\nhome = "{site.url}/"\nimpersonate = "chrome"\n', encoding="utf-8")
+            done, stats = crawl_with_stats(
+                "", tmp_path, "-a", "sites=walled", "-s", f"NEWSCRAWLER_SITES_FILE={sites}"
+            )
+            name = "walled"
+        assert done.returncode == 0, done.stderr[-3000:]
+        articles = site.articles()  # listed in the sitemaps, or linked from the sections only
+        wire = {a["headline"] for a in articles if a["author"] == WIRE_AUTHOR}  # one story, two copies
+        lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+        written = {json.loads(line)["headline"] for line in lines}
+        assert written - wire == {a["headline"] for a in articles} - wire, "every article written"
+        assert len(written & wire) == 1 and len(lines) == len(articles) - 1, "the wire story once"
+        assert stats[f"newscrawler/{name}/written"] == len(lines)
+        assert site.challenged() == {}, "no request challenged: robots.txt was read, and obeyed"
+        assert not [k for k in stats if "blocked" in k]

@@ -82,11 +82,15 @@ def test_error_rates_per_site() -> None:
         check_errors("s", fig(requests=100, http_errors=25, blocked=6, timeouts=11, robots_refused=60), [], T)
     )
     assert set(bad) == {"http_errors", "blocked", "timeouts", "robots_refused"}
-    assert (
-        bad["blocked"].message
-        == "s: 6 of 100 requests (6%) refused with HTTP 403/429 (blocked?) (at most 5%)"
+    assert bad["blocked"].message == (
+        "s: 6 of 100 requests (6%) refused with HTTP 403/429 or answered with a challenge page "
+        "(blocked) (at most 5%); if the site's terms allow crawling it, send its requests as a "
+        'browser would: NEWSCRAWLER_IMPERSONATE=chrome, or the site\'s `impersonate = "chrome"` or '
+        "`proxy` in the registry (README: Blocked sites and impersonation)"
     )
-    assert failed(check_errors("s", fig(requests=100, http_errors=10, blocked=2, timeouts=3), [], T)) == {}
+    passed = check_errors("s", fig(requests=100, http_errors=10, blocked=2, timeouts=3), [], T)
+    assert failed(passed) == {}
+    assert "IMPERSONATE" not in next(c for c in passed if c.monitor == "blocked").message, "no remedy to pass"
     assert check_errors("s", fig(requests=4, timeouts=4), [], T) == [], "too few requests to judge"
 
 
@@ -120,6 +124,24 @@ def test_figures_come_from_the_crawl_stats() -> None:
     assert (f["http_errors"], f["blocked"], f["timeouts"], f["robots_refused"]) == (3, 1, 3, 2)
     assert f["missing"] == {"datePublished": 0, "authors": 4, "inLanguage": 0}
     assert f["median_body_chars"] == 200 and f["dropped"] == {"too_short": 3}
+
+
+def test_challenge_pages_count_as_blocked_beside_403_and_429() -> None:
+    stats = {
+        "newscrawler/a/fetched": 8,
+        "newscrawler/a/dropped/blocked": 8,  # article pages answered with a challenge page
+        "newscrawler/a/errors/blocked": 3,  # the home page, a sitemap, robots.txt
+        "newscrawler/a/errors/http_403": 1,
+        "newscrawler/a/errors/http_429": 1,
+    }
+    # Answered: two sitemaps and the 403 and 429 pages; challenge pages end before the crawl
+    # counts them as answers, and are counted by their stats instead.
+    f = site_figures(stats, {}, {"a": 4})["a"]
+    assert f["blocked"] == 13 and f["requests"] == 15
+    assert f["http_errors"] == 2 and f["dropped"] == {"blocked": 8}
+    [check] = [c for c in check_errors("a", f, [], T) if c.monitor == "blocked"]
+    assert not check.passed and check.value == round(13 / 15, 4)
+    assert "NEWSCRAWLER_IMPERSONATE=chrome" in check.message
 
 
 def test_a_site_overrides_thresholds_in_the_registry() -> None:
