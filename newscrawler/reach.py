@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
+from weakref import WeakKeyDictionary
 
 from scrapy import Request
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
@@ -59,6 +60,9 @@ CHROMIUM_ARGS = (
 # A page is rendered once the network has been quiet for half a second (the app has its article).
 GOTO = {"wait_until": "networkidle"}
 IN_PAGE_SCHEMES = ("http", "https", "data", "blob", "about")  # what a page may load at all
+
+
+_HANDLERS: WeakKeyDictionary[Crawler, ReachDownloadHandler] = WeakKeyDictionary()
 
 
 class BrowserMissing(IgnoreRequest):
@@ -183,7 +187,15 @@ class PageRules:
 class ReachDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[misc]
     """One handler for http(s): the browser for ``meta["playwright"]``, curl_cffi for
     ``meta["impersonate"]``, Scrapy's HTTP/1.1 handler for everything else. The browser starts
-    with the first page to render, not with the crawl."""
+    with the first page to render, not with the crawl. One instance per crawl serves both schemes
+    (Scrapy asks once per scheme): one browser, one NEWSCRAWLER_RENDER_CONCURRENCY."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ReachDownloadHandler:
+        handler = _HANDLERS.get(crawler)
+        if handler is None:
+            handler = _HANDLERS[crawler] = cls(crawler)
+        return handler
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
@@ -204,6 +216,7 @@ class ReachDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[mis
         self._started = False
         self._pages: dict[Any, PageRules] = {}
         self._impersonator: ImpersonateDownloadHandler | None = None
+        self._closed = False
 
     async def _maybe_launch_in_thread(self) -> None:
         """Not at the crawl's start (scrapy-playwright's way): most crawls render nothing."""
@@ -237,6 +250,9 @@ class ReachDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[mis
             self._started = True
 
     async def close(self) -> None:
+        if self._closed:  # asked once per scheme
+            return
+        self._closed = True
         if self._impersonator is not None:
             await self._impersonator.close()
         await super().close()

@@ -127,3 +127,17 @@ async def test_a_public_sites_page_may_load_from_its_own_registrable_domain_only
     assert await rules.refusal("https://static.files.bbc.co.uk/x.js") is None
     assert await rules.refusal("https://www.bbc.com/x.js") == "offsite"
     assert await rules.refusal("https://co.uk/x.js") == "offsite"
+
+
+def test_one_download_handler_serves_both_schemes_of_a_crawl(tmp_path: Path) -> None:
+    """Scrapy builds a handler per scheme: one browser and one render limit for the crawl."""
+    from scrapy.utils.misc import build_from_crawler
+
+    from newscrawler.reach import ReachDownloadHandler
+
+    crawler = get_crawler(NewsSpider, project_settings_dict())
+    http = build_from_crawler(ReachDownloadHandler, crawler)
+    assert build_from_crawler(ReachDownloadHandler, crawler) is http
+    assert (
+        build_from_crawler(ReachDownloadHandler, get_crawler(NewsSpider, project_settings_dict())) is not http
+    )
