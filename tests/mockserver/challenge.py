@@ -28,11 +28,12 @@ import sys
 import threading
 from collections import Counter
 from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from sample_site.server import Site, make_handler
+from tests.mockserver import serve
 
 PAGE = (Path(__file__).parent.parent / "fixtures" / "blocked" / "cloudflare_challenge.html").read_bytes()
 # What curl_cffi's impersonate="chrome" sends and a plain HTTP client does not.
@@ -93,12 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--status", type=int, default=403, help="the challenge page's HTTP status")
     parser.add_argument("--open", nargs="*", default=[], help="path prefixes served to any client")
     args = parser.parse_args(argv)
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), make_wall(Site(), args.status, tuple(args.open)))
-    server.daemon_threads = True
-    print(f"READY http://127.0.0.1:{server.server_address[1]}", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever()
-    return 0
+    return serve("127.0.0.1", args.port, make_wall(Site(), args.status, tuple(args.open)))
 
 
 if __name__ == "__main__":

@@ -12,12 +12,11 @@ the article as the sample site's app does. Run from the repository root.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-from http.server import ThreadingHTTPServer
 
 from sample_site import pages
 from sample_site.server import Site, make_handler
+from tests.mockserver import serve
 
 ESCAPES = """// What a hostile or compromised script tries from inside a rendered page.
 fetch('{other}/secret').catch(function () {{}});
@@ -46,12 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--other-url", default="http://example.invalid")
     args = parser.parse_args(argv)
-    server = ThreadingHTTPServer((args.host, args.port), make_handler(EscapingSite(args.other_url)))
-    server.daemon_threads = True
-    print(f"READY http://{args.host}:{server.server_address[1]}", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever()
-    return 0
+    return serve(args.host, args.port, make_handler(EscapingSite(args.other_url)))
 
 
 if __name__ == "__main__":
