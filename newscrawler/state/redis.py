@@ -363,9 +363,7 @@ class RedisState:
 
     def record_archive_progress(self, source: str, offset: int | None, done: bool = False) -> None:
         """Never moves back: the furthest offset and done stay (two crawls may read one file)."""
-        self._archive_progress(
-            args=[self.prefix, source, int(done), -1 if offset is None else offset]
-        )
+        self._archive_progress(args=[self.prefix, source, int(done), -1 if offset is None else offset])
 
     def recent_runs(self, site: str, n: int) -> list[dict[str, Any]]:
         """The site's last n runs, newest first: their figures and ``finished``."""

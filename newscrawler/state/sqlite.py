@@ -387,7 +387,17 @@ class SQLiteState:
 
     def reset(self) -> None:
         with self._write():
-            tables = ("articles", "keys", "lsh", "paragraphs", "counted", "duplicates", "paths", "runs", "archives")
+            tables = (
+                "articles",
+                "keys",
+                "lsh",
+                "paragraphs",
+                "counted",
+                "duplicates",
+                "paths",
+                "runs",
+                "archives",
+            )
             for table in tables:
                 self.db.execute(f"DELETE FROM {table}")
 
