@@ -156,7 +156,10 @@ def answered(stats: dict[str, Any]) -> int:
     responses: int = sum(
         v for k, v in stats.items() if re.fullmatch(r"downloader/response_status_count/[23]\d\d", k)
     )
-    return responses + int(stats.get(ARCHIVE_RECORDS, 0))
+    # an archive crawl: records read, and files an earlier run read to the end
+    return (
+        responses + int(stats.get(ARCHIVE_RECORDS, 0)) + int(stats.get("newscrawler/skipped/archive_done", 0))
+    )
 
 
 def idle_worker(stats: dict[str, Any]) -> bool:
