@@ -23,6 +23,15 @@ class FileProgress:
         self.held = False  # some record will be read again by the next run
         self._open: OrderedDict[int, tuple[int | None, bool, str]] = OrderedDict()
         self._seq = 0
+        self._urls: set[int] = set()  # the URL keys (hashed) read in this file
+
+    def first_capture(self, url: int) -> bool:
+        """Whether this is the file's first record of the URL (a hashed URL key): only it is read.
+        Per file, so that memory stays flat over a month of CC-NEWS (the state knows the rest)."""
+        if url in self._urls:
+            return False
+        self._urls.add(url)
+        return True
 
     def add(self, offset: int | None, boundary: bool = True, state: str = PENDING) -> int:
         """A record read, at ``offset`` (``boundary``: a record starts there); its token."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -44,10 +45,12 @@ from newscrawler.state.extension import get_store
 from newscrawler.state_errors import STATE_ERRORS
 from newscrawler.stats import ARCHIVE_RECORDS as RECORDS
 from newscrawler.stats import count, tally
+from newscrawler.text import hash64
 from newscrawler.urls import url_key
 
 BATCH = 16  # records read per call in the reading thread (a few MB of pages at most)
-SAVE_EVERY = 200  # records settled between two writes of a file's progress (and at its end)
+SAVE_EVERY = 200  # records settled between two writes of a file's progress (and at its end)...
+SAVE_SECONDS = 1.0  # ...or this long: a killed run re-reads at most a second's worth of records
 
 
 class ArchiveSpider(scrapy.Spider):
@@ -67,6 +70,7 @@ class ArchiveSpider(scrapy.Spider):
         self._unsaved: dict[str, int] = {}  # per file: settles since its progress was written
         self._saved: dict[str, tuple[int | None, bool]] = {}
         self._numbers = itertools.count(1)
+        self._last_save = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArchiveSpider:
@@ -194,10 +198,10 @@ class ArchiveSpider(scrapy.Spider):
         reason = self.archive.selection.skip_reason(head)
         if reason is None:
             assert site is not None and url is not None
-            reason = self._known_or_over(site, url, head.date)
+            reason = self._known_or_over(site, url, head.date, progress)
         if reason is not None:
             held = reason == "over_limit"  # read again by the next run, which may write it
-            mine = reason in ("known", "over_limit")
+            mine = reason in ("known", "over_limit", "duplicate_url")
             count(
                 self.crawler, "skipped", reason, url or source.location, site.name if site and mine else None
             )
@@ -212,9 +216,16 @@ class ArchiveSpider(scrapy.Spider):
         ref = WarcRecordRef(source.name, record.offset, head.record_id, head.date)
         return self._article(record.body, site, ticket, ref)
 
-    def _known_or_over(self, site: Site, url: str, archived: str | None) -> str | None:
-        """``known``: written before (by `news` or an archive) and not archived since; ``over_limit``."""
-        seen = get_store(self.crawler).last_fetch(url_key(url))
+    def _known_or_over(
+        self, site: Site, url: str, archived: str | None, progress: FileProgress
+    ) -> str | None:
+        """``duplicate_url``: the file's first capture of the URL (by its key: tracking parameters,
+        AMP...) is the one read, whichever extraction ends first; ``known``: written before (by
+        `news` or an archive) and not archived since; ``over_limit``."""
+        key = url_key(url)
+        if not progress.first_capture(hash64(key)):
+            return "duplicate_url"
+        seen = get_store(self.crawler).last_fetch(key)
         if seen is not None and not changed_since(archived, *seen):
             return "known"
         limit = self.plan.limit
@@ -303,10 +314,12 @@ class ArchiveSpider(scrapy.Spider):
         """Write the file's progress now and then (a lag only costs a rerun some re-reading)."""
         self._files[progress.key] = progress
         n = self._unsaved.get(progress.key, 0) + 1
-        if not force and n < SAVE_EVERY and not progress.done:
+        recent = time.monotonic() - self._last_save < SAVE_SECONDS
+        if not force and n < SAVE_EVERY and recent and not progress.done:
             self._unsaved[progress.key] = n
             return
         self._unsaved[progress.key] = 0
+        self._last_save = time.monotonic()
         now = (progress.committed, progress.done)
         if self._saved.get(progress.key) != now:
             get_store(self.crawler).record_archive_progress(progress.key, *now)

@@ -13,6 +13,7 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -26,7 +27,7 @@ def saved_articles(n: int) -> list[tuple[str, bytes]]:
     """(URL, HTML) of the first n saved pages that extract as articles with a body of 200+ words."""
     records = json.loads(RECORDS.read_text(encoding="utf-8"))
     out = []
-    for meta in sorted(PAGES.glob("aeb-*.json")):
+    for meta in sorted(PAGES.glob("*.json")):
         record = records.get(meta.stem)
         if not record or len((record.get("articleBody") or "").split()) < 200 or not record.get("headline"):
             continue
@@ -54,10 +55,12 @@ def build_warc(path: Path, pages: list[tuple[str, bytes]], truncate: bool = True
     buffer = io.BytesIO()
     writer = WARCWriter(buffer, gzip=True)
 
-    def write(record: object) -> None:
+    def write(record: Any) -> None:
         built.offsets.append(buffer.tell())
         writer.write_record(record)
         built.records += 1
+        if hasattr(record.raw_stream, "close"):
+            record.raw_stream.close()  # warcio buffers payloads in temporary files
 
     headers = {"WARC-Date": date}
     write(writer.create_warcinfo_record(path.name, {"software": "newscrawler tests"}))
