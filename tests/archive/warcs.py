@@ -51,9 +51,10 @@ def _http(status: str, content_type: str, extra: list[tuple[str, str]] | None = 
 
 
 def build_warc(path: Path, pages: list[tuple[str, bytes]], truncate: bool = True, date: str = DATE) -> Built:
+    """gzip per record, except for a path that does not end in .gz."""
     built = Built(path)
     buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=True)
+    writer = WARCWriter(buffer, gzip=path.suffix == ".gz")
 
     def write(record: Any) -> None:
         built.offsets.append(buffer.tell())

@@ -220,3 +220,11 @@ def test_an_archive_and_a_news_crawl_on_one_state_never_write_an_article_twice(
                             cwd=REPO, timeout=180, env=dict(os.environ))  # fmt: skip
     assert second.returncode == 0, second.stderr[-3000:]
     assert lines(tmp_path / "news2.jsonl") == [], "nor the other way round"
+
+
+def test_a_mistyped_argument_is_one_error_line_and_status_2_before_anything_is_read(tmp_path: Path) -> None:
+    result = archive(tmp_path / "out.jsonl", f"warc={tmp_path}/none-*.warc.gz")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: warc='{tmp_path}/none-*.warc.gz': the pattern matches no file"
+    ]
