@@ -53,8 +53,9 @@ class FileProgress:
         self._advance()
 
     def end(self) -> None:
-        """The reader reached the end of the file."""
+        """The reader reached the end of the file (its URLs are no longer needed)."""
         self.read_all = True
+        self._urls.clear()
 
     @property
     def pending(self) -> int:

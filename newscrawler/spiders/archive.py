@@ -312,7 +312,6 @@ class ArchiveSpider(scrapy.Spider):
 
     def _save(self, progress: FileProgress, force: bool = False) -> None:
         """Write the file's progress now and then (a lag only costs a rerun some re-reading)."""
-        self._files[progress.key] = progress
         n = self._unsaved.get(progress.key, 0) + 1
         recent = time.monotonic() - self._last_save < SAVE_SECONDS
         if not force and n < SAVE_EVERY and recent and not progress.done:
@@ -324,11 +323,13 @@ class ArchiveSpider(scrapy.Spider):
         if self._saved.get(progress.key) != now:
             get_store(self.crawler).record_archive_progress(progress.key, *now)
             self._saved[progress.key] = now
+        if progress.done:
+            self._files.pop(progress.key, None)  # a month of CC-NEWS is hundreds of files: keep the open ones
 
     def closed_reading(self, spider: scrapy.Spider) -> None:
         """At the end: every file's progress as it stands (the state is still open)."""
         try:
-            for progress in self._files.values():
+            for progress in list(self._files.values()):
                 self._save(progress, force=True)
         except STATE_ERRORS as exc:
             self.logger.error(
