@@ -23,7 +23,7 @@ from newscrawler.browsers import find_browser, impersonation_problem
 
 @dataclass(frozen=True)
 class Spec:
-    kind: str  # int, float, bool, str, list, dict, choice
+    kind: str  # int, float, bool, str, url, list, dict, choice
     low: float | None = None  # inclusive
     high: float | None = None  # inclusive
     choices: tuple[str, ...] = ()
@@ -36,6 +36,7 @@ class Spec:
             "float": "number",
             "bool": "True or False",
             "str": "text",
+            "url": "http(s) URL or local folder",
             "list": "list (comma-separated)",
             "dict": "JSON object",
         }[self.kind]
@@ -58,7 +59,10 @@ TEXT = Spec("str")
 
 SETTINGS: dict[str, Spec] = {
     "NEWSCRAWLER_ALLOW_PRIVATE": TEXT,
+    "NEWSCRAWLER_ARCHIVE_BACKOFF": SECONDS,
+    "NEWSCRAWLER_ARCHIVE_RETRIES": COUNT,
     "NEWSCRAWLER_BROWSER": TEXT,
+    "NEWSCRAWLER_CCNEWS_BASE": Spec("url"),
     "NEWSCRAWLER_EXTRACT_PROCESSES": COUNT,
     "NEWSCRAWLER_EXTRACT_QUEUE": COUNT,
     "NEWSCRAWLER_EXTRACT_TIMEOUT": Spec("float", 0.1),
@@ -160,6 +164,13 @@ def check_value(name: str, value: Any, spec: Spec) -> str | None:
             return None if isinstance(json.loads(str(value)), dict) else "use a JSON object"
         except ValueError:
             return "use a JSON object"
+    if spec.kind == "url":
+        scheme = str(value).partition("://")[0] if "://" in str(value) else ""
+        return (
+            None
+            if scheme in ("", "http", "https") and str(value).strip()
+            else "use an http(s) URL or a folder"
+        )
     return None  # str and list take any text
 
 

@@ -17,7 +17,15 @@ from newscrawler.items import Article
 from newscrawler.monitors import CrawlMonitors
 from newscrawler.output import OutputLedger, article_stored, output_closed
 from newscrawler.state.extension import CrawlState
-from newscrawler.stats import DUPLICATE_REASONS, answered, blocked_pages, idle_worker, per_site, totals
+from newscrawler.stats import (
+    ARCHIVE_RECORDS,
+    DUPLICATE_REASONS,
+    answered,
+    blocked_pages,
+    idle_worker,
+    per_site,
+    totals,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -180,12 +188,19 @@ def summary_line(stats: dict[str, Any], reason: str = "finished") -> str:
         f"{written} articles written, "
         + (f"{lost} lost to output (written next run), " if lost else "")
         + (f"{missing} missing from a feed (stored in the others), " if missing else "")
-        + f"{stats.get('response_received_count', 0)} pages fetched, "
-        f"dropped: {_reasons(totals(stats, 'dropped')) or 'none'}"
+        + _read(stats)
+        + f"dropped: {_reasons(totals(stats, 'dropped')) or 'none'}"
     )
     if stats.get("newscrawler/template_paragraphs_removed"):
         line += f", template paragraphs removed {stats['newscrawler/template_paragraphs_removed']}"
     return line + " | " + ("; ".join(parts) or _nothing(stats))
+
+
+def _read(stats: dict[str, Any]) -> str:
+    """What the crawl read: pages fetched, or WARC records (`scrapy crawl archive`)."""
+    if ARCHIVE_RECORDS in stats:
+        return f"{stats[ARCHIVE_RECORDS]} WARC records read, "
+    return f"{stats.get('response_received_count', 0)} pages fetched, "
 
 
 def _nothing(stats: dict[str, Any]) -> str:

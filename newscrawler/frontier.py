@@ -351,6 +351,12 @@ class Frontier:
         self.scheduled[ticket.site] -= 1
         return self._refill(ticket.site)
 
+    def take(self, ticket: Ticket) -> None:
+        """An article page the crawl has without a request (a WARC record, `scrapy crawl archive`):
+        open and in flight until ``finish``, so the clean pipeline's warm-up waits for it."""
+        self._open[ticket.id] = ticket
+        self._in_flight[ticket.site].add(ticket.id)
+
     def in_flight(self, site: str) -> int:
         return len(self._in_flight[site])
 

@@ -31,6 +31,23 @@ class Image:
 
 
 @dataclass
+class WarcRecordRef:
+    """Where an article read from an archive comes from: one record of one WARC file."""
+
+    file: str
+    """The WARC file's name (its last path segment), as Common Crawl and Heritrix name files."""
+
+    offset: int | None
+    """The record's offset in the file, in compressed bytes (the offset the CC index gives)."""
+
+    recordId: str | None
+    """The record's WARC-Record-ID (``<urn:uuid:…>``)."""
+
+    date: str | None
+    """The record's WARC-Date: when the archiver fetched the page (UTC, ISO 8601)."""
+
+
+@dataclass
 class ArticleMetadata:
     """Crawl facts about the record; docs/fields.md (``metadata``) says when each is set."""
 
@@ -67,8 +84,16 @@ class ArticleMetadata:
     rendered: bool | None = None
     """True when the text is the page as a browser rendered it (an app shell served no article)."""
 
+    warc: WarcRecordRef | None = None
+    """Read from an archive (`scrapy crawl archive`): the WARC file and record it came from."""
+
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if not is_empty(getattr(self, f.name))}
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not is_empty(value):
+                out[f.name] = asdict(value) if isinstance(value, WarcRecordRef) else value
+        return out
 
 
 @dataclass
@@ -120,7 +145,8 @@ class Article:
 
     metadata: ArticleMetadata = field(default_factory=ArticleMetadata)
     """Crawl facts: dateDownloaded, site, source, listed, redirectedFrom, articleMarkup, revision,
-    duplicateOf, learned; on a live blog, liveUpdates (ArticleMetadata; docs/fields.md)."""
+    duplicateOf, learned; on a live blog, liveUpdates; from an archive, warc (ArticleMetadata;
+    docs/fields.md)."""
 
     ticket: Ticket | None = field(default=None, repr=False, compare=False, metadata={"record": False})
     """Not part of the record: the article's crawl ticket, by which the pipelines, the output

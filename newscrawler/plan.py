@@ -40,6 +40,7 @@ class CrawlPlan:
 
     sites: tuple[Site, ...]
     since: datetime | None = None  # articles published before this are not wanted
+    until: datetime | None = None  # nor after this (the archive spider's until=; never set for news)
     limit: int | None = None  # articles per site
     languages: frozenset[str] | None = None  # ISO 639-1 codes wanted; None: all
     fresh: bool = False  # start with an empty crawl state
@@ -71,9 +72,9 @@ class CrawlPlan:
         args = {k: v for k, v in arguments.items() if not k.startswith("_")}  # scrapyd's _job, _version
         unknown = sorted(set(args) - set(ARGUMENTS))
         if unknown:
-            raise UsageError(_unknown_message(unknown[0]))
+            raise UsageError(unknown_argument(unknown[0]))
         for name in ("url", "sites"):
-            if name in args and not _items(args[name]):  # a cron line with an unset variable
+            if name in args and not split_items(args[name]):  # a cron line with an unset variable
                 raise UsageError(
                     f"{name}={args[name]!r} names no site; give at least one (the whole registry is crawled "
                     "only when neither url= nor sites= is given)"
@@ -83,17 +84,19 @@ class CrawlPlan:
         registry = load_sites(sites_file)
         chosen: list[Site] = []
         user_urls: list[str] = []
-        for u in _items(args.get("url")):
+        for u in split_items(args.get("url")):
             if not is_http_url(u):
-                raise UsageError(f"url={_masked(u)!r}: give an http(s) URL, e.g. url=https://www.dawn.com/")
+                raise UsageError(
+                    f"url={masked_url(u)!r}: give an http(s) URL, e.g. url=https://www.dawn.com/"
+                )
             if "@" in urlsplit(u).netloc:
                 raise UsageError(
-                    f"url={_masked(u)!r}: a user name or password in a start URL is not used (it would be "
+                    f"url={masked_url(u)!r}: a user name or password in a start URL is not used (it would be "
                     "sent to other hosts and printed in logs); give the URL without it"
                 )
             chosen.append(site_for_url(u))
             user_urls.append(u)
-        for n in (x.lower() for x in _items(args.get("sites"))):
+        for n in (x.lower() for x in split_items(args.get("sites"))):
             if n not in registry:
                 raise UsageError(f"unknown site {n!r}; known sites: {', '.join(sorted(registry))}")
             chosen.append(registry[n])
@@ -101,8 +104,8 @@ class CrawlPlan:
         return cls(
             sites=tuple(chosen or registry.values()),
             since=parse_since(str(since), now) if since else None,
-            limit=_limit(args.get("limit")),
-            languages=_languages(args.get("languages")),
+            limit=parse_limit(args.get("limit")),
+            languages=parse_languages(args.get("languages")),
             fresh=parse_flag("fresh", args.get("fresh")),
             started=now,
             user_urls=tuple(user_urls),
@@ -185,19 +188,20 @@ def plan_of(crawler: Any) -> CrawlPlan | None:
     return spider.plan if isinstance(spider, Planned) else None
 
 
-def _unknown_message(name: str) -> str:
-    close = difflib.get_close_matches(name, ARGUMENTS, n=1, cutoff=0.6)
+def unknown_argument(name: str, arguments: Mapping[str, str] = ARGUMENTS, spider: str = "news") -> str:
+    """The message for an argument the spider does not take: a "did you mean", the valid ones."""
+    close = difflib.get_close_matches(name, arguments, n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]}?)" if close else ""
-    valid = ", ".join(f"{k} ({v})" for k, v in ARGUMENTS.items())
-    return f"unknown argument {name!r}{hint}; the news spider takes: {valid}"
+    valid = ", ".join(f"{k} ({v})" for k, v in arguments.items())
+    return f"unknown argument {name!r}{hint}; the {spider} spider takes: {valid}"
 
 
-def _masked(url: str) -> str:
+def masked_url(url: str) -> str:
     """The URL without its password, for messages."""
     return re.sub(r"(?<=://)([^/@:]*):[^/@]*@", r"\1:***@", url)
 
 
-def _items(value: Any) -> list[str]:
+def split_items(value: Any) -> list[str]:
     return [x.strip() for x in str(value or "").split(",") if x.strip()]
 
 
@@ -236,7 +240,7 @@ def parse_since(value: str, now: datetime) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def _limit(value: Any) -> int | None:
+def parse_limit(value: Any) -> int | None:
     if value is None or not str(value).strip():
         return None
     try:
@@ -257,8 +261,8 @@ def parse_flag(name: str, value: Any) -> bool:
     raise UsageError(f"{name}={value!r}: use {name}=1 or {name}=0")
 
 
-def _languages(value: Any) -> frozenset[str] | None:
-    codes = {c.lower() for c in _items(value)}
+def parse_languages(value: Any) -> frozenset[str] | None:
+    codes = {c.lower() for c in split_items(value)}
     if not codes:
         return None
     if any(not re.fullmatch(r"[a-z]{2}", c) for c in codes):

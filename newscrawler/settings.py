@@ -148,6 +148,17 @@ DOWNLOAD_HANDLERS = {
 
 # Every NEWSCRAWLER_* setting's type and range: newscrawler/config.py (checked before a crawl starts).
 
+# --- archives: `scrapy crawl archive` (newscrawler/archive/) ---
+NEWSCRAWLER_CCNEWS_BASE = (
+    "https://data.commoncrawl.org/"  # Common Crawl's public data host; or a mirror of its layout
+)
+NEWSCRAWLER_ARCHIVE_RETRIES = (
+    5  # a remote WARC's connection failing this often in a row, no byte read between: unreadable
+)
+NEWSCRAWLER_ARCHIVE_BACKOFF = (
+    1.0  # seconds before resuming a dropped WARC download, doubled each time (30 s at most)
+)
+
 # --- bounds: every crawl ends, whatever a site serves (per site; cuts are counted as skipped) ---
 NEWSCRAWLER_MAX_URL_LENGTH = 2000  # longer links are traps or junk (Scrapy's own limit is 2083)
 NEWSCRAWLER_SITEMAP_MAX_DEPTH = 4  # real indexes nest once or twice; an endless chain is a trap

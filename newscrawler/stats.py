@@ -8,6 +8,8 @@ fetched are skipped (known, too old) or failed. Keys:
     newscrawler/<site>/dropped/<reason>     fetched, not written (and newscrawler/dropped/<reason>)
     newscrawler/<site>/skipped/<reason>     not fetched on purpose (and newscrawler/skipped/<reason>)
     newscrawler/<site>/errors/<reason>      could not be fetched (and newscrawler/errors/<reason>)
+    newscrawler/archive/records             `scrapy crawl archive`: WARC records read, each also counted
+                                            as an article page fetched or under skipped/ or errors/
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ CRAWL_KEYS = (
     "render_refused",
     "render",
     "warc",
+    "archive",
 )  # newscrawler/<key>/...: crawl-wide figures, not sites
 
 
@@ -171,9 +174,18 @@ EXIT_MONITORS_FAILED = 6  # a monitor failed and NEWSCRAWLER_MONITORS_FAIL_JOB i
 EXIT_STALLED = 7  # the crawl stalled and did not stop when asked: stopped forcefully (watchdog.py)
 
 
+ARCHIVE_RECORDS = "newscrawler/archive/records"
+
+
 def answered(stats: dict[str, Any]) -> int:
-    """Successful (2xx/3xx) responses the crawl received."""
-    return sum(v for k, v in stats.items() if re.fullmatch(r"downloader/response_status_count/[23]\d\d", k))
+    """Successful (2xx/3xx) responses the crawl received, or WARC records an archive crawl read."""
+    responses: int = sum(
+        v for k, v in stats.items() if re.fullmatch(r"downloader/response_status_count/[23]\d\d", k)
+    )
+    # an archive crawl: records read, and files an earlier run read to the end
+    return (
+        responses + int(stats.get(ARCHIVE_RECORDS, 0)) + int(stats.get("newscrawler/skipped/archive_done", 0))
+    )
 
 
 def idle_worker(stats: dict[str, Any]) -> bool:
@@ -198,6 +210,11 @@ def exit_reason(stats: dict[str, Any], status: int) -> str:
         return "; ".join(parts)
     if status == EXIT_STATE_FAILED:
         return "the crawl state failed during the crawl; the articles it could not record are written by the next run"
+    if status == EXIT_NO_SITE_ANSWERED and ARCHIVE_RECORDS in stats:
+        unreadable = sum(
+            v for k, v in totals(stats, "errors").items() if k in ("archive_unreadable", "ccnews_paths")
+        )
+        return f"no WARC record could be read ({unreadable} files or lists unreadable)"
     if status == EXIT_NO_SITE_ANSWERED:
         failed = stats.get("downloader/request_count", 0)
         return f"no site answered ({failed} requests, none successful)"
@@ -227,10 +244,7 @@ def exit_status(stats: dict[str, Any]) -> int:
         "newscrawler/dropped/state_error"
     ):
         return EXIT_STATE_FAILED
-    answered = sum(
-        v for k, v in stats.items() if re.fullmatch(r"downloader/response_status_count/[23]\d\d", k)
-    )
-    if not answered and not idle_worker(stats):
+    if not answered(stats) and not idle_worker(stats):
         return EXIT_NO_SITE_ANSWERED
     if stats.get("monitors/status") == "failed" and stats.get("monitors/fail_job"):
         return EXIT_MONITORS_FAILED

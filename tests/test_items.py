@@ -74,3 +74,20 @@ def test_the_crawl_ticket_rides_on_the_article_but_never_reaches_the_record() ->
     assert json.loads(json.dumps(record)) == {"url": "https://s.example/a", "headline": "A"}
     one, two = Article(url="x"), Article(url="x")  # made outside a crawl: no ticket
     assert item_key(article) == "7" and item_key(one) != item_key(two)
+
+
+def test_an_archived_record_says_where_it_came_from() -> None:
+    from newscrawler.items import ArticleMetadata, WarcRecordRef
+
+    for cls in (ArticleMetadata, WarcRecordRef):
+        documented = attribute_docstrings(cls)
+        assert sorted(documented) == sorted(cls.__dataclass_fields__), cls.__name__
+    ref = WarcRecordRef("CC-NEWS-20240310101500-00001.warc.gz", 613, "<urn:uuid:1>", "2024-03-10T12:00:00Z")
+    record = as_record(Article(url="https://x.example/a", metadata=ArticleMetadata(source="warc", warc=ref)))
+    assert record["metadata"]["warc"] == {
+        "file": "CC-NEWS-20240310101500-00001.warc.gz",
+        "offset": 613,
+        "recordId": "<urn:uuid:1>",
+        "date": "2024-03-10T12:00:00Z",
+    }
+    json.dumps(record)

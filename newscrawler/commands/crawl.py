@@ -1,4 +1,4 @@
-"""`scrapy crawl`, with the `news` spider's arguments checked before anything starts.
+"""`scrapy crawl`, with the `news` and `archive` spiders' arguments checked before anything starts.
 
 A mistyped argument (unknown site, malformed since=, a url= that is not http) is the
 user's mistake: one line on stderr and exit status 2, not a traceback from inside the crawl.
@@ -19,10 +19,12 @@ import redis
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
+from newscrawler.archive.plan import ArchivePlan
 from newscrawler.config import check_settings, redis_url
 from newscrawler.distributed import reset_crawl
 from newscrawler.malloc import keep_heap_small
 from newscrawler.plan import CrawlPlan
+from newscrawler.spiders.archive import ArchiveSpider
 from newscrawler.spiders.news import NewsSpider
 from newscrawler.state import StateError, open_state
 from newscrawler.stats import EXIT_USAGE, exit_reason, exit_status, say_error
@@ -54,12 +56,16 @@ class Command(ScrapyCrawlCommand):
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)  # -s, -a, -o: the settings are final after this
-        if not args or args[0] != NewsSpider.name:
+        if not args or args[0] not in (NewsSpider.name, ArchiveSpider.name):
             return
         assert self.settings is not None
         try:
             check_settings(self.settings)
-            plan = CrawlPlan.parse(dict(opts.spargs), sites_file=self.settings.get("NEWSCRAWLER_SITES_FILE"))
+            sites_file = self.settings.get("NEWSCRAWLER_SITES_FILE")
+            if args[0] == ArchiveSpider.name:
+                plan = ArchivePlan.parse(dict(opts.spargs), sites_file=sites_file).crawl
+            else:
+                plan = CrawlPlan.parse(dict(opts.spargs), sites_file=sites_file)
             # A corrupt state is an error before the crawl, not during it. With fresh=1 an
             # unusable state is moved aside and that is logged: checked in run(), once logging is set up.
             self.fresh = plan.fresh

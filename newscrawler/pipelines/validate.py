@@ -63,6 +63,8 @@ class ValidatePipeline:
                 return "future_date"
             if plan is not None and plan.since is not None and published.utc() < plan.since:
                 return "too_old"
+            if plan is not None and plan.until is not None and published.utc() > plan.until:
+                return "too_new"  # `scrapy crawl archive -a until=`
         if plan is not None and plan.languages and item.inLanguage not in plan.languages:
             return "language"
         return None

@@ -2,7 +2,7 @@
 the paragraphs each site repeats in every article.
 
 The interface is a few small protocols (``state/protocols.py``: ``Leases``, ``ArticleIndex``,
-``TemplateCounts``, ``PathVotes``, ``RunHistory``, ``Lifecycle``) and ``StateStore``, all of
+``TemplateCounts``, ``PathVotes``, ``RunHistory``, ``ArchiveProgress``, ``Lifecycle``) and ``StateStore``, all of
 them. SQLite (``state/sqlite.py``) is the embedded default, Redis (``state/redis.py``) serves
 distributed crawls; both follow the rules of ``state/rules.py`` (owners, liveness, the claim
 rule) and one contract test file per protocol (``tests/state/``) runs against both.
@@ -26,6 +26,8 @@ from newscrawler.safety import mask_secrets
 from newscrawler.state.protocols import (
     PATH_WINDOW,
     RUNS_KEPT,
+    ArchiveFile,
+    ArchiveProgress,
     ArticleIndex,
     Leases,
     Lifecycle,
@@ -43,6 +45,8 @@ __all__ = [
     "RUNS_KEPT",
     "SITE_ARTICLES",
     "STATE_FILE",
+    "ArchiveFile",
+    "ArchiveProgress",
     "ArticleIndex",
     "Leases",
     "Lifecycle",

@@ -3,7 +3,7 @@
 Both stores (``state/sqlite.py``, ``state/redis.py``) implement every protocol; a caller that
 needs one concern is typed with its protocol (the dedupe pipeline's output note with
 ``Leases``, the cleaning pipeline's warm-up with ``TemplateCounts``, the monitors with
-``RunHistory``). Who owns a claim, when an owner is alive and when a claim is refused are the
+``RunHistory``, the archive spider with ``ArchiveProgress``). Who owns a claim, when an owner is alive and when a claim is refused are the
 rules of ``newscrawler.state.rules``; ``tests/state/`` holds one contract file per protocol,
 each run against both stores.
 """
@@ -109,6 +109,26 @@ class RunHistory(Protocol):
         """The site's last n runs, newest first: their figures and ``finished``."""
 
 
+@dataclass(frozen=True)
+class ArchiveFile:
+    """How far one WARC file was read by `scrapy crawl archive` (``ArchiveProgress``)."""
+
+    done: bool  # every record of it has a final outcome
+    offset: int | None  # the offset of the last record whose outcome is final (None: none yet)
+
+
+class ArchiveProgress(Protocol):
+    """`scrapy crawl archive`: each WARC file's progress, so that a killed run resumes where it was.
+
+    A record's outcome is final once its line is stored or its drop or skip is counted; the
+    offset recorded is that of the last record up to which every outcome is final. It never
+    moves back: two crawls reading one file leave the furthest offset."""
+
+    def archive_progress(self, source: str) -> ArchiveFile: ...
+    def record_archive_progress(self, source: str, offset: int | None, done: bool = False) -> None:
+        """Every record up to ``offset`` (and with ``done``, the whole file) has a final outcome."""
+
+
 class Lifecycle(Protocol):
     def reset(self) -> None:
         """Forget everything the state knows (``fresh=1``)."""
@@ -116,5 +136,7 @@ class Lifecycle(Protocol):
     def close(self) -> None: ...
 
 
-class StateStore(Leases, ArticleIndex, TemplateCounts, PathVotes, RunHistory, Lifecycle, Protocol):
+class StateStore(
+    Leases, ArticleIndex, TemplateCounts, PathVotes, RunHistory, ArchiveProgress, Lifecycle, Protocol
+):
     """A whole store, as ``open_state`` returns it and the ``CrawlState`` extension holds it."""

@@ -43,7 +43,7 @@ import newscrawler.state.redis_scripts as lua
 from newscrawler.extraction.dates import epoch_seconds
 from newscrawler.outputs_scan import written_to
 from newscrawler.safety import mask_secrets
-from newscrawler.state.protocols import PATH_WINDOW, RUNS_KEPT, Seen, StateError
+from newscrawler.state.protocols import PATH_WINDOW, RUNS_KEPT, ArchiveFile, Seen, StateError
 from newscrawler.state.rules import new_owner, owner_alive, pid_dead_here
 from newscrawler.text import band_hashes, hash64, signature_similarity
 
@@ -124,6 +124,7 @@ class RedisState:
             self._release = self.db.register_script(lua.RELEASE)
             self._release_owner = self.db.register_script(lua.RELEASE_OWNER)
             self._add_paragraphs = self.db.register_script(lua.ADD_PARAGRAPHS)
+            self._archive_progress = self.db.register_script(lua.ARCHIVE_PROGRESS)
             self.renew()
             self.release_expired()
         except redis.RedisError as exc:
@@ -350,6 +351,19 @@ class RedisState:
             pipe.lpush(self._k(f"runs:{site}"), entry)
             pipe.ltrim(self._k(f"runs:{site}"), 0, RUNS_KEPT - 1)
             pipe.execute()
+
+    # --- archive progress (`scrapy crawl archive`) ---
+
+    def archive_progress(self, source: str) -> ArchiveFile:
+        value = self.db.hget(self._k("archives"), source)
+        if value is None:
+            return ArchiveFile(False, None)
+        done, _, offset = value.decode().partition(":")
+        return ArchiveFile(done == "1", int(offset) if int(offset) >= 0 else None)
+
+    def record_archive_progress(self, source: str, offset: int | None, done: bool = False) -> None:
+        """Never moves back: the furthest offset and done stay (two crawls may read one file)."""
+        self._archive_progress(args=[self.prefix, source, int(done), -1 if offset is None else offset])
 
     def recent_runs(self, site: str, n: int) -> list[dict[str, Any]]:
         """The site's last n runs, newest first: their figures and ``finished``."""

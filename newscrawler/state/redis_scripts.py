@@ -129,3 +129,17 @@ if redis.call('SADD', P..':counted', ARGV[3]) == 0 then return 0 end
 for i = 4, #ARGV do redis.call('HINCRBY', P..':para:'..ARGV[2], ARGV[i], 1) end
 return 1
 """
+
+# ARGV: prefix, source, done (1/0), offset (-1: none): a WARC file's progress, "done:offset", never
+# moved back (the furthest offset, done once done).
+ARCHIVE_PROGRESS = """
+local P, source = ARGV[1], ARGV[2]
+local done, offset = tonumber(ARGV[3]), tonumber(ARGV[4])
+local old = redis.call('HGET', P..':archives', source)
+if old then
+  local d, o = string.match(old, '^(%d):(-?%d+)$')
+  done, offset = math.max(done, tonumber(d)), math.max(offset, tonumber(o))
+end
+redis.call('HSET', P..':archives', source, done..':'..string.format('%d', offset))
+return 1
+"""

@@ -24,7 +24,7 @@ from typing import Any
 
 from newscrawler.extraction.dates import epoch_seconds
 from newscrawler.outputs_scan import written_to
-from newscrawler.state.protocols import PATH_WINDOW, RUNS_KEPT, Seen, StateError
+from newscrawler.state.protocols import PATH_WINDOW, RUNS_KEPT, ArchiveFile, Seen, StateError
 from newscrawler.state.rules import claim_revision, new_owner, owner_alive
 from newscrawler.text import BANDS, band_hashes, hash64, signature_similarity
 
@@ -128,6 +128,7 @@ class SQLiteState:
             self.db.execute(_PATHS)
             for statement in _RUNS:
                 self.db.execute(statement)
+            self.db.execute(_ARCHIVES)
             self.renew()
             self.release_expired()
         except sqlite3.OperationalError as exc:
@@ -386,7 +387,18 @@ class SQLiteState:
 
     def reset(self) -> None:
         with self._write():
-            for table in ("articles", "keys", "lsh", "paragraphs", "counted", "duplicates", "paths", "runs"):
+            tables = (
+                "articles",
+                "keys",
+                "lsh",
+                "paragraphs",
+                "counted",
+                "duplicates",
+                "paths",
+                "runs",
+                "archives",
+            )
+            for table in tables:
                 self.db.execute(f"DELETE FROM {table}")
 
     def close(self) -> None:
@@ -415,6 +427,23 @@ class SQLiteState:
         ).fetchall()
         return [{**json.loads(figures), "finished": _iso(finished)} for finished, figures in rows]
 
+    # --- archive progress (`scrapy crawl archive`) ---
+
+    def archive_progress(self, source: str) -> ArchiveFile:
+        row = self.db.execute("SELECT done, offset FROM archives WHERE source = ?", (source,)).fetchone()
+        if row is None:
+            return ArchiveFile(False, None)
+        return ArchiveFile(bool(row[0]), row[1] if row[1] >= 0 else None)
+
+    def record_archive_progress(self, source: str, offset: int | None, done: bool = False) -> None:
+        """Never moves back: the furthest offset and done stay (two crawls may read one file)."""
+        with self._write():
+            self.db.execute(
+                "INSERT INTO archives (source, done, offset) VALUES (?, ?, ?) ON CONFLICT (source) DO UPDATE "
+                "SET done = max(done, excluded.done), offset = max(offset, excluded.offset)",
+                (source, int(done), -1 if offset is None else offset),
+            )
+
 
 def _create(path: Path) -> None:
     """A new state, written whole in a temporary file and linked into place.
@@ -436,6 +465,11 @@ def _create(path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
+# Added within schema 2 (created on opening): each WARC file's progress (offset -1: no record yet).
+_ARCHIVES = (
+    "CREATE TABLE IF NOT EXISTS archives (source TEXT PRIMARY KEY, done INTEGER NOT NULL, offset INTEGER NOT NULL)"
+    " WITHOUT ROWID"
+)
 # Added within schema 2 (created on opening, as leases): each site's recent runs, for the monitors.
 _RUNS = (
     "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, site TEXT NOT NULL, finished INTEGER NOT NULL, "

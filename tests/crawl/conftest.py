@@ -70,6 +70,24 @@ def redis_server(tmp_path: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
+def warc_server() -> Iterator[Any]:
+    """warc_server(folder, drop_after=0) -> a static server of the folder with HTTP Range that drops
+    its first download of each .warc.gz after drop_after bytes (tests/mockserver/warc_server.py)."""
+    started: list[LocalServer] = []
+
+    def start(folder: Path, drop_after: int = 0) -> LocalServer:
+        server = LocalServer(
+            "tests.mockserver.warc_server", "--dir", str(folder), "--drop-after", str(drop_after)
+        )
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
 def demo_site() -> Iterator[Any]:
     """demo_site(discovery="all", delay=0.0, broken=False, rendered=None) -> DemoSite, stopped at
     teardown."""

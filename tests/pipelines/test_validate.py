@@ -42,3 +42,23 @@ def test_validation_drops_with_a_reason(article: Article, reason: str) -> None:
 def test_valid_article_passes() -> None:
     article = Article(url="https://x/4", headline="H", wordCount=100, datePublished="2024-05-01")
     assert _validator().process_item(article) is article
+
+
+def test_an_archive_crawl_drops_articles_published_outside_since_and_until() -> None:
+    from newscrawler.archive.plan import ArchivePlan
+    from newscrawler.spiders.archive import ArchiveSpider
+
+    pipeline = _validator()
+    plan = ArchivePlan.parse({"ccnews": "2024-03", "since": "2024-03-10", "until": "2024-03-12"})
+    pipeline.crawler.spider = ArchiveSpider(archive=plan)
+    for published, reason in (
+        ("2024-03-09T23:00:00+00:00", "too_old"),
+        ("2024-03-12T01:00:00+00:00", "too_new"),
+    ):
+        with pytest.raises(Drop) as exc:
+            pipeline.process_item(
+                Article(url="https://x/5", headline="H", wordCount=100, datePublished=published)
+            )
+        assert exc.value.reason == reason
+    kept = Article(url="https://x/6", headline="H", wordCount=100, datePublished="2024-03-11")
+    assert pipeline.process_item(kept) is kept
