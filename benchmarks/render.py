@@ -36,6 +36,7 @@ import argparse
 import contextlib
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -135,8 +136,14 @@ def serve_app(site: AppSite, port: int) -> ThreadingHTTPServer:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    server.daemon_threads = True
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            if not isinstance(sys.exc_info()[1], ConnectionError):  # a client closing a kept-alive connection
+                super().handle_error(request, client_address)
+
+    server = Server(("127.0.0.1", port), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -250,6 +257,14 @@ class TreeSampler:
         ]
 
 
+def cpu_of_children() -> float:
+    """User + system CPU seconds of this process's reaped children and their reaped descendants: a
+    crawl's whole tree once it has exited (but Chromium's crash handlers, which init reaps). Less
+    at the mercy of other work on the machine than the wall time."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def news_command(url: str, run_dir: Path, settings: list[str]) -> list[str]:
     return [
         sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={url}",
@@ -265,6 +280,7 @@ def run_crawl(label: str, url: str, run_dir: Path, settings: list[str], access: 
     env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     load_before = os.getloadavg()[0]
+    cpu_before = cpu_of_children()
     started = time.time()
     with (run_dir / "crawl.log").open("w") as log:
         proc = subprocess.Popen(
@@ -279,7 +295,9 @@ def run_crawl(label: str, url: str, run_dir: Path, settings: list[str], access: 
     time.sleep(1.0)  # the last log lines; a browser that outlives the crawl is still there
     reader.poll()
     left = sampler.left_running()
+    cpu = cpu_of_children() - cpu_before
     return figures(label, proc.returncode, started, ended, reader, sampler, run_dir) | {
+        "cpu_s": round(cpu, 1),
         "settings": settings,
         "load_before": round(load_before, 2),
         "load_after": round(os.getloadavg()[0], 2),
@@ -433,7 +451,7 @@ def part_plain(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
 def line_of(run: dict[str, Any]) -> str:
     return (
         f"{run['records']} records in {run['wall_s']} s ({run['records_per_s']}/s), "
-        f"{run['pages_per_s']} pages/s from the first request, peak RSS {run['peak_rss_mb']} MB, "
+        f"{run['pages_per_s']} pages/s from the first request, CPU {run['cpu_s']} s, peak RSS {run['peak_rss_mb']} MB, "
         f"PSS {run['peak_pss_mb']} MB, browser processes {run['browser_processes_seen']}, "
         f"load {run['load_before']}, exit {run['returncode']}"
     )
@@ -443,16 +461,22 @@ def line_of(run: dict[str, Any]) -> str:
 
 HEAD = (
     "| crawl | round | records | wall s | records/s | pages/s from 1st request | first request s "
-    "| peak RSS MB | peak PSS MB | browser processes | load |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    "| CPU s | CPU ms/record | peak RSS MB | peak PSS MB | browser processes | load |\n"
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 )
 
 
 def row(run: dict[str, Any]) -> str:
     return (
         f"| {run['crawl']} | {run['round']} | {run['records']} | {run['wall_s']} | {run['records_per_s']} | "
-        f"{run['pages_per_s']} | {run['first_request_s']} | {run['peak_rss_mb']} | {run['peak_pss_mb']} | "
+        f"{run['pages_per_s']} | {run['first_request_s']} | {run['cpu_s']} | {cpu_per_record(run)} | "
+        f"{run['peak_rss_mb']} | {run['peak_pss_mb']} | "
         f"{run['browser_processes_seen']} | {run['load_before']} |"
     )
+
+
+def cpu_per_record(run: dict[str, Any]) -> float | None:
+    return round(1000 * run["cpu_s"] / run["records"], 1) if run["records"] else None
 
 
 def medians(runs: list[dict[str, Any]], label: str) -> dict[str, Any]:
@@ -489,6 +513,9 @@ def report(result: dict[str, Any]) -> None:
         result["auto_over_never"] = round(auto["pages_per_s"] / never["pages_per_s"], 3)
         print(f"\nplain pages, medians: auto {auto}\n                      never {never}")
         print(f"pages/s auto/never: {result['auto_over_never']}")
+    if auto["cpu_ms_per_record"] and never["cpu_ms_per_record"]:
+        result["cpu_auto_over_never"] = round(auto["cpu_ms_per_record"] / never["cpu_ms_per_record"], 3)
+        print(f"CPU per record auto/never: {result['cpu_auto_over_never']}")
     started = [
         r["crawl"] for r in result["plain_runs"] if r["crawl"] == "auto" and r["browser_processes_seen"]
     ]
