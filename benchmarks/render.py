@@ -25,9 +25,10 @@ ABBA-style over --rounds rounds (auto, never; never, auto; ...). With auto no br
 Per run: wall time (process start -> exit), time to first request, records written, records per
 wall second, article pages served per second from the first request to exit (crawl.py's pages/s),
 peak RSS and PSS summed over the crawl's whole process tree (sampled every 0.2 s from /proc: the
-crawl, its extraction processes, the Playwright driver, Chromium and its renderers), the tree's
-split by role at the PSS peak, browser processes still alive after the crawl exited, and the load
-average. MB are MiB. Not part of `make test`; at the defaults about 15 minutes on 2 cores.
+crawl, its extraction processes, the Playwright driver, Chromium and its renderers, and Chromium's
+crash handlers, which leave the tree), the tree's split by role at the PSS peak, the tree's CPU
+seconds by role (user + system, as last sampled: less at the mercy of other work on the machine than
+the wall time), browser processes still alive after the crawl exited, and the load average. MB are MiB. Not part of `make test`; at the defaults about 15 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ import argparse
 import contextlib
 import json
 import os
-import resource
 import shutil
 import signal
 import socket
@@ -73,7 +73,8 @@ BROWSER_ROLES = (
     "chromium other",
     "chromium crash handler",
 )
-CRASH_HANDLER_WINDOW = 3 * os.sysconf("SC_CLK_TCK")  # started within 3 s of our browser: its own
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+CRASH_HANDLER_WINDOW = 3 * CLOCK_TICKS  # started within 3 s of our browser: its own
 STATIC = {".xml": "application/xml", ".txt": "text/plain", ".html": "text/html"}
 
 
@@ -157,7 +158,7 @@ def role(pid: int, root: int) -> str:
     try:
         line = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
-        return "gone"
+        return "exited while sampled"
     if pid == root:
         return "crawl process"
     if "chrome_crashpad_handler" in line:
@@ -178,6 +179,15 @@ def start_time(pid: int) -> str | None:
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
     except (OSError, IndexError):
+        return None
+
+
+def cpu_ticks(pid: int) -> tuple[str, int] | None:
+    """(start time, user + system CPU so far) of one process, in clock ticks (stat fields 22, 14, 15)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return fields[19], int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
         return None
 
 
@@ -220,6 +230,7 @@ class TreeSampler:
         self.most_renderers = 0
         self.browser_seen: dict[int, tuple[str, str | None]] = {}
         self.browser_start: int | None = None
+        self.cpu: dict[tuple[int, str], tuple[str, int]] = {}  # (pid, start) -> (role, CPU ticks)
 
     def sample(self) -> None:
         split: dict[str, dict[str, float]] = {}
@@ -234,6 +245,9 @@ class TreeSampler:
                 self.browser_seen[pid] = (kind, start_time(pid))
                 if kind == "chromium browser" and self.browser_start is None:
                     self.browser_start = int(self.browser_seen[pid][1] or 0)
+            ticks = cpu_ticks(pid)
+            if ticks is not None:
+                self.cpu[(pid, ticks[0])] = (kind, ticks[1])
             row = split.setdefault(kind, {"processes": 0, "rss_mb": 0.0, "pss_mb": 0.0})
             row["processes"] += 1
             row["rss_mb"] += memory[0]
@@ -248,6 +262,14 @@ class TreeSampler:
             self.peak_pss = pss_sum
             self.at_peak = {k: {n: round(v, 1) for n, v in row.items()} for k, row in split.items()}
 
+    def cpu_by_role(self) -> dict[str, float]:
+        """CPU seconds per role, as last sampled: the tree's CPU but a process's last 0.2 s (and a
+        process that lived less than that). Less at the mercy of other work than the wall time."""
+        out: Counter[str] = Counter()
+        for kind, ticks in self.cpu.values():
+            out[kind] += ticks / CLOCK_TICKS
+        return {k: round(v, 1) for k, v in sorted(out.items())}
+
     def left_running(self) -> list[str]:
         """Browser processes of this crawl alive after it exited (same pid, same start time)."""
         return [
@@ -255,14 +277,6 @@ class TreeSampler:
             for pid, (kind, started) in self.browser_seen.items()
             if started is not None and start_time(pid) == started
         ]
-
-
-def cpu_of_children() -> float:
-    """User + system CPU seconds of this process's reaped children and their reaped descendants: a
-    crawl's whole tree once it has exited (but Chromium's crash handlers, which init reaps). Less
-    at the mercy of other work on the machine than the wall time."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def news_command(url: str, run_dir: Path, settings: list[str]) -> list[str]:
@@ -280,7 +294,6 @@ def run_crawl(label: str, url: str, run_dir: Path, settings: list[str], access: 
     env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     load_before = os.getloadavg()[0]
-    cpu_before = cpu_of_children()
     started = time.time()
     with (run_dir / "crawl.log").open("w") as log:
         proc = subprocess.Popen(
@@ -295,9 +308,9 @@ def run_crawl(label: str, url: str, run_dir: Path, settings: list[str], access: 
     time.sleep(1.0)  # the last log lines; a browser that outlives the crawl is still there
     reader.poll()
     left = sampler.left_running()
-    cpu = cpu_of_children() - cpu_before
     return figures(label, proc.returncode, started, ended, reader, sampler, run_dir) | {
-        "cpu_s": round(cpu, 1),
+        "cpu_s": round(sum(sampler.cpu_by_role().values()), 1),
+        "cpu_by_role": sampler.cpu_by_role(),
         "settings": settings,
         "load_before": round(load_before, 2),
         "load_after": round(os.getloadavg()[0], 2),
@@ -486,11 +499,15 @@ def medians(runs: list[dict[str, Any]], label: str) -> dict[str, Any]:
         "records_per_s",
         "pages_per_s",
         "first_request_s",
+        "cpu_s",
         "peak_rss_mb",
         "peak_pss_mb",
     )
     mine = [r for r in runs if r["crawl"] == label]
-    return {k: median([r[k] for r in mine]) for k in keys} | {"runs": len(mine)}
+    return {k: median([r[k] for r in mine]) for k in keys} | {
+        "cpu_ms_per_record": median([cpu_per_record(r) for r in mine]),
+        "runs": len(mine),
+    }
 
 
 def report(result: dict[str, Any]) -> None:
@@ -502,7 +519,9 @@ def report(result: dict[str, Any]) -> None:
             print(
                 f"    {kind}: {split['processes']} processes, RSS {split['rss_mb']} MB, PSS {split['pss_mb']} MB"
             )
-        print(f"    most renderer processes at once: {run['most_renderers']}")
+        print(
+            f"    most renderer processes at once: {run['most_renderers']}; CPU s by role: {run['cpu_by_role']}"
+        )
         print(f"    {run.get('hits') or run.get('versus_twin')}")
         print(f"    stats: {run['stats']}")
         print(f"    browser processes left running after exit: {run['browser_left_running'] or 'none'}")
@@ -547,6 +566,8 @@ def main(argv: list[str] | None = None) -> int:
     result["rendered_runs"] = part_rendered(args, work) if args.rendered else []
     result["plain_runs"] = part_plain(args, work) if args.plain and args.rounds else []
     result["load_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    if args.out:  # the runs first: a report that fails keeps them
+        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     report(result)
     print(f"load average (1, 5, 15 min): at start {result['load_at_start']}, at end {result['load_at_end']}")
     if args.out:
