@@ -28,7 +28,9 @@ peak RSS and PSS summed over the crawl's whole process tree (sampled every 0.2 s
 crawl, its extraction processes, the Playwright driver, Chromium and its renderers, and Chromium's
 crash handlers, which leave the tree), the tree's split by role at the PSS peak, the tree's CPU
 seconds by role (user + system, as last sampled: less at the mercy of other work on the machine than
-the wall time), browser processes still alive after the crawl exited, and the load average. MB are MiB. Not part of `make test`; at the defaults about 15 minutes on 2 cores.
+the wall time), browser processes still alive after the crawl exited, and the load average. MB are
+MiB. Not part of `make test`; at the defaults about 13 minutes on 2 cores with other work beside it
+(load average 3), half an hour under heavy load. Part 2 needs nginx (`apt-get install nginx-light`).
 """
 
 from __future__ import annotations
@@ -432,6 +434,7 @@ def part_rendered(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
                 print(line_of(run), flush=True)
     finally:
         server.shutdown()
+        site.log.close()
     return runs
 
 
