@@ -17,6 +17,7 @@ site only, never a private address; resources that carry no text are not loaded.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 from collections.abc import Iterator
@@ -25,6 +26,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from weakref import WeakKeyDictionary
 
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 from scrapy import Request
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
@@ -32,6 +35,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy_impersonate import ImpersonateDownloadHandler
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+from scrapy_playwright.page import PageMethod
 
 from newscrawler.browsers import find_browser
 from newscrawler.context import Kind, context_of
@@ -57,8 +61,14 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--disable-sync",
 )
-# A page is rendered once the network has been quiet for half a second (the app has its article).
-GOTO = {"wait_until": "networkidle"}
+# A page is read once it has loaded and its network has been quiet for half a second (the app has
+# its article), or QUIET_WAIT seconds after load: an app that polls, or retries an image for ever,
+# never goes quiet, and is read as it stands.
+GOTO = {"wait_until": "load"}
+QUIET_WAIT = 10.0
+# What a resource that carries no text gets instead: an empty answer (an image a valid 1x1 GIF),
+# not an error, which a page's onerror handler could answer by asking again, for ever.
+GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
 IN_PAGE_SCHEMES = ("http", "https", "data", "blob", "about")  # what a page may load at all
 
 
@@ -106,6 +116,12 @@ def proxy_context(site: Site, proxy: str) -> tuple[str, dict[str, Any]]:
     }
 
 
+async def settle(page: Any) -> None:
+    """After load: until the page's network is quiet, or QUIET_WAIT seconds (then as it stands)."""
+    with contextlib.suppress(PlaywrightTimeout):
+        await page.wait_for_load_state("networkidle", timeout=QUIET_WAIT * 1000)
+
+
 class ReachMiddleware:
     """Sets, per site, what a request needs: its proxy (before HttpProxyMiddleware), the browser
     (``render = "always"``), or the impersonated browser."""
@@ -150,6 +166,7 @@ class ReachMiddleware:
             meta["playwright"] = True
         if meta.get("playwright"):
             meta.setdefault("playwright_page_goto_kwargs", dict(GOTO))
+            meta.setdefault("playwright_page_methods", [PageMethod(settle)])
             if meta.get("proxy") and "playwright_context" not in meta:
                 meta["playwright_context"], meta["playwright_context_kwargs"] = proxy_context(
                     site, meta["proxy"]
@@ -274,11 +291,28 @@ class ReachDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[mis
         page.on("console", lambda m: self._console(rules, m.text, told))
         return page
 
+    def _make_request_handler(self, *args: Any, **kwargs: Any) -> Any:
+        """scrapy-playwright's route handler, after ours: a resource that carries no text is answered
+        empty here, never fetched."""
+        route_on = super()._make_request_handler(*args, **kwargs)
+
+        async def route(route: Any, pw_request: Any) -> None:
+            if pw_request.resource_type not in NO_TEXT:
+                await route_on(route, pw_request)
+                return
+            self.crawler.stats.inc_value("newscrawler/render/not_loaded")
+            image = pw_request.resource_type == "image"
+            with contextlib.suppress(PlaywrightError):  # the page closed meanwhile
+                await route.fulfill(
+                    status=200,
+                    body=GIF if image else b"",
+                    content_type="image/gif" if image else "text/plain",
+                )
+
+        return route
+
     async def _refused(self, pw_request: Any) -> bool:
         """scrapy-playwright's PLAYWRIGHT_ABORT_REQUEST: True for what a rendered page may not load."""
-        if pw_request.resource_type in NO_TEXT:
-            self.crawler.stats.inc_value("newscrawler/render/not_loaded")
-            return True
         try:
             rules = self._pages.get(pw_request.frame.page)
         except Exception:  # a service worker's request has no frame

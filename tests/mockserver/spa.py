@@ -5,8 +5,8 @@
 Prints ``READY http://HOST:PORT``. The sample site (sample_site/server.py) with ``--rendered world``,
 whose ``/static/app.js`` first tries to reach what a rendered page must never reach: the other
 server (``--other-url``, a second instance on 127.0.0.2: its ``/__requests`` shows whether anything
-got there) by fetch and by image, and ``file:///etc/passwd`` by fetch and in a frame; then renders
-the article as the sample site's app does. Run from the repository root.
+got there) by fetch and by image, and ``file:///etc/passwd`` by fetch and in a frame, and loads an
+image that asks again each time it fails; then renders the article as the sample site's app does. Run from the repository root.
 """
 
 from __future__ import annotations
@@ -25,6 +25,12 @@ fetch('file:///etc/passwd').catch(function () {{}});
 var frame = document.createElement('iframe');
 frame.src = 'file:///etc/passwd';
 document.documentElement.appendChild(frame);
+// An image that asks again whenever it fails (a real theme's onerror fallback): a storm if
+// blocked resources fail.
+var tries = 0;
+var retrying = new Image();
+retrying.onerror = function () {{ if (++tries < 1000) retrying.src = '/missing.jpg?' + tries; }};
+retrying.src = '/missing.jpg';
 """
 
 
