@@ -137,8 +137,8 @@ NEWSCRAWLER_ROUND_TTL = 7 * 86400  # a pushed site's request fingerprints expire
 
 # --- reach (newscrawler/reach.py): pages only a browser sees, sites that block plain clients ---
 NEWSCRAWLER_RENDER = "auto"  # auto: an article page that is an app shell is fetched again through a browser
-NEWSCRAWLER_RENDER_CONCURRENCY = 2  # browser pages at once: each costs a renderer process (~100 MB)
-NEWSCRAWLER_RENDER_TIMEOUT = 30.0  # seconds for a rendered page to load and go quiet, as DOWNLOAD_TIMEOUT
+NEWSCRAWLER_RENDER_CONCURRENCY = 2  # browser pages at once: a renderer each (~55 MB) and ~1 s of a core
+NEWSCRAWLER_RENDER_TIMEOUT = 30.0  # seconds for a rendered page to load, as DOWNLOAD_TIMEOUT for a plain one
 NEWSCRAWLER_BROWSER = ""  # a Chromium path; empty: the system's chromium (never a downloaded one)
 NEWSCRAWLER_IMPERSONATE = ""  # a curl_cffi browser (chrome...) for every site; off: it is the user's call
 DOWNLOAD_HANDLERS = {
