@@ -650,10 +650,15 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"\n(c) round {run['round']}: {run['records']} records of {args.pages} pages; summary: {run['summary']}"
             )
+    return finish(args, result, result["runs"], work)
+
+
+def finish(args: argparse.Namespace, result: dict[str, Any], runs: list[dict[str, Any]], work: Path) -> int:
+    """The result written to --out; the logs kept when asked or when a run failed (exit 1)."""
     if args.out:
         args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         print(f"\nresult: {args.out}")
-    failed = [r for r in result["runs"] if r["returncode"] != 0]
+    failed = [r for r in runs if r["returncode"] != 0]
     if args.keep or failed:
         print(f"logs and outputs kept in {work}")
     else:

@@ -39,7 +39,6 @@ import argparse
 import contextlib
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -60,6 +59,7 @@ from benchmarks.crawl import (  # noqa: E402
     ARTICLE_PREFIX,
     AccessLog,
     build_site,
+    finish,
     free_port,
     median,
     start_nginx,
@@ -573,15 +573,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     report(result)
     print(f"load average (1, 5, 15 min): at start {result['load_at_start']}, at end {result['load_at_end']}")
-    if args.out:
-        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-        print(f"result: {args.out}")
-    failed = [r for r in result["rendered_runs"] + result["plain_runs"] if r["returncode"] != 0]
-    if args.keep or failed:
-        print(f"logs and outputs kept in {work}")
-    else:
-        shutil.rmtree(work, ignore_errors=True)
-    return 1 if failed else 0
+    return finish(args, result, result["rendered_runs"] + result["plain_runs"], work)
 
 
 if __name__ == "__main__":

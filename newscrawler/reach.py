@@ -40,7 +40,13 @@ from scrapy_playwright.page import PageMethod
 from newscrawler.browsers import find_browser
 from newscrawler.context import Kind, context_of
 from newscrawler.plan import SiteRegistry, plan_of
-from newscrawler.safety import PublicOnlyResolver, address_refusal, resolves_privately, same_site
+from newscrawler.safety import (
+    PublicOnlyResolver,
+    address_refusal,
+    host_port,
+    resolves_privately,
+    same_site,
+)
 from newscrawler.sites import Site
 from newscrawler.stats import tally
 
@@ -192,8 +198,7 @@ class PageRules:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             return "bad_scheme"
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        if f"{(parts.hostname or '').lower()}:{port}" == self.netloc:
+        if host_port(url)[1] == self.netloc:
             return None
         reason = address_refusal(url, allow)
         if reason is None and self.home_host and not same_site(parts.hostname or "", self.home_host):
@@ -277,12 +282,9 @@ class ReachDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[mis
     async def _create_page(self, request: Request, spider: Any) -> Any:
         page = await super()._create_page(request, spider)
         ctx = context_of(request)
-        parts = urlsplit(request.url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        host, netloc = host_port(request.url)
         rules = PageRules(
-            ctx.site if ctx else None,
-            (urlsplit(ctx.home).hostname or "") if ctx else (parts.hostname or ""),
-            f"{(parts.hostname or '').lower()}:{port}",
+            ctx.site if ctx else None, (urlsplit(ctx.home).hostname or "") if ctx else host, netloc
         )
         self._pages[page] = rules
         page.on("close", lambda _: self._pages.pop(page, None))

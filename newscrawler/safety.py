@@ -68,7 +68,7 @@ def _literal_address(url: str) -> bool:
     return True
 
 
-def _netloc(url: str) -> tuple[str, str]:
+def host_port(url: str) -> tuple[str, str]:
     """(host, host:port) with the default port made explicit."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
@@ -90,7 +90,7 @@ class Allowlist:
         if not entry:
             return
         if "://" in entry:
-            self.netlocs.add(_netloc(entry)[1])
+            self.netlocs.add(host_port(entry)[1])
         elif entry.rsplit(":", 1)[-1].isdigit() and not entry.startswith("["):
             self.netlocs.add(entry)
         else:
@@ -147,7 +147,7 @@ class SafetyMiddleware:
         parts = urlsplit(request.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return "bad_scheme"
-        host, netloc = _netloc(request.url)
+        host, netloc = host_port(request.url)
         # A start request, or one no crawl component made (`scrapy parse URL`); Scrapy's own
         # robots.txt fetches follow a request that passed here, and are judged like any other.
         ctx = context_of(request)
@@ -156,7 +156,7 @@ class SafetyMiddleware:
         # A start URL the user (or the registry) gave: its exact host:port may be private. So may
         # a request on its site's own home host:port: in a distributed crawl another worker may
         # have sent the site's start requests.
-        if (user_given and not request.meta.get("redirect_urls")) or (home and _netloc(home)[1] == netloc):
+        if (user_given and not request.meta.get("redirect_urls")) or (home and host_port(home)[1] == netloc):
             self.allow.netlocs.add(netloc)
         if home and ctx is not None and not ctx.declared:
             home_host = urlsplit(home).hostname or ""
@@ -177,7 +177,7 @@ class SafetyMiddleware:
 async def resolves_privately(url: str, allow: Allowlist) -> str | None:
     """ "private_address" when the URL's host name resolves to a non-public address that ``allow``
     does not let the crawl reach (None: it may)."""
-    host, netloc = _netloc(url)
+    host, netloc = host_port(url)
     if allow.allows(host, netloc):
         return None
     addresses = await asyncio.to_thread(_resolve, host)
@@ -192,7 +192,7 @@ def address_refusal(url: str, allow: Allowlist) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "bad_scheme"
-    host, netloc = _netloc(url)
+    host, netloc = host_port(url)
     if _literal_address(url) and not is_public(host) and not allow.allows(host, netloc):
         return "private_address"
     return None

@@ -12,6 +12,7 @@ for the tests that neither change the site (``publish``, ``edit``) nor read its 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,87 +23,58 @@ from tests.conftest import ChallengeSite, DemoSite, HostileSite, LocalServer
 from tests.mockserver.redis_server import RedisServer
 
 
-@pytest.fixture
-def hostile_site() -> Iterator[Any]:
-    """hostile_site(scenario, host="127.0.0.1", other_url=None, stall=60.0) -> HostileSite, stopped at teardown."""
-    started: list[HostileSite] = []
+def each_stopped(make: Callable[..., Any]) -> Iterator[Callable[..., Any]]:
+    """The body of a server fixture: yields ``start(...)``, which starts one with ``make(...)``;
+    every server started is stopped at teardown."""
+    started: list[Any] = []
 
-    def start(
-        scenario: str, host: str = "127.0.0.1", other_url: str | None = None, stall: float = 60.0
-    ) -> HostileSite:
-        site = HostileSite(scenario, host, other_url, stall)
-        started.append(site)
-        return site
-
-    yield start
-    for site in started:
-        site.stop()
-
-
-@pytest.fixture
-def challenge_site() -> Iterator[Any]:
-    """challenge_site(status=403, open_paths=()) -> ChallengeSite, stopped at teardown."""
-    started: list[ChallengeSite] = []
-
-    def start(status: int = 403, open_paths: tuple[str, ...] = ()) -> ChallengeSite:
-        site = ChallengeSite(status, open_paths)
-        started.append(site)
-        return site
-
-    yield start
-    for site in started:
-        site.stop()
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[Any]:
-    """redis_server(persistent=False) -> RedisServer, stopped at teardown."""
-    started: list[RedisServer] = []
-
-    def start(persistent: bool = False) -> RedisServer:
-        server = RedisServer(tmp_path / f"redis-{len(started)}", persistent)
+    def start(*args: Any, **kwargs: Any) -> Any:
+        server = make(*args, **kwargs)
         started.append(server)
         return server
 
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def hostile_site() -> Iterator[Any]:
+    """hostile_site(scenario, host="127.0.0.1", other_url=None, stall=60.0) -> HostileSite, stopped at teardown."""
+    yield from each_stopped(HostileSite)
+
+
+@pytest.fixture
+def challenge_site() -> Iterator[Any]:
+    """challenge_site(status=403, open_paths=()) -> ChallengeSite, stopped at teardown."""
+    yield from each_stopped(ChallengeSite)
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[Any]:
+    """redis_server(persistent=False) -> RedisServer, stopped at teardown."""
+    numbers = itertools.count()
+    yield from each_stopped(
+        lambda persistent=False: RedisServer(tmp_path / f"redis-{next(numbers)}", persistent)
+    )
 
 
 @pytest.fixture
 def warc_server() -> Iterator[Any]:
     """warc_server(folder, drop_after=0) -> a static server of the folder with HTTP Range that drops
     its first download of each .warc.gz after drop_after bytes (tests/mockserver/warc_server.py)."""
-    started: list[LocalServer] = []
-
-    def start(folder: Path, drop_after: int = 0) -> LocalServer:
-        server = LocalServer(
+    yield from each_stopped(
+        lambda folder, drop_after=0: LocalServer(
             "tests.mockserver.warc_server", "--dir", str(folder), "--drop-after", str(drop_after)
         )
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
+    )
 
 
 @pytest.fixture
 def demo_site() -> Iterator[Any]:
     """demo_site(discovery="all", delay=0.0, broken=False, rendered=None) -> DemoSite, stopped at
     teardown."""
-    started: list[DemoSite] = []
-
-    def start(
-        discovery: str = "all", delay: float = 0.0, broken: bool = False, rendered: str | None = None
-    ) -> DemoSite:
-        site = DemoSite(discovery, delay, broken, rendered)
-        started.append(site)
-        return site
-
-    yield start
-    for site in started:
-        site.stop()
+    yield from each_stopped(DemoSite)
 
 
 class PerModule:
@@ -157,13 +129,4 @@ def shared_hostile_site() -> Iterator[Any]:
 def mock_server() -> Iterator[Any]:
     """mock_server(module, *args) -> LocalServer running tests/mockserver/<module>.py, stopped at
     teardown (the proxy, the escaping app...)."""
-    started: list[LocalServer] = []
-
-    def start(module: str, *args: str) -> LocalServer:
-        server = LocalServer(f"tests.mockserver.{module}", *args)
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
+    yield from each_stopped(lambda module, *args: LocalServer(f"tests.mockserver.{module}", *args))
