@@ -225,19 +225,28 @@ def signature(text: str) -> bytes:
     The same values as ``datasketch.MinHash(num_perm=32, seed=7)`` fed the UTF-8 shingles (a test
     holds it to that), computed here with numpy alone: importing datasketch loads scipy, 40 MB in
     the crawl's own process for this one function."""
+    return _signature(normalise(text))
+
+
+def text_keys(text: str) -> tuple[int, bytes]:
+    """``fingerprint(text)`` and ``signature(text)``, the text normalised once for both."""
+    norm = normalise(text)
+    return hash64(norm), _signature(norm)
+
+
+def _signature(normalised: str) -> bytes:
     # A shingle is SHINGLE words joined by single spaces: a slice of the normalised text's bytes.
-    norm = normalise(text).encode("utf-8")
+    norm = normalised.encode("utf-8")
     if not norm:
         return bytes([0xFF] * NUM_PERM)  # an empty MinHash: every value at its maximum
     starts = [0, *(m.end() for m in _SPACE.finditer(norm)), len(norm) + 1]
     n = len(starts) - 1  # words
     k = min(SHINGLE, n)
     sha1 = hashlib.sha1
-    hashes = [
-        int.from_bytes(sha1(norm[starts[i] : starts[i + k] - 1]).digest()[:4], "little")
-        for i in range(n - k + 1)
-    ]
-    hv = _fmix32(np.array(hashes, dtype=np.uint32).reshape(-1, 1))
+    digests = b"".join([sha1(norm[starts[i] : starts[i + k] - 1]).digest() for i in range(n - k + 1)])
+    # Each shingle's hash: the first 4 bytes of its 20-byte SHA-1, little-endian (datasketch's).
+    hashes = np.frombuffer(digests, dtype="<u4").reshape(-1, 5)[:, 0]
+    hv = _fmix32(hashes.astype(np.uint32).reshape(-1, 1))
     with np.errstate(over="ignore"):
         values = (hv * _A + _B).min(axis=0)
     return bytes((values & 0xFF).astype(np.uint8).tobytes())

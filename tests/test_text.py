@@ -32,6 +32,7 @@ from newscrawler.text import (
     signature,
     signature_similarity,
     squash,
+    text_keys,
     word_count,
 )
 
@@ -211,3 +212,9 @@ def test_signature_is_datasketchs_minhash(text: str) -> None:
     m = MinHash(num_perm=NUM_PERM, seed=7)
     m.update_batch([g.encode("utf-8") for g in grams if g])
     assert signature(text) == bytes((m.hashvalues & 0xFF).astype("uint8").tobytes())
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=400))
+def test_text_keys_are_the_fingerprint_and_the_signature(text: str) -> None:
+    assert text_keys(text) == (fingerprint(text), signature(text))

@@ -110,7 +110,8 @@ def _generic_lines(
         lines = reconcile_with_jsonld(lines, tree, url, ld_body)
     lines = _widen_split_article(lines, tree)
     lines = with_updates(lines, updates)
-    lines = drop_link_items(lines, link_items(tree))
+    if any(line.startswith("- ") for line in lines):  # the only lines a list of links can be
+        lines = drop_link_items(lines, link_items(tree))
     lines = drop_linked_blocks(lines, linked_blocks(tree))
     prompts = link_paragraphs(tree)
     lines = [line for line in lines if fold(line) not in prompts]

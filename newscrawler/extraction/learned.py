@@ -16,10 +16,12 @@ page for the worse (``benchmarks/learning.py``).
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 import lxml.html
+from lxml.cssselect import CSSSelector
 
 from newscrawler.extraction.metric import page_f1
 from newscrawler.text import fold_case, squash
@@ -64,10 +66,22 @@ def css_path(el: lxml.html.HtmlElement) -> str:
     return " > ".join(reversed(steps))
 
 
-def _select(tree: lxml.html.HtmlElement, path: str) -> Any:
+@functools.lru_cache(maxsize=256)
+def _selector(path: str) -> CSSSelector | None:
+    """A path translated to XPath once per process, not once per page (its pages share it)."""
     try:
-        nodes = tree.cssselect(path)
+        return CSSSelector(path, translator="html")
     except Exception:  # a path learned on another page may not parse here; it then finds nothing
+        return None
+
+
+def _select(tree: lxml.html.HtmlElement, path: str) -> Any:
+    selector = _selector(path)
+    if selector is None:
+        return None
+    try:
+        nodes = selector(tree)
+    except Exception:  # as above: it finds nothing
         return None
     return nodes[0] if nodes else None
 

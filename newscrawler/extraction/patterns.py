@@ -361,8 +361,9 @@ EDITOR_LINE = re.compile(
 
 # Short text nodes that may hold such a label (plain contains() is far cheaper than translate()).
 EDITOR_TEXT_XPATH = (
-    "//body//text()[string-length() < 100]"
+    "//body/descendant::text()"
     "[contains(., 'dit') or contains(., 'DIT') or contains(., 'edakt') or contains(., 'enyunting')]"
+    "[string-length() < 100]"
 )
 
 # ... and the words that make a text node worth reading for one.

@@ -32,7 +32,7 @@ from newscrawler.state import ArticleIndex, Leases, Seen
 from newscrawler.state.extension import get_store
 from newscrawler.state_errors import STATE_ERRORS
 from newscrawler.stats import tally
-from newscrawler.text import fingerprint, signature, signature_similarity
+from newscrawler.text import signature_similarity, text_keys
 from newscrawler.urls import url_key
 
 
@@ -110,15 +110,15 @@ class DedupePipeline:
         # later listing naming any of them finds the article known.
         own = sorted({url_key(u) for u in (item.url, *item.metadata.redirectedFrom) if u})
         canonical = self._canonical_key(item, own)
-        body = item.articleBody or ""
+        fp, sig = text_keys(item.articleBody or "")
         return _Story(
             item=item,
             site=item.metadata.site,
             own=own,
             canonical=canonical,
             keys=sorted({*own, canonical} if canonical else own),
-            fp=fingerprint(body),
-            sig=signature(body),
+            fp=fp,
+            sig=sig,
             listed=item.metadata.listed,
             fetched=item.metadata.dateDownloaded or datetime.now(UTC).isoformat(),
         )

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import json
 
+import lxml.html
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newscrawler.extraction import metaxpaths as mx
 from newscrawler.extraction.page import MAX_BLOCK_CHARS, Page, decode, is_article_type, is_listing_type
+from newscrawler.text import CONTROL
 
 URL = "https://news.example/2026/11/28/quay"
 
@@ -26,6 +32,49 @@ def test_bytes_are_decoded_by_bom_then_valid_utf8_then_the_declared_charset() ->
     assert "Kälte in München" in decode(text.encode("latin-1"))
     assert "Kälte" in decode(b"\xef\xbb\xbf" + text.encode("utf-8"))
     assert "Kälte" in decode(text.encode("utf-16")), "UTF-16 with its BOM"
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_utf8_pages_lose_exactly_the_control_characters(text: str) -> None:
+    # decode strips them from the bytes (a tenth of the cost); the text must be as if from the str
+    assert decode(text.encode("utf-8")) == CONTROL.sub("", text)
+
+
+def test_pages_parse_into_html_elements_that_the_extractors_can_read() -> None:
+    page = Page.load(
+        html(body='<form><label>Name</label><input value="x"></form><p>Text <b>here</b>.</p>'), URL
+    )
+    assert page.tree is not None
+    assert all(isinstance(el, lxml.html.HtmlElement) for el in page.tree.iter()), "forms too"
+    assert page.xpath("//p")[0].text_content() == "Text here."
+
+
+def test_attribute_first_queries_find_what_the_element_first_forms_find() -> None:
+    # metaxpaths selects attributes first ("//@class[...]/..") for speed; the nodes must be the same
+    body = (
+        '<div itemprop="author"><span itemprop="name">Ann Lee</span></div>'
+        '<p class="x byline y">By Ann</p><span class="author-name">Ann</span>'
+        '<div class="authors"><a class="author">Bo</a></div><div class="author"></div>'
+        '<time itemprop="datePublished" datetime="2026-01-02"></time><time pubdate datetime="2026-01-03"></time>'
+        '<span itemprop="dateModified" datetime="2026-01-04">x</span><script class="date">1</script>'
+        '<li class="meta-date">May 3</li>'
+    )
+    page = Page.load(html(body=body), URL)
+    element_first = (
+        '//*[@itemprop="author"]//*[@itemprop="name"]',
+        '//*[@itemprop="author"]',
+        '//a[@rel="author"]',
+        '//*[contains(concat(" ",normalize-space(@class)," ")," byline ")]',
+        '//*[contains(@class,"author-name") or contains(@class,"authorName") or contains(@class,"byline__name")]',
+        '//*[contains(@class,"byline") or contains(@class,"Byline")]',
+        '//*[contains(@class,"author")][not(descendant::*[contains(@class,"author")])]',
+    )
+    for new, old in zip(mx.BYLINE_XPATH, element_first, strict=True):
+        assert page.xpath(new) == page.xpath(old), new
+    assert page.xpath(mx.PUBLISHED_TIME_XPATH) == ["2026-01-02", "2026-01-03"]
+    assert page.xpath(mx.MODIFIED_TIME_XPATH) == ["2026-01-04"]
+    assert [el.tag for el in page.xpath(mx.DATE_CLASS_XPATH)] == ["p", "li"], "never the script"
 
 
 def test_json_ld_objects_are_found_in_graphs_and_broken_blocks_are_repaired_or_skipped() -> None:
