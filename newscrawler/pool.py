@@ -148,7 +148,6 @@ class ExtractionPool:
             timeout=s.getfloat("NEWSCRAWLER_EXTRACT_TIMEOUT"),
             log_level=_level(s.get("LOG_LEVEL", "INFO")),
         )
-        crawler.signals.connect(pool.start, signal=signals.request_reached_downloader)
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
         return pool
 
@@ -158,11 +157,21 @@ class ExtractionPool:
 
     def start(self) -> None:
         """Start the workers, in a thread: the first article does not wait for them, and the
-        reactor never does. Called on the crawl's first request, so that loading them (seconds of
-        CPU) does not delay it; a page extracted before they are up waits for them."""
+        reactor never does. Called by the spiders as their crawl starts (not on the first request:
+        `scrapy shell` fetches one and ends, and has no use for them); a page extracted before
+        they are up waits for them."""
         if not self.in_process and not self._starting:
             self._starting = True
-            asyncio.get_running_loop().run_in_executor(None, self._pool)
+            # A daemon thread, not the loop's executor: a process that ends while the workers still
+            # load (`scrapy shell` ends after its one page) must neither wait for them at exit (it
+            # hung there) nor report their start as failed.
+            threading.Thread(target=self._start_early, name="extraction-pool-start", daemon=True).start()
+
+    def _start_early(self) -> None:
+        try:
+            self._pool()
+        except Exception as exc:  # the interpreter is ending, or the first page will start it and say why
+            logger.debug("extraction processes not started ahead of the first page: %s", exc)
 
     def _pool(self) -> ProcessPoolExecutor:
         with self._lock:

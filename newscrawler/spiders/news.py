@@ -107,6 +107,7 @@ class NewsSpider(DistributedSpider, scrapy.Spider):
     # --- requests ---
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.extraction.start()  # loads while the first pages are fetched; `scrapy shell` never starts it
         if self.distributed:
             for request in self.start_distributed():
                 yield request

@@ -226,6 +226,9 @@ def test_scrapy_parse_and_shell_work_on_an_article_url(shared_demo_site) -> None
     assert article["headline"] in parsed.stdout
     shell = scrapy_cmd("shell", "--spider", "news", url, "-c", "spider.article(response).headline")
     assert shell.returncode == 0 and article["headline"] in shell.stdout, shell.stderr[-2000:]
+    # The shell ends after its page: extraction workers it never needed must not be left starting
+    # (they printed a traceback, and once kept it from exiting at all).
+    assert "Traceback" not in shell.stderr, shell.stderr[-2000:]
 
 
 @pytest.mark.parametrize(
